@@ -1,0 +1,72 @@
+// crm_migrate: applies pending migrations; --status lists them.
+#include <fmt/format.h>
+
+#include "crm/cli/run_app.h"
+#include "crm/db/connection.h"
+#include "crm/db/migrator.h"
+#include "crm/json/json.h"
+#include "crm/util/time.h"
+
+int main(int argc, char** argv) {
+  using namespace crm;
+  return cli::run_app(
+      "crm_migrate", "Applies the pending migrations in order (schema_migrations).",
+      argc, argv,
+      [](cxxopts::Options& options) {
+        options.add_options("Migrate")
+            ("status", "list every migration and whether it is applied")
+            ("migrations-dir", "directory of NNN_*.sql files (default: "
+                               "$CRM_MIGRATIONS_DIR, else the installed copy)",
+             cxxopts::value<std::string>(), "DIR")
+            ("with-demo-tables", "also create the demo's local tables "
+                                 "(clientes, produtos, vendas, atividades)");
+      },
+      [](cli::Args& args) {
+        if (args.parsed.count("migrations-dir")) {
+          args.m_overrides["migrations_dir"] = args.parsed["migrations-dir"].as<std::string>();
+        }
+        const Config& config = args.config();
+        auto connection = db::Connection::open(config.db);
+        db::Migrator migrator(*connection, config.migrations_dir,
+                              args.parsed.count("with-demo-tables")
+                                  ? db::MigrationSet::core_and_demo
+                                  : db::MigrationSet::core);
+        const bool json = args.printer.mode() == report::OutputMode::json;
+        if (args.parsed.count("status")) {
+          json::Value list = json::Value::array();
+          int pending = 0;
+          for (const auto& status : migrator.status()) {
+            pending += status.applied_at ? 0 : 1;
+            if (json) {
+              json::Value item = json::Value::object();
+              item.set("versao", json::Value::string(status.version));
+              item.set("aplicado_em", status.applied_at ? json::Value::string(*status.applied_at)
+                                                        : json::Value());
+              list.push_back(std::move(item));
+            } else if (args.printer.verbosity() != report::Verbosity::quiet) {
+              fmt::print("{:<40} {}\n", status.version,
+                         status.applied_at ? "aplicada em " + *status.applied_at : "pendente");
+            }
+          }
+          args.printer.result_json(fmt::format(
+              "{{\"programa\":\"crm_migrate\",\"status\":\"ok\",\"pendentes\":{},"
+              "\"migracoes\":{}}}",
+              pending, json::dump(list)));
+          return cli::ExitCode::ok;
+        }
+        const auto applied = migrator.apply_pending();
+        for (const auto& version : applied) {
+          args.printer.item_line("aplicada " + version);
+        }
+        args.printer.result_line(fmt::format("{} Migrações aplicadas: {}",
+                                             util::timestamp_prefix(), applied.size()));
+        json::Value list = json::Value::array();
+        for (const auto& version : applied) {
+          list.push_back(json::Value::string(version));
+        }
+        args.printer.result_json(fmt::format(
+            "{{\"programa\":\"crm_migrate\",\"status\":\"ok\",\"aplicadas\":{}}}",
+            json::dump(list)));
+        return cli::ExitCode::ok;
+      });
+}

@@ -1,0 +1,99 @@
+#include "crm/cli/run_app.h"
+
+#include <fmt/format.h>
+
+#include "crm/core/errors.h"
+#include "crm/json/json.h"
+#include "crm/util/strings.h"
+#include "crm/version.h"
+
+namespace crm::cli {
+
+const Config& Args::config() {
+  if (!m_config) {
+    m_config = config::load_config(environment, m_config_file, m_overrides);
+  }
+  return *m_config;
+}
+
+std::optional<int> int_option(const cxxopts::ParseResult& parsed, const std::string& name,
+                              int low, int high) {
+  if (parsed.count(name) == 0) {
+    return std::nullopt;
+  }
+  const std::string text = parsed[name].as<std::string>();
+  const auto value = util::parse_int(util::trim(text));
+  if (!value || *value < low || *value > high) {
+    throw UsageError(
+        fmt::format("--{}: expected an integer from {} to {}, got '{}'", name, low, high, text));
+  }
+  return static_cast<int>(*value);
+}
+
+int run_app(const std::string& program, const std::string& summary, int argc,
+            char** argv, const Declare& declare, const Body& body) {
+  report::OutputMode mode = report::OutputMode::human;
+  report::Verbosity verbosity = report::Verbosity::normal;
+  // Decide the output mode before parsing so even a parse error honours --json.
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--json") mode = report::OutputMode::json;
+    if (arg == "--quiet" || arg == "-q") verbosity = report::Verbosity::quiet;
+    if (arg == "--verbose" || arg == "-v") verbosity = report::Verbosity::verbose;
+  }
+  const report::Printer printer(mode, verbosity);
+  const auto fail = [&](ExitCode code, const std::string& message) {
+    printer.error(message);
+    if (mode == report::OutputMode::json) {
+      fmt::print("{{\"programa\":{},\"status\":\"erro\",\"codigo\":{},\"mensagem\":{}}}\n",
+                 json::quote(program), static_cast<int>(code), json::quote(message));
+    }
+    return static_cast<int>(code);
+  };
+  try {
+    cxxopts::Options options(program, summary);
+    options.add_options("Common")
+        ("h,help", "show this help and exit")
+        ("version", "show the version and exit")
+        ("config", "configuration file (default: $CRM_SYNC_CONFIG, else "
+                   "/etc/crm-sync/crm-sync.conf if present)",
+         cxxopts::value<std::string>(), "FILE")
+        ("json", "print one JSON object instead of the human line")
+        ("v,verbose", "print one line per item")
+        ("q,quiet", "print nothing on success")
+        ("print-config", "print the effective configuration (secrets masked) and exit");
+    declare(options);
+    cxxopts::ParseResult parsed = options.parse(argc, argv);
+    if (!parsed.unmatched().empty()) {
+      throw UsageError(fmt::format("unexpected argument '{}'", parsed.unmatched().front()));
+    }
+    if (parsed.count("help")) {
+      fmt::print("{}\n", options.help());
+      return 0;
+    }
+    if (parsed.count("version")) {
+      fmt::print("{} {}\n", program, k_version);
+      return 0;
+    }
+    const config::Environment environment = config::process_environment();
+    Args args{parsed, printer, environment, std::nullopt, std::nullopt, {}};
+    if (parsed.count("config")) {
+      args.m_config_file = parsed["config"].as<std::string>();
+    }
+    if (parsed.count("print-config")) {
+      fmt::print("{}", config::describe_config(args.config()));
+      return 0;
+    }
+    return static_cast<int>(body(args));
+  } catch (const cxxopts::exceptions::exception& error) {
+    return fail(ExitCode::usage, fmt::format("{} (see {} --help)", error.what(), program));
+  } catch (const UsageError& error) {
+    return fail(ExitCode::usage, fmt::format("{} (see {} --help)", error.what(), program));
+  } catch (const FatalError& error) {
+    return fail(ExitCode::fatal, error.what());
+  } catch (const std::exception& error) {
+    return fail(ExitCode::fatal, fmt::format("unexpected: {}", error.what()));
+  }
+}
+
+}  // namespace crm::cli

@@ -1,0 +1,46 @@
+// The frame of every program: options, config, output mode, exit codes.
+#pragma once
+
+#include <cxxopts.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "crm/config/config_loader.h"
+#include "crm/report/printer.h"
+
+namespace crm::cli {
+
+enum class ExitCode : int { ok = 0, fatal = 1, usage = 2 };
+
+/// What a program's body gets: parsed options and the loaded pieces.
+struct Args {
+  cxxopts::ParseResult& parsed;
+  const report::Printer& printer;
+  const config::Environment& environment;
+  /// Loads the configuration (--config, CRM_SYNC_CONFIG, CRM_*), once.
+  const Config& config();
+
+  std::optional<Config> m_config;
+  std::optional<std::string> m_config_file;
+  std::map<std::string, std::string> m_overrides;
+};
+
+using Declare = std::function<void(cxxopts::Options&)>;
+using Body = std::function<ExitCode(Args&)>;
+
+/// Adds the common options (--help --version --config --json --verbose
+/// --quiet --print-config), parses, handles --help/--version/--print-config
+/// and runs `body`. Catches UsageError and cxxopts errors (exit 2, message on
+/// stderr), FatalError (exit 1, "[ts] ERRO: ..." on stderr, and a JSON error
+/// object on stdout with --json) and any other std::exception (exit 1).
+int run_app(const std::string& program, const std::string& summary, int argc,
+            char** argv, const Declare& declare, const Body& body);
+
+/// An option's value when given; throws UsageError if it is not a positive
+/// integer in range.
+std::optional<int> int_option(const cxxopts::ParseResult& parsed, const std::string& name,
+                              int low, int high);
+
+}  // namespace crm::cli

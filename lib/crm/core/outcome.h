@@ -1,0 +1,45 @@
+// What happened to one queued item: a value, never an exception.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace crm {
+
+/// SPEC section 4: how a result is recorded in the queue.
+enum class OutcomeKind {
+  success,       ///< done; `erro` cleared
+  transient,     ///< timeout, connection error, 5xx: back off, 3 attempts
+  permanent,     ///< 4xx, missing record, unsupported: given up at once
+  rate_limited,  ///< 429 or budget spent: no attempt counted, due later
+  released,      ///< not started before the deadline: attempt given back
+};
+
+enum class Operation { none, create, update, fetch, link, remove, skip };
+
+std::string_view to_string(OutcomeKind kind);
+/// The value written to `crm_sync_log.operacao`; empty for `none`.
+std::string_view to_db(Operation operation);
+
+struct ItemOutcome {
+  OutcomeKind kind = OutcomeKind::success;
+  Operation operation = Operation::none;
+  std::string message;
+  std::optional<int> http_status;
+  std::optional<std::string> external_id;
+  /// For rate_limited: how long the provider asked us to wait.
+  std::optional<std::chrono::seconds> retry_after;
+  /// For a fetch: logical field -> value to write on the local record.
+  std::vector<std::pair<std::string, std::optional<std::string>>> remote_fields;
+
+  static ItemOutcome succeeded(Operation operation, std::string message,
+                               std::optional<std::string> external_id = {});
+  static ItemOutcome failed(OutcomeKind kind, std::string message,
+                            std::optional<int> http_status = {});
+};
+
+}  // namespace crm

@@ -1,0 +1,51 @@
+// Concurrent HTTP over one libcurl multi handle: start transfers, then wait
+// for completions. Nothing here sleeps; waiting happens in curl_multi_poll.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "crm/http/http_types.h"
+
+namespace crm::http {
+
+struct TransportOptions {
+  /// Bodies above this are cut off and the transfer fails.
+  std::size_t max_body_bytes = 4 * 1024 * 1024;
+  /// Connections per host kept open and reused (0 = no limit).
+  long max_host_connections = 0;
+  std::string user_agent = "crm-sync";
+};
+
+struct Completion {
+  std::uint64_t tag = 0;
+  Response response;
+};
+
+class CurlTransport {
+ public:
+  explicit CurlTransport(TransportOptions options = {});
+  ~CurlTransport();
+  CurlTransport(const CurlTransport&) = delete;
+  CurlTransport& operator=(const CurlTransport&) = delete;
+
+  /// Starts a transfer; its completion carries `tag`. Throws FatalError only
+  /// if libcurl cannot add a handle (out of memory).
+  void start(std::uint64_t tag, const Request& request);
+
+  /// Transfers started and not yet returned by wait().
+  [[nodiscard]] std::size_t active() const;
+
+  /// Drives the transfers for at most `max_wait` and returns those that
+  /// finished (possibly none).
+  std::vector<Completion> wait(std::chrono::milliseconds max_wait);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace crm::http

@@ -1,0 +1,41 @@
+// One interface for every CRM. Adapters are pure: they build requests and
+// read responses; the sync engine does all I/O.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <variant>
+
+#include "crm/core/outcome.h"
+#include "crm/core/work_item.h"
+#include "crm/http/http_types.h"
+
+namespace crm::providers {
+
+/// The next thing an item needs: a request to send, or its final outcome.
+using Step = std::variant<http::Request, ItemOutcome>;
+
+/// One item's conversation with the CRM (lookup -> create, get -> map, ...).
+class Exchange {
+ public:
+  virtual ~Exchange() = default;
+  /// Called first with nullptr, then with the response to the last request.
+  virtual Step next(const http::Response* previous) = 0;
+};
+
+class Provider {
+ public:
+  virtual ~Provider() = default;
+  [[nodiscard]] virtual std::string_view name() const = 0;
+  /// Starts an item whose local record exists (the engine fails missing
+  /// records itself). An unsupported entity yields a permanent outcome.
+  [[nodiscard]] virtual std::unique_ptr<Exchange> start(const WorkItem& item) const = 0;
+  /// When a response (even a successful one) says the request budget is
+  /// spent, how long to stop sending to this store; nullopt otherwise.
+  [[nodiscard]] virtual std::optional<std::chrono::seconds> budget_exhausted(
+      const http::Response& response) const = 0;
+};
+
+}  // namespace crm::providers

@@ -1,0 +1,233 @@
+#include "crm/queue/queue_repository.h"
+
+#include <fmt/format.h>
+
+#include "crm/queue/backoff.h"
+#include "crm/util/strings.h"
+
+namespace crm::queue {
+namespace {
+
+constexpr std::size_t k_max_error_bytes = 2000;
+
+QueueRow to_queue_row(const db::Row& row) {
+  QueueRow out;
+  out.id = row.integer(0);
+  out.store_id = static_cast<int>(row.integer(1));
+  out.entity = parse_entity(row.text(2)).value_or(Entity::customer);
+  out.record_id = row.integer(3);
+  out.direction = parse_direction(row.text(4)).value_or(Direction::to_crm);
+  out.priority = static_cast<int>(row.integer(5));
+  out.attempts = static_cast<int>(row.integer(6));
+  out.changes = static_cast<int>(row.integer(7));
+  return out;
+}
+
+}  // namespace
+
+std::string claim_select_sql(const ClaimFilter& filter, bool for_update) {
+  // The ORDER BY must be read off an index: with a filesort, SKIP LOCKED
+  // locks every candidate row and overlapping runs starve (STACK.md 4.2).
+  const bool one_store = filter.store_ids.size() == 1;
+  std::string sql = fmt::format(
+      "SELECT id, id_loja, entidade, id_registro, direcao, prioridade, "
+      "tentativas, alteracoes FROM crm_sync_queue FORCE INDEX ({}) "
+      "WHERE processado = 0 AND {} AND disponivel_em <= NOW()",
+      one_store ? "idx_claim_loja" : "idx_claim",
+      one_store ? std::string("id_loja = ?")
+                : fmt::format("id_loja IN ({})",
+                              db::placeholders(filter.store_ids.size())));
+  if (filter.entity) {
+    sql += " AND entidade = ?";
+  }
+  sql += " ORDER BY prioridade DESC, criado_em ASC, id ASC LIMIT ?";
+  if (for_update) {
+    sql += " FOR UPDATE SKIP LOCKED";
+  }
+  return sql;
+}
+
+db::Params claim_select_params(const ClaimFilter& filter, int limit) {
+  db::Params params;
+  for (int store : filter.store_ids) {
+    params.emplace_back(store);
+  }
+  if (filter.entity) {
+    params.emplace_back(std::string(to_db(*filter.entity)));
+  }
+  params.emplace_back(limit);
+  return params;
+}
+
+Claim QueueRepository::claim(const ClaimFilter& filter,
+                             const ClaimOptions& options) {
+  Claim claim;
+  claim.token = util::random_hex(16);
+  if (filter.store_ids.empty() || options.limit <= 0) {
+    return claim;
+  }
+  // READ COMMITTED: rows the scan rejects (not due) are unlocked at once
+  // instead of being held until commit.
+  m_connection.execute_raw("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+  db::with_transaction(m_connection, [&] {
+    claim.rows.clear();
+    claim.exhausted.clear();
+    const db::Rows rows =
+        m_connection.query(claim_select_sql(filter, /*for_update=*/true),
+                           claim_select_params(filter, options.limit));
+    if (rows.empty()) {
+      return;
+    }
+    for (const db::Row& row : rows.rows) {
+      QueueRow queue_row = to_queue_row(row);
+      // The attempt of this claim counts now, so a record that kills the
+      // program cannot loop forever.
+      queue_row.attempts += 1;
+      if (queue_row.attempts > k_max_attempts) {
+        claim.exhausted.push_back(queue_row);
+      } else {
+        claim.rows.push_back(queue_row);
+      }
+    }
+    if (!claim.rows.empty()) {
+      db::Params params = {claim.token,
+                           options.run_id ? db::Value(*options.run_id)
+                                          : db::Value(nullptr),
+                           static_cast<long long>(options.lease.count())};
+      for (const QueueRow& row : claim.rows) {
+        params.emplace_back(static_cast<long long>(row.id));
+      }
+      m_connection.execute(
+          fmt::format(
+              "UPDATE crm_sync_queue SET claim_token = ?, id_execucao = ?, "
+              "tentativas = tentativas + 1, "
+              "disponivel_em = NOW() + INTERVAL ? SECOND WHERE id IN ({})",
+              db::placeholders(claim.rows.size())),
+          params);
+    }
+    for (const QueueRow& row : claim.exhausted) {
+      m_connection.execute(
+          "UPDATE crm_sync_queue SET processado = 1, processado_em = NOW(), "
+          "claim_token = NULL, erro = CONCAT('given up after ', tentativas, "
+          "' attempts; last: ', COALESCE(erro, "
+          "'no outcome recorded (the run did not finish)')) WHERE id = ?",
+          {static_cast<long long>(row.id)});
+    }
+  });
+  return claim;
+}
+
+std::vector<QueueRow> QueueRepository::peek(const ClaimFilter& filter, int limit) {
+  std::vector<QueueRow> rows;
+  if (filter.store_ids.empty() || limit <= 0) {
+    return rows;
+  }
+  for (const db::Row& row :
+       m_connection
+           .query(claim_select_sql(filter, /*for_update=*/false),
+                  claim_select_params(filter, limit))
+           .rows) {
+    QueueRow queue_row = to_queue_row(row);
+    queue_row.attempts += 1;
+    rows.push_back(queue_row);
+  }
+  return rows;
+}
+
+FinishResult QueueRepository::finish(const std::string& token,
+                                     const std::vector<Finished>& items) {
+  FinishResult result;
+  if (items.empty()) {
+    return result;
+  }
+  db::with_transaction(m_connection, [&] {
+    result = FinishResult{};
+    for (const Finished& item : items) {
+      const auto id = static_cast<long long>(item.row.id);
+      const std::string error =
+          util::truncate_utf8(item.outcome.message, k_max_error_bytes);
+      std::uint64_t changed = 0;
+      switch (item.outcome.kind) {
+        case OutcomeKind::success: {
+          // Done unless an enqueue merged into the row while we worked on it
+          // (`alteracoes` moved): then it stays pending, attempts reset.
+          const db::Rows current = m_connection.query(
+              "SELECT alteracoes FROM crm_sync_queue WHERE id = ? AND "
+              "claim_token = ? FOR UPDATE",
+              {id, token});
+          if (current.empty()) {
+            break;
+          }
+          const bool requeue = current.rows[0].integer(0) != item.row.changes;
+          if (requeue) {
+            ++result.requeued;
+            changed = m_connection.execute(
+                "UPDATE crm_sync_queue SET erro = NULL, claim_token = NULL, "
+                "tentativas = 0, disponivel_em = NOW() WHERE id = ?",
+                {id});
+          } else {
+            changed = m_connection.execute(
+                "UPDATE crm_sync_queue SET processado = 1, processado_em = NOW(), "
+                "erro = NULL, claim_token = NULL WHERE id = ?",
+                {id});
+          }
+          break;
+        }
+        case OutcomeKind::transient:
+          if (item.row.attempts >= k_max_attempts) {
+            changed = m_connection.execute(
+                "UPDATE crm_sync_queue SET processado = 1, processado_em = NOW(), "
+                "erro = ?, claim_token = NULL WHERE id = ? AND claim_token = ?",
+                {error, id, token});
+          } else {
+            changed = m_connection.execute(
+                "UPDATE crm_sync_queue SET erro = ?, claim_token = NULL, "
+                "disponivel_em = NOW() + INTERVAL ? SECOND "
+                "WHERE id = ? AND claim_token = ?",
+                {error,
+                 static_cast<long long>(backoff_after(item.row.attempts).count()),
+                 id, token});
+          }
+          break;
+        case OutcomeKind::permanent:
+          changed = m_connection.execute(
+              "UPDATE crm_sync_queue SET processado = 1, processado_em = NOW(), "
+              "erro = ?, claim_token = NULL WHERE id = ? AND claim_token = ?",
+              {error, id, token});
+          break;
+        case OutcomeKind::rate_limited:
+        case OutcomeKind::released: {
+          const long long delay =
+              item.outcome.retry_after ? item.outcome.retry_after->count() : 0;
+          changed = m_connection.execute(
+              "UPDATE crm_sync_queue SET tentativas = GREATEST(tentativas - 1, 0), "
+              "claim_token = NULL, disponivel_em = NOW() + INTERVAL ? SECOND "
+              "WHERE id = ? AND claim_token = ?",
+              {delay, id, token});
+          break;
+        }
+      }
+      if (changed == 1) {
+        ++result.recorded;
+      } else {
+        ++result.lost_lease;
+      }
+    }
+  });
+  return result;
+}
+
+std::int64_t QueueRepository::enqueue(int store_id, Entity entity,
+                                      std::int64_t record_id,
+                                      Direction direction, int priority) {
+  m_connection.execute(
+      "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, "
+      "prioridade) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+      "id = LAST_INSERT_ID(id), prioridade = GREATEST(prioridade, "
+      "VALUES(prioridade)), alteracoes = alteracoes + 1",
+      {store_id, std::string(to_db(entity)), static_cast<long long>(record_id),
+       std::string(to_db(direction)), priority});
+  return static_cast<std::int64_t>(m_connection.last_insert_id());
+}
+
+}  // namespace crm::queue

@@ -1,0 +1,88 @@
+// crm_sync_queue: claim with leases, compare-and-set finish, de-duplicated
+// enqueue. All timing uses the database clock, so hosts may disagree on time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crm/core/entity.h"
+#include "crm/core/outcome.h"
+#include "crm/core/work_item.h"
+#include "crm/db/connection.h"
+
+namespace crm::queue {
+
+struct ClaimFilter {
+  /// Only these stores (those with a usable integration). Must not be empty.
+  std::vector<int> store_ids;
+  std::optional<Entity> entity;
+};
+
+struct ClaimOptions {
+  int limit = 100;
+  /// How long the rows stay ours; a killed run's rows are claimable after.
+  std::chrono::seconds lease{110};
+  std::optional<std::int64_t> run_id;
+};
+
+struct Claim {
+  /// Random token written on every claimed row; finishing compares it.
+  std::string token;
+  /// Rows to work on, in claim order.
+  std::vector<QueueRow> rows;
+  /// Rows that had used every attempt without a recorded outcome (earlier
+  /// runs died on them): already given up by the claim; to be logged.
+  std::vector<QueueRow> exhausted;
+};
+
+/// How one claimed row ended, for QueueRepository::finish.
+struct Finished {
+  QueueRow row;
+  ItemOutcome outcome;
+};
+
+struct FinishResult {
+  int recorded = 0;
+  /// Rows whose lease another run had taken over: left as that run set them.
+  int lost_lease = 0;
+  /// Successful rows kept pending because an enqueue arrived meanwhile.
+  int requeued = 0;
+};
+
+class QueueRepository {
+ public:
+  explicit QueueRepository(db::Connection& connection)
+      : m_connection(connection) {}
+
+  /// Claims up to `limit` due rows in `prioridade DESC, criado_em, id` order
+  /// with SELECT ... FOR UPDATE SKIP LOCKED in one short transaction, counting
+  /// an attempt on each. Overlapping claims never return the same row.
+  [[nodiscard]] Claim claim(const ClaimFilter& filter, const ClaimOptions& options);
+
+  /// The rows a claim would take, without locking or writing (--dry-run).
+  [[nodiscard]] std::vector<QueueRow> peek(const ClaimFilter& filter, int limit);
+
+  /// Records outcomes in one transaction, each as a compare-and-set on the
+  /// row id and `token`: success clears `erro`; transient backs off or gives
+  /// up after k_max_attempts; permanent gives up; rate_limited and released
+  /// give the attempt back.
+  FinishResult finish(const std::string& token, const std::vector<Finished>& items);
+
+  /// Enqueues a key, or raises the priority of its pending row (one atomic
+  /// INSERT ... ON DUPLICATE KEY UPDATE). Returns the pending row's id.
+  std::int64_t enqueue(int store_id, Entity entity, std::int64_t record_id,
+                       Direction direction, int priority);
+
+ private:
+  db::Connection& m_connection;
+};
+
+/// The claim's SELECT, exposed so a test can EXPLAIN it.
+std::string claim_select_sql(const ClaimFilter& filter, bool for_update);
+/// Parameters for claim_select_sql.
+db::Params claim_select_params(const ClaimFilter& filter, int limit);
+
+}  // namespace crm::queue

@@ -1,0 +1,96 @@
+#include "crm/records/record_repository.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace crm::records {
+
+std::map<std::int64_t, LocalRecord> RecordRepository::load_many(
+    const TableMapping& mapping, int store_id,
+    const std::vector<std::int64_t>& ids) {
+  constexpr std::size_t k_chunk = 500;
+  std::map<std::int64_t, LocalRecord> records;
+  std::string select = fmt::format(
+      "SELECT {}, {}, {}", db::quote_identifier(mapping.id_column),
+      db::quote_identifier(mapping.external_id_column),
+      mapping.deleted_column
+          ? fmt::format("{} IS NOT NULL", db::quote_identifier(*mapping.deleted_column))
+          : std::string("0"));
+  for (const auto& [field, column] : mapping.columns) {
+    select += ", " + db::quote_identifier(column);
+  }
+  select += " FROM " + db::quote_identifier(mapping.table) + " WHERE ";
+  if (mapping.store_column) {
+    select += db::quote_identifier(*mapping.store_column) + " = ? AND ";
+  }
+  for (std::size_t start = 0; start < ids.size(); start += k_chunk) {
+    const std::size_t count = std::min(k_chunk, ids.size() - start);
+    db::Params params;
+    if (mapping.store_column) {
+      params.emplace_back(store_id);
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      params.emplace_back(static_cast<long long>(ids[start + i]));
+    }
+    const db::Rows rows = m_connection.query(
+        select + fmt::format("{} IN ({})", db::quote_identifier(mapping.id_column),
+                             db::placeholders(count)),
+        params);
+    for (const db::Row& row : rows.rows) {
+      LocalRecord record;
+      record.id = row.integer(0);
+      record.external_id = row.get(1);
+      if (record.external_id && record.external_id->empty()) {
+        record.external_id.reset();
+      }
+      record.deleted = row.integer(2) != 0;
+      std::size_t index = 3;
+      for (const auto& [field, column] : mapping.columns) {
+        record.fields[field] = row.get(index++);
+      }
+      records.emplace(record.id, std::move(record));
+    }
+  }
+  return records;
+}
+
+void RecordRepository::save_external_id(const TableMapping& mapping,
+                                        std::int64_t id,
+                                        const std::string& external_id) {
+  m_connection.execute(
+      fmt::format("UPDATE {} SET {} = ? WHERE {} = ?",
+                  db::quote_identifier(mapping.table),
+                  db::quote_identifier(mapping.external_id_column),
+                  db::quote_identifier(mapping.id_column)),
+      {external_id, static_cast<long long>(id)});
+}
+
+void RecordRepository::apply_remote(
+    const TableMapping& mapping, std::int64_t id,
+    const std::vector<std::pair<std::string, std::optional<std::string>>>& values) {
+  std::string assignments;
+  db::Params params;
+  for (const auto& [field, value] : values) {
+    const auto column = std::find_if(
+        mapping.columns.begin(), mapping.columns.end(),
+        [&](const auto& pair) { return pair.first == field; });
+    if (column == mapping.columns.end()) {
+      continue;
+    }
+    assignments += assignments.empty() ? "" : ", ";
+    assignments += db::quote_identifier(column->second) + " = ?";
+    params.emplace_back(value);
+  }
+  if (assignments.empty()) {
+    return;
+  }
+  params.emplace_back(static_cast<long long>(id));
+  m_connection.execute(fmt::format("UPDATE {} SET {} WHERE {} = ?",
+                                   db::quote_identifier(mapping.table),
+                                   assignments,
+                                   db::quote_identifier(mapping.id_column)),
+                       params);
+}
+
+}  // namespace crm::records

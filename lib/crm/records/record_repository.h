@@ -1,0 +1,43 @@
+// Reads and writes local records through a TableMapping.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "crm/core/work_item.h"
+#include "crm/db/connection.h"
+#include "crm/records/table_mapping.h"
+
+namespace crm::records {
+
+class RecordRepository {
+ public:
+  explicit RecordRepository(db::Connection& connection)
+      : m_connection(connection) {}
+
+  /// Loads the records with these ids of one store in one query (chunks of
+  /// 500 ids). Ids not found are absent from the result.
+  [[nodiscard]] std::map<std::int64_t, LocalRecord> load_many(
+      const TableMapping& mapping, int store_id,
+      const std::vector<std::int64_t>& ids);
+
+  /// Stores the CRM id on the local record, in its own autocommit statement,
+  /// so a later crash cannot cause a second create.
+  void save_external_id(const TableMapping& mapping, std::int64_t id,
+                        const std::string& external_id);
+
+  /// Writes values fetched from the CRM (logical field -> value; nullopt
+  /// writes NULL). Fields the mapping does not know are ignored.
+  void apply_remote(
+      const TableMapping& mapping, std::int64_t id,
+      const std::vector<std::pair<std::string, std::optional<std::string>>>& values);
+
+ private:
+  db::Connection& m_connection;
+};
+
+}  // namespace crm::records

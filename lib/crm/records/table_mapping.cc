@@ -1,0 +1,122 @@
+#include "crm/records/table_mapping.h"
+
+#include <fmt/format.h>
+
+#include "crm/core/errors.h"
+#include "crm/util/strings.h"
+
+namespace crm::records {
+namespace {
+
+void check_name(std::string_view where, std::string_view what,
+                std::string_view name) {
+  if (!util::is_identifier(name)) {
+    throw FatalError(fmt::format(
+        "{}: {} '{}' is not a plain table or column name (letters, digits, _)",
+        where, what, util::truncate_utf8(name, 64)));
+  }
+}
+
+std::string text_of(std::string_view where, std::string_view key,
+                    const json::Value& value) {
+  if (!value.is_string()) {
+    throw FatalError(fmt::format("{}: '{}' must be a string", where, key));
+  }
+  return value.text();
+}
+
+std::optional<std::string> optional_text_of(std::string_view where,
+                                            std::string_view key,
+                                            const json::Value& value) {
+  if (value.is_null()) {
+    return std::nullopt;
+  }
+  return text_of(where, key, value);
+}
+
+}  // namespace
+
+TableMapping default_mapping(Entity entity) {
+  TableMapping mapping;
+  switch (entity) {
+    case Entity::customer:
+      mapping.table = "clientes";
+      mapping.columns = {{"name", "nome"},
+                         {"email", "email"},
+                         {"phone", "telefone"},
+                         {"document", "documento"}};
+      break;
+    case Entity::product:
+      mapping.table = "produtos";
+      mapping.columns = {{"name", "nome"}, {"sku", "sku"}, {"price", "preco"}};
+      break;
+    case Entity::sale:
+      mapping.table = "vendas";
+      mapping.columns = {{"customer_id", "id_cliente"},
+                         {"total", "total"},
+                         {"status", "status"},
+                         {"date", "data_venda"}};
+      break;
+    case Entity::activity:
+      mapping.table = "atividades";
+      mapping.columns = {{"type", "tipo"},
+                         {"subject", "assunto"},
+                         {"due_date", "vencimento"},
+                         {"done", "concluida"},
+                         {"customer_id", "id_cliente"}};
+      break;
+  }
+  return mapping;
+}
+
+TableMapping apply_overrides(TableMapping base, const json::Value& overrides,
+                             std::string_view where) {
+  if (!overrides.is_object()) {
+    throw FatalError(fmt::format("{}: must be an object", where));
+  }
+  for (const auto& [key, value] : overrides.members()) {
+    if (key == "table") {
+      base.table = text_of(where, key, value);
+    } else if (key == "id") {
+      base.id_column = text_of(where, key, value);
+    } else if (key == "store_column") {
+      base.store_column = optional_text_of(where, key, value);
+    } else if (key == "external_id") {
+      base.external_id_column = text_of(where, key, value);
+    } else if (key == "deleted_column") {
+      base.deleted_column = optional_text_of(where, key, value);
+    } else if (key == "columns") {
+      if (!value.is_object()) {
+        throw FatalError(fmt::format("{}: 'columns' must be an object", where));
+      }
+      for (const auto& [field, column] : value.members()) {
+        std::erase_if(base.columns,
+                      [&](const auto& pair) { return pair.first == field; });
+        if (!column.is_null()) {
+          base.columns.emplace_back(field, text_of(where, field, column));
+        }
+      }
+    } else {
+      throw FatalError(fmt::format("{}: unknown key '{}'", where, key));
+    }
+  }
+  validate(base, where);
+  return base;
+}
+
+void validate(const TableMapping& mapping, std::string_view where) {
+  check_name(where, "table", mapping.table);
+  check_name(where, "id column", mapping.id_column);
+  check_name(where, "external id column", mapping.external_id_column);
+  if (mapping.store_column) {
+    check_name(where, "store column", *mapping.store_column);
+  }
+  if (mapping.deleted_column) {
+    check_name(where, "deleted column", *mapping.deleted_column);
+  }
+  for (const auto& [field, column] : mapping.columns) {
+    check_name(where, fmt::format("column of '{}'", field), column);
+  }
+}
+
+}  // namespace crm::records

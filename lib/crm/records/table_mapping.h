@@ -1,0 +1,40 @@
+// Which local table and columns hold an entity. Defaults fit the demo tables;
+// every part can be overridden per store in crm_integracoes.configuracoes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "crm/core/entity.h"
+#include "crm/json/json.h"
+
+namespace crm::records {
+
+struct TableMapping {
+  std::string table;
+  std::string id_column = "id";
+  /// nullopt for single-store applications without a store column.
+  std::optional<std::string> store_column = "id_loja";
+  std::string external_id_column = "external_id";
+  /// Soft-delete column (NOT NULL = deleted); nullopt when there is none.
+  std::optional<std::string> deleted_column = "deletado_em";
+  /// Logical field name -> local column, in a stable order.
+  std::vector<std::pair<std::string, std::string>> columns;
+};
+
+/// The demo schema's mapping for an entity.
+TableMapping default_mapping(Entity entity);
+
+/// `base` with the overrides of one entity's object from configuracoes
+/// ("tables": {"cliente": {...}}): keys table, id, store_column (null =
+/// none), external_id, deleted_column (null = none), columns {field: column}
+/// (a null column removes the field). Throws FatalError on a bad name.
+TableMapping apply_overrides(TableMapping base, const json::Value& overrides,
+                             std::string_view where);
+
+/// Throws FatalError if any table or column name is not a plain identifier.
+void validate(const TableMapping& mapping, std::string_view where);
+
+}  // namespace crm::records

@@ -1,0 +1,39 @@
+#include "crm/report/printer.h"
+
+#include <fmt/format.h>
+
+#include "crm/util/time.h"
+
+namespace crm::report {
+
+void Printer::result_line(std::string_view line) const {
+  if (m_mode == OutputMode::human && m_verbosity != Verbosity::quiet) {
+    fmt::print(m_out, "{}\n", line);
+    std::fflush(m_out);
+  }
+}
+
+void Printer::result_json(std::string_view object) const {
+  if (m_mode == OutputMode::json) {
+    fmt::print(m_out, "{}\n", object);
+    std::fflush(m_out);
+  }
+}
+
+void Printer::item_line(std::string_view text) const {
+  if (m_verbosity == Verbosity::verbose) {
+    fmt::print(m_out, "{} {}\n", util::timestamp_prefix(), text);
+  }
+}
+
+void Printer::error(std::string_view message) const {
+  fmt::print(m_err, "{} ERRO: {}\n", util::timestamp_prefix(), message);
+  std::fflush(m_err);
+}
+
+void Printer::warning(std::string_view message) const {
+  fmt::print(m_err, "{} AVISO: {}\n", util::timestamp_prefix(), message);
+  std::fflush(m_err);
+}
+
+}  // namespace crm::report

@@ -1,0 +1,48 @@
+#include "crm/runs/run_repository.h"
+
+#include <unistd.h>
+
+namespace crm::runs {
+namespace {
+
+const char* to_db(RunStatus status) {
+  switch (status) {
+    case RunStatus::running:
+      return "running";
+    case RunStatus::success:
+      return "success";
+    case RunStatus::error:
+      return "error";
+    case RunStatus::aborted:
+      return "aborted";
+  }
+  return "error";
+}
+
+}  // namespace
+
+std::int64_t RunRepository::start(const RunStart& run) {
+  m_connection.execute(
+      "INSERT INTO crm_execucoes (programa, id_loja, host, pid, status, "
+      "iniciado_em, prazo_em) VALUES (?, ?, ?, ?, 'running', NOW(3), "
+      "IF(? > 0, NOW(3) + INTERVAL ? SECOND, NULL))",
+      {run.program, run.store_id ? db::Value(*run.store_id) : db::Value(nullptr),
+       run.host, static_cast<long long>(::getpid()),
+       static_cast<long long>(run.deadline.count()),
+       static_cast<long long>(run.deadline.count())});
+  return static_cast<std::int64_t>(m_connection.last_insert_id());
+}
+
+void RunRepository::finish(std::int64_t id, const RunFinish& result) {
+  m_connection.execute(
+      "UPDATE crm_execucoes SET status = ?, finalizado_em = NOW(3), "
+      "processados = ?, erros = ?, adiados = ?, duracao_ms = ?, mensagem = ?, "
+      "resultado = ? WHERE id = ?",
+      {to_db(result.status), result.processed, result.errors, result.deferred,
+       static_cast<long long>(result.duration_ms),
+       result.message.empty() ? db::Value(nullptr) : db::Value(result.message),
+       result.result_json.empty() ? db::Value(nullptr) : db::Value(result.result_json),
+       static_cast<long long>(id)});
+}
+
+}  // namespace crm::runs

@@ -1,0 +1,123 @@
+#include "crm/util/strings.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <random>
+
+namespace crm::util {
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) {
+    return {};
+  }
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
+std::vector<std::string> split(std::string_view text, char separator) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const auto end = text.find(separator, start);
+    parts.emplace_back(text.substr(start, end - start));
+    if (end == std::string_view::npos) {
+      return parts;
+    }
+    start = end + 1;
+  }
+}
+
+std::optional<long long> parse_int(std::string_view text) {
+  long long value = 0;
+  const auto* end = text.data() + text.size();
+  const auto result = std::from_chars(text.data(), end, value);
+  if (text.empty() || result.ec != std::errc() || result.ptr != end) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> parse_double(std::string_view text) {
+  double value = 0;
+  const auto* end = text.data() + text.size();
+  const auto result = std::from_chars(text.data(), end, value);
+  if (text.empty() || result.ec != std::errc() || result.ptr != end) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::string truncate_utf8(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) {
+    return std::string(text);
+  }
+  std::size_t cut = max_bytes;
+  // Step back over continuation bytes (10xxxxxx) to a sequence start.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  return std::string(text.substr(0, cut));
+}
+
+bool is_identifier(std::string_view text) {
+  if (text.empty() || text.size() > 64 || (text[0] >= '0' && text[0] <= '9')) {
+    return false;
+  }
+  for (char c : text) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c >= '0' && c <= '9') || c == '_';
+    if (!ok) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string random_hex(std::size_t bytes) {
+  static constexpr char k_digits[] = "0123456789abcdef";
+  std::random_device device;
+  std::string out;
+  out.reserve(bytes * 2);
+  for (std::size_t i = 0; i < bytes; ++i) {
+    const auto byte = static_cast<unsigned>(device()) & 0xFFu;
+    out.push_back(k_digits[byte >> 4]);
+    out.push_back(k_digits[byte & 0x0F]);
+  }
+  return out;
+}
+
+std::string redact(std::string text, std::string_view secret) {
+  if (secret.empty()) {
+    return text;
+  }
+  std::size_t at = 0;
+  while ((at = text.find(secret, at)) != std::string::npos) {
+    text.replace(at, secret.size(), "***");
+    at += 3;
+  }
+  return text;
+}
+
+}  // namespace crm::util
+
+namespace crm::util {
+std::string url_encode(std::string_view text) {
+  static constexpr char k_digits[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+                            c == '_' || c == '~';
+    if (unreserved) {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(k_digits[byte >> 4]);
+      out.push_back(k_digits[byte & 0x0F]);
+    }
+  }
+  return out;
+}
+}  // namespace crm::util

@@ -1,0 +1,31 @@
+// String helpers that know nothing about CRMs.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace crm::util {
+
+std::string_view trim(std::string_view text);
+std::vector<std::string> split(std::string_view text, char separator);
+/// Whole-string integer parse; nullopt on any junk or overflow.
+std::optional<long long> parse_int(std::string_view text);
+/// Whole-string decimal parse; nullopt on junk.
+std::optional<double> parse_double(std::string_view text);
+/// Cuts to at most `max_bytes` without splitting a UTF-8 sequence.
+std::string truncate_utf8(std::string_view text, std::size_t max_bytes);
+/// A safe SQL identifier ([A-Za-z0-9_], not starting with a digit, <= 64).
+bool is_identifier(std::string_view text);
+/// Random lowercase hex, `bytes` * 2 characters (claim tokens).
+std::string random_hex(std::size_t bytes);
+/// Replaces a secret's every occurrence in `text` by "***".
+std::string redact(std::string text, std::string_view secret);
+
+}  // namespace crm::util
+
+namespace crm::util {
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+std::string url_encode(std::string_view text);
+}  // namespace crm::util

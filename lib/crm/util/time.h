@@ -1,0 +1,29 @@
+// Wall-clock formatting and the run deadline.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace crm::util {
+
+using Clock = std::chrono::steady_clock;
+
+/// "YYYY-MM-DD HH:MM:SS" in local time, as the seed's log lines use.
+std::string format_local_time(std::chrono::system_clock::time_point when);
+/// "[YYYY-MM-DD HH:MM:SS]" for now.
+std::string timestamp_prefix();
+
+/// A point on the monotonic clock after which a run starts no more work.
+class Deadline {
+ public:
+  explicit Deadline(std::chrono::milliseconds from_now)
+      : m_at(Clock::now() + from_now) {}
+  [[nodiscard]] bool passed() const { return Clock::now() >= m_at; }
+  /// Time left, never negative.
+  [[nodiscard]] std::chrono::milliseconds remaining() const;
+
+ private:
+  Clock::time_point m_at;
+};
+
+}  // namespace crm::util
