@@ -1,0 +1,37 @@
+#include "crm/util/strings.h"
+
+#include <catch2/catch.hpp>
+
+using namespace crm::util;
+
+TEST_CASE("integers parse only when the whole text is a number", "[unit]") {
+  CHECK(parse_int("42") == 42);
+  CHECK(parse_int("-7") == -7);
+  CHECK_FALSE(parse_int("").has_value());
+  CHECK_FALSE(parse_int("4x").has_value());
+  CHECK_FALSE(parse_int("99999999999999999999").has_value());
+}
+
+TEST_CASE("UTF-8 truncation never splits a character", "[unit]") {
+  CHECK(truncate_utf8("ação", 2) == "a");
+  CHECK(truncate_utf8("ação", 3) == "aç");
+  CHECK(truncate_utf8("😀x", 3) == "");
+  CHECK(truncate_utf8("abc", 10) == "abc");
+}
+
+TEST_CASE("identifiers are plain names only", "[unit]") {
+  CHECK(is_identifier("clientes"));
+  CHECK(is_identifier("id_loja2"));
+  CHECK_FALSE(is_identifier("2x"));
+  CHECK_FALSE(is_identifier("a b"));
+  CHECK_FALSE(is_identifier("a`; DROP TABLE x"));
+  CHECK_FALSE(is_identifier(""));
+}
+
+TEST_CASE("secrets are redacted and URLs encoded", "[unit]") {
+  CHECK(redact("token=abc&x=abc", "abc") == "token=***&x=***");
+  CHECK(redact("nothing", "") == "nothing");
+  CHECK(url_encode("a b&c=ç") == "a%20b%26c%3D%C3%A7");
+  CHECK(random_hex(16).size() == 32);
+  CHECK(random_hex(16) != random_hex(16));
+}
