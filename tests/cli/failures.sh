@@ -1,0 +1,57 @@
+# Transient errors back off and give up after 3 attempts keeping the last
+# error; a 422 and a missing local record give up at once; a 429 costs no
+# attempt, respects Retry-After and stops requests to that store in the run.
+source "$(dirname "$0")/lib.sh"
+start_fake 0
+add_integration 1
+add_integration 2
+sql "INSERT INTO clientes (id, id_loja, nome, email) VALUES
+       (1, 1, 'Transient Ltda', 't@x.com'), (2, 1, 'Invalid422', 'i@x.com'), (3, 1, 'Fine', 'f@x.com');
+     INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao) VALUES
+       (1, 'cliente', 1, 'ecletech_para_crm'), (1, 'cliente', 2, 'ecletech_para_crm'),
+       (1, 'cliente', 3, 'ecletech_para_crm'), (1, 'cliente', 999, 'ecletech_para_crm')"
+fake_faults '{"rules": [
+  {"method": "POST", "body_contains": "Transient", "status": 503, "body": "{\"message\":\"service unavailable\"}"},
+  {"method": "POST", "body_contains": "Invalid422", "status": 422, "body": "{\"message\":\"email is invalid\"}"}]}'
+
+row() { sql "SELECT processado, tentativas, COALESCE(erro, 'NULL') FROM crm_sync_queue WHERE id_registro = $1" | tr '\t' '|'; }
+
+run_sync --loja 1
+assert_eq 0 "$rc" "exit code with item failures"
+assert_match "$summary_re" "$out" "summary"
+assert_eq "1 3 0" "${BASH_REMATCH[1]} ${BASH_REMATCH[2]} ${BASH_REMATCH[3]}" "counts"
+assert_eq "0|1|POST /clientes: HTTP 503: service unavailable" "$(row 1)" "transient, first attempt"
+backoff=$(sql "SELECT TIMESTAMPDIFF(SECOND, NOW(), disponivel_em) FROM crm_sync_queue WHERE id_registro = 1")
+[[ $backoff -ge 55 && $backoff -le 60 ]] || fail "transient back-off: $backoff s"
+assert_eq "1|1|POST /clientes: HTTP 422: email is invalid" "$(row 2)" "permanent"
+assert_eq "1|1|NULL" "$(row 3)" "success"
+assert_eq "1|1|local record not found: clientes id 999 (loja 1)" "$(row 999)" "missing record"
+assert_eq "erro|503" "$(sql "SELECT status, http_status FROM crm_sync_log WHERE id_registro = 1" | tr '\t' '|')" "log of the transient failure"
+
+# Not due yet: the next run leaves it alone.
+run_sync --loja 1
+assert_match "$summary_re" "$out" "summary"
+assert_eq "0 0" "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}" "nothing due during back-off"
+
+for attempt in 2 3; do
+  sql "UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE id_registro = 1"
+  run_sync --loja 1
+  assert_eq 0 "$rc" "attempt $attempt"
+done
+assert_eq "1|3|POST /clientes: HTTP 503: service unavailable" "$(row 1)" "given up after 3 attempts"
+assert_eq 3 "$(sql "SELECT COUNT(*) FROM crm_sync_log WHERE id_registro = 1 AND status = 'erro'")" "three log rows"
+
+# 429 with Retry-After on store 2, one request at a time.
+add_customers 2 20
+fake_faults '{"rules": [{"method": "GET", "count": 1, "status": 429,
+  "headers": {"Retry-After": "120"}, "body": "{\"message\":\"slow down\"}"}]}'
+before=$(fake_stat requests)
+run_sync --loja 2 --concurrency 1
+assert_eq 0 "$rc" "exit code when rate limited"
+assert_match "$summary_re" "$out" "summary"
+assert_eq "0 0 20" "${BASH_REMATCH[1]} ${BASH_REMATCH[2]} ${BASH_REMATCH[3]}" "all 20 deferred"
+assert_eq 1 "$(( $(fake_stat requests) - before ))" "requests after the 429"
+assert_eq "20|0|0" "$(sql "SELECT COUNT(*), SUM(tentativas), SUM(processado) FROM crm_sync_queue WHERE id_loja = 2" | tr '\t' '|')" "no attempt counted"
+wait_min=$(sql "SELECT MIN(TIMESTAMPDIFF(SECOND, NOW(), disponivel_em)) FROM crm_sync_queue WHERE id_loja = 2")
+[[ $wait_min -ge 115 && $wait_min -le 120 ]] || fail "Retry-After not respected: due in $wait_min s"
+assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_sync_log WHERE id_loja = 2")" "deferred rows are not logged as processed"

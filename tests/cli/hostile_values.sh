@@ -1,0 +1,43 @@
+# Quotes, SQL fragments, accents, emoji and 64 KB strings go to the CRM and
+# come back unchanged.
+source "$(dirname "$0")/lib.sh"
+start_fake 0
+add_integration 1
+# A store whose name column is MEDIUMTEXT, so a 64 KB name fits.
+sql "ALTER TABLE clientes MODIFY nome MEDIUMTEXT NOT NULL"
+cat >"$scratch/hostile.sql" <<'SQL'
+INSERT INTO clientes (id, id_loja, nome, email, documento) VALUES
+  (1, 1, 'Robert''); DROP TABLE clientes; --', 'bobby@x.com', '123.456.789-00'),
+  (2, 1, 'aspas "duplas", barra \\ e tab\tfim', 'a@x.com', NULL),
+  (3, 1, 'João Ação Coração — Pão de Açúcar 😀🇧🇷', 'joao@x.com', '12.345.678/0001-99'),
+  (4, 1, REPEAT('ção😀x', 8000), 'big@x.com', ''),
+  (5, 1, '<script>alert(1)</script> %s %n {}', NULL, NULL);
+INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao)
+  SELECT 1, 'cliente', id, 'ecletech_para_crm' FROM clientes;
+SQL
+mysql_cmd "$CRM_DB_NAME" <"$scratch/hostile.sql"
+[[ $(sql "SELECT LENGTH(nome) > 65536 FROM clientes WHERE id = 4") == 1 ]] || fail "big name too small"
+local_names() { sql "SELECT id, SHA2(CONCAT_WS('|', nome, COALESCE(email, '~'), COALESCE(documento, '~')), 256) FROM clientes ORDER BY id"; }
+original=$(local_names)
+
+run_sync
+assert_eq 0 "$rc" "push exit code"
+assert_match "$summary_re" "$out" "push summary"
+assert_eq "5 0" "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}" "push counts"
+for id in 1 2 3 4 5; do
+  crm=$(curl -sf "$FAKE_URL/_records/clientes" | jq -j --argjson id "$id" '.[] | select(.codigo == $id) | .nome' | sha256sum)
+  # the client escapes \t and \\ in -B output: compare through HEX
+  db=$(sql "SELECT HEX(nome) FROM clientes WHERE id = $id" | xxd -r -p | sha256sum)
+  assert_eq "$db" "$crm" "name of record $id in the CRM"
+done
+
+# Pull them back over scrambled local values: the CRM's copy wins, unchanged.
+sql "UPDATE clientes SET nome = 'scrambled', email = 'x@y.z';
+     INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao)
+       SELECT 1, 'cliente', id, 'crm_para_ecletech' FROM clientes"
+run_sync
+assert_eq 0 "$rc" "pull exit code"
+assert_match "$summary_re" "$out" "pull summary"
+assert_eq "5 0" "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}" "pull counts"
+assert_eq "$original" "$(local_names)" "values after the round trip"
+assert_eq 5 "$(sql "SELECT COUNT(*) FROM crm_sync_log WHERE operacao = 'fetch' AND status = 'sucesso'")" "fetch log rows"

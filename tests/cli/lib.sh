@@ -1,0 +1,94 @@
+# Sourced by every tests/cli/*.sh case: a fresh database on the private
+# MariaDB, migrated by the real crm_migrate; helpers to start the fake CRM,
+# run SQL and assert. A failing case keeps its scratch directory.
+set -euo pipefail
+
+: "${CRM_SYNC:?}" "${CRM_MIGRATE:?}" "${FAKE_CRM:?}" "${CRM_TEST_DB_DIR:?}" "${CRM_SOURCE_DIR:?}"
+case_name=$(basename "$0" .sh)
+scratch=${CRM_CLI_SCRATCH:-/tmp/crm-cli}/$case_name
+rm -rf "$scratch"
+mkdir -p "$scratch"
+
+# shellcheck disable=SC1091
+source "$CRM_TEST_DB_DIR/env"
+export CRM_DB_NAME="cli_${case_name//[^a-zA-Z0-9_]/_}"
+export CRM_MIGRATIONS_DIR=$CRM_SOURCE_DIR/migrations
+unset CRM_SYNC_CONFIG
+fake_pids=()
+
+mysql_cmd() {
+  mariadb --no-defaults --protocol=TCP -h"$CRM_DB_HOST" -P"$CRM_DB_PORT" \
+    --default-character-set=utf8mb4 -u"$CRM_DB_USER" -p"$CRM_DB_PASSWORD" "$@"
+}
+sql() { mysql_cmd -N -B "$CRM_DB_NAME" -e "$1"; }
+
+fail() {
+  echo "FAIL [$case_name]: $*" >&2
+  echo "scratch directory kept: $scratch" >&2
+  exit 1
+}
+
+cleanup() {
+  local status=$?
+  for pid in "${fake_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${fake_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if ((status == 0)); then
+    mysql_cmd -e "DROP DATABASE IF EXISTS \`$CRM_DB_NAME\`" || true
+    rm -rf "$scratch"
+  fi
+}
+trap cleanup EXIT
+trap 'fail "line $LINENO: command failed: $BASH_COMMAND"' ERR
+
+assert_eq() {  # expected actual what
+  [[ "$1" == "$2" ]] || fail "$3: expected '$1', got '$2'"
+}
+assert_match() {  # regex actual what
+  [[ "$2" =~ $1 ]] || fail "$3: '$2' does not match /$1/"
+}
+
+mysql_cmd -e "DROP DATABASE IF EXISTS \`$CRM_DB_NAME\`; CREATE DATABASE \`$CRM_DB_NAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+"$CRM_MIGRATE" --with-demo-tables --quiet || fail "crm_migrate failed"
+
+# start_fake [latency_ms] -> sets FAKE_URL (http://127.0.0.1:PORT)
+start_fake() {
+  local port_file=$scratch/fake.$RANDOM.port
+  "$FAKE_CRM" --port-file "$port_file" --latency-ms "${1:-0}" </dev/null >>"$scratch/fake.log" 2>&1 &
+  fake_pids+=($!)
+  for _ in $(seq 1 200); do
+    [[ -s $port_file ]] && break
+    sleep 0.02
+  done
+  [[ -s $port_file ]] || fail "fake_crm did not start"
+  FAKE_URL=http://127.0.0.1:$(cat "$port_file")
+}
+fake_stat() { curl -sf "$FAKE_URL/_stats" | jq -r ".$1"; }
+fake_faults() { curl -sf -X POST -d "$1" "$FAKE_URL/_faults" >/dev/null; }
+
+# add_integration STORE [configuracoes-json]
+add_integration() {
+  sql "INSERT INTO crm_integracoes (id_loja, provider, base_url, credenciais, configuracoes)
+       VALUES ($1, 'generic', '$FAKE_URL/api', '{\"token\": \"test-token\"}', '${2:-{\}}')"
+}
+
+# add_customers STORE COUNT [PRIORITY] : local customers + their queue rows
+add_customers() {
+  sql "INSERT INTO clientes (id_loja, nome, email, documento)
+         SELECT $1, CONCAT('Cliente ', seq, ' loja $1'), CONCAT('c', seq, '.l$1@example.com'),
+                LPAD(seq, 11, '0') FROM seq_1_to_$2;
+       INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, prioridade)
+         SELECT $1, 'cliente', id, 'ecletech_para_crm', ${3:-0} FROM clientes
+         WHERE id_loja = $1 AND id NOT IN (SELECT id_registro FROM crm_sync_queue);"
+}
+
+# run_sync ARGS... -> $out, $err, $rc
+run_sync() {
+  set +e
+  "$CRM_SYNC" "$@" >"$scratch/out" 2>"$scratch/err"
+  rc=$?
+  set -e
+  out=$(cat "$scratch/out")
+  err=$(cat "$scratch/err")
+}
+
+summary_re='^\[[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\] Processados: ([0-9]+) \| Erros: ([0-9]+) \| Tempo: [0-9]+\.[0-9]{2}s \| Taxa: [0-9]+\.[0-9]{2} req/s \| Adiados: ([0-9]+)$'
