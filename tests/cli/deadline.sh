@@ -1,0 +1,26 @@
+# The deadline: no request starts after it, requests in flight are cut at it,
+# unstarted rows get their attempt back and are due at once; the run ends
+# within a second of the deadline.
+source "$(dirname "$0")/lib.sh"
+start_fake 1500
+add_integration 1
+add_customers 1 20
+
+started=$(date +%s.%N)
+run_sync --concurrency 2 --deadline 2 --metrics-file "$scratch/crm_sync.prom"
+elapsed=$(echo "$(date +%s.%N) - $started" | bc)
+assert_eq 0 "$rc" "exit code"
+assert_eq "" "$err" "stderr"
+(( $(echo "$elapsed < 3.0" | bc) )) || fail "run took ${elapsed}s with --deadline 2"
+assert_match "$summary_re" "$out" "summary"
+# Two lookups answered at 1.5 s; their creates were cut at 2 s (transient);
+# the other 18 never started.
+assert_eq "0 2 18" "${BASH_REMATCH[1]} ${BASH_REMATCH[2]} ${BASH_REMATCH[3]}" "counts"
+assert_eq "18|0" "$(sql "SELECT COUNT(*), SUM(tentativas) FROM crm_sync_queue WHERE processado = 0 AND erro IS NULL" | tr '\t' '|')" "released rows"
+assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE erro IS NULL AND disponivel_em > NOW()")" "released rows are due now"
+assert_eq 2 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE tentativas = 1 AND erro LIKE 'POST /clientes: %'")" "cut creates"
+assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE claim_token IS NOT NULL")" "nothing left claimed"
+
+# The metrics file is complete Prometheus text.
+grep -qx 'crm_sync_last_run_deferred 18' "$scratch/crm_sync.prom" || fail "metrics: $(cat "$scratch/crm_sync.prom")"
+grep -qx '# TYPE crm_sync_last_run_errors gauge' "$scratch/crm_sync.prom" || fail "metrics type line"
