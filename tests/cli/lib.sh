@@ -3,7 +3,7 @@
 # run SQL and assert. A failing case keeps its scratch directory.
 set -euo pipefail
 
-: "${CRM_SYNC:?}" "${CRM_MIGRATE:?}" "${FAKE_CRM:?}" "${CRM_TEST_DB_DIR:?}" "${CRM_SOURCE_DIR:?}"
+: "${CRM_SYNC:?}" "${CRM_MIGRATE:?}" "${CRM_ENQUEUE:?}" "${CRM_CLEANUP:?}" "${CRM_STATUS:?}" "${FAKE_CRM:?}" "${CRM_TEST_DB_DIR:?}" "${CRM_SOURCE_DIR:?}"
 case_name=$(basename "$0" .sh)
 scratch=${CRM_CLI_SCRATCH:-/tmp/crm-cli}/$case_name
 rm -rf "$scratch"
@@ -78,17 +78,19 @@ add_customers() {
                 LPAD(seq, 11, '0') FROM seq_1_to_$2;
        INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, prioridade)
          SELECT $1, 'cliente', id, 'ecletech_para_crm', ${3:-0} FROM clientes
-         WHERE id_loja = $1 AND id NOT IN (SELECT id_registro FROM crm_sync_queue);"
+         WHERE id_loja = $1 AND id NOT IN (SELECT id_registro FROM crm_sync_queue
+                                            WHERE entidade = 'cliente' AND id_loja = $1);"
 }
 
-# run_sync ARGS... -> $out, $err, $rc
-run_sync() {
+# run_program BINARY ARGS... -> $out, $err, $rc
+run_program() {
   set +e
-  "$CRM_SYNC" "$@" >"$scratch/out" 2>"$scratch/err"
+  "$@" >"$scratch/out" 2>"$scratch/err"
   rc=$?
   set -e
   out=$(cat "$scratch/out")
   err=$(cat "$scratch/err")
 }
+run_sync() { run_program "$CRM_SYNC" "$@"; }
 
 summary_re='^\[[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\] Processados: ([0-9]+) \| Erros: ([0-9]+) \| Tempo: [0-9]+\.[0-9]{2}s \| Taxa: [0-9]+\.[0-9]{2} req/s \| Adiados: ([0-9]+)$'

@@ -22,6 +22,10 @@ struct Args {
   /// Loads the configuration (--config, CRM_SYNC_CONFIG, CRM_*), once.
   const Config& config();
 
+  /// Set by a program that reports fatal errors its own way (crm_status
+  /// --check: "CRM_SYNC UNKNOWN - ..." and exit 3); returns the exit code.
+  std::function<int(const std::string&)> on_fatal;
+
   std::optional<Config> m_config;
   std::optional<std::string> m_config_file;
   std::map<std::string, std::string> m_overrides;

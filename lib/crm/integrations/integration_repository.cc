@@ -121,4 +121,14 @@ std::vector<Integration> IntegrationRepository::load_active(std::optional<int> s
   return result;
 }
 
+std::optional<json::Value> IntegrationRepository::load_settings(int store_id) {
+  const db::Rows rows = m_connection.query(
+      "SELECT configuracoes FROM crm_integracoes WHERE ativo = 1 AND id_loja = ?", {store_id});
+  if (rows.empty()) {
+    return std::nullopt;
+  }
+  return parse_object(fmt::format("crm_integracoes: store {}: configuracoes", store_id),
+                      rows.rows[0].get(0));
+}
+
 }  // namespace crm::integrations

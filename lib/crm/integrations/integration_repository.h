@@ -46,6 +46,11 @@ class IntegrationRepository {
   /// naming the store on malformed JSON or an unresolvable credential.
   [[nodiscard]] std::vector<Integration> load_active(std::optional<int> store_id);
 
+  /// The `configuracoes` of a store's active integration, without resolving
+  /// credentials (for programs that only need the table mapping); nullopt
+  /// when the store has none. Throws FatalError on malformed JSON.
+  [[nodiscard]] std::optional<json::Value> load_settings(int store_id);
+
  private:
   db::Connection& m_connection;
   const config::Environment& m_environment;

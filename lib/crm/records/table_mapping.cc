@@ -85,6 +85,8 @@ TableMapping apply_overrides(TableMapping base, const json::Value& overrides,
       base.external_id_column = text_of(where, key, value);
     } else if (key == "deleted_column") {
       base.deleted_column = optional_text_of(where, key, value);
+    } else if (key == "updated_column") {
+      base.updated_column = optional_text_of(where, key, value);
     } else if (key == "columns") {
       if (!value.is_object()) {
         throw FatalError(fmt::format("{}: 'columns' must be an object", where));
@@ -104,6 +106,26 @@ TableMapping apply_overrides(TableMapping base, const json::Value& overrides,
   return base;
 }
 
+std::map<Entity, TableMapping> mappings_for_store(const json::Value& settings, int store_id) {
+  const json::Value* tables = settings.find("tables");
+  if (tables != nullptr && !tables->is_object()) {
+    throw FatalError(fmt::format(
+        "crm_integracoes: store {}: configuracoes: 'tables' must be an object", store_id));
+  }
+  std::map<Entity, TableMapping> mappings;
+  for (Entity entity : k_all_entities) {
+    TableMapping mapping = default_mapping(entity);
+    if (const json::Value* custom = tables ? tables->find(to_db(entity)) : nullptr) {
+      mapping = apply_overrides(
+          std::move(mapping), *custom,
+          fmt::format("crm_integracoes: store {}: configuracoes: tables.{}", store_id,
+                      to_db(entity)));
+    }
+    mappings.emplace(entity, std::move(mapping));
+  }
+  return mappings;
+}
+
 void validate(const TableMapping& mapping, std::string_view where) {
   check_name(where, "table", mapping.table);
   check_name(where, "id column", mapping.id_column);
@@ -113,6 +135,9 @@ void validate(const TableMapping& mapping, std::string_view where) {
   }
   if (mapping.deleted_column) {
     check_name(where, "deleted column", *mapping.deleted_column);
+  }
+  if (mapping.updated_column) {
+    check_name(where, "updated column", *mapping.updated_column);
   }
   for (const auto& [field, column] : mapping.columns) {
     check_name(where, fmt::format("column of '{}'", field), column);

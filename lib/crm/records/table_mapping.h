@@ -2,6 +2,7 @@
 // every part can be overridden per store in crm_integracoes.configuracoes.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -20,6 +21,8 @@ struct TableMapping {
   std::string external_id_column = "external_id";
   /// Soft-delete column (NOT NULL = deleted); nullopt when there is none.
   std::optional<std::string> deleted_column = "deletado_em";
+  /// Last-change timestamp (crm_sync_full --since); nullopt when there is none.
+  std::optional<std::string> updated_column = "atualizado_em";
   /// Logical field name -> local column, in a stable order.
   std::vector<std::pair<std::string, std::string>> columns;
 };
@@ -33,6 +36,10 @@ TableMapping default_mapping(Entity entity);
 /// (a null column removes the field). Throws FatalError on a bad name.
 TableMapping apply_overrides(TableMapping base, const json::Value& overrides,
                              std::string_view where);
+
+/// Every entity's mapping for a store: the defaults with the overrides of
+/// configuracoes.tables applied. Throws FatalError naming the store and key.
+std::map<Entity, TableMapping> mappings_for_store(const json::Value& settings, int store_id);
 
 /// Throws FatalError if any table or column name is not a plain identifier.
 void validate(const TableMapping& mapping, std::string_view where);

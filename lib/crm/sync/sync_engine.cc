@@ -94,21 +94,7 @@ std::map<int, Store> load_stores(db::Connection& connection,
     store.batch_size = int_setting(settings, "batch_size", k_default_limit, 1, 10000, id);
     store.concurrency =
         int_setting(settings, "concurrency", k_default_concurrency, 1, 256, id);
-    const json::Value* tables = settings.find("tables");
-    if (tables != nullptr && !tables->is_object()) {
-      throw FatalError(fmt::format(
-          "crm_integracoes: store {}: configuracoes: 'tables' must be an object", id));
-    }
-    for (Entity entity : k_all_entities) {
-      records::TableMapping mapping = records::default_mapping(entity);
-      if (const json::Value* custom = tables ? tables->find(to_db(entity)) : nullptr) {
-        mapping = records::apply_overrides(
-            std::move(mapping), *custom,
-            fmt::format("crm_integracoes: store {}: configuracoes: tables.{}", id,
-                        to_db(entity)));
-      }
-      store.mappings.emplace(entity, std::move(mapping));
-    }
+    store.mappings = records::mappings_for_store(settings, id);
     store.provider = providers::make_provider(integration);
     store.integration = std::move(integration);
     stores.emplace(id, std::move(store));

@@ -1,0 +1,44 @@
+// crm_enqueue: manual enqueue from a shell, and putting failures back.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crm/core/entity.h"
+#include "crm/db/connection.h"
+
+namespace crm::sync {
+
+struct EnqueueRequest {
+  int store_id = 0;
+  Entity entity = Entity::customer;
+  std::vector<std::int64_t> record_ids;
+  Direction direction = Direction::to_crm;
+  int priority = 5;
+};
+
+/// Enqueues each record (one pending row per key; an existing pending row
+/// keeps the higher priority), all in one transaction. Throws FatalError
+/// listing the ids that do not exist in the store's mapped table, before
+/// enqueuing anything. Returns the number of records enqueued.
+int enqueue_records(db::Connection& connection, const EnqueueRequest& request);
+
+struct RetryRequest {
+  std::optional<int> store_id;
+  std::optional<Entity> entity;
+  /// Only failures given up at or after this time ("YYYY-MM-DD[ HH:MM:SS]").
+  std::optional<std::string> since;
+  int priority = 5;
+};
+
+/// Puts given-up rows (processado = 1, erro set) back as new pending rows,
+/// one per key, skipping keys that succeeded later. Returns how many keys.
+int retry_failed(db::Connection& connection, const RetryRequest& request);
+
+/// Checks "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS"; throws UsageError naming
+/// `option` otherwise.
+std::string parse_since(const std::string& option, const std::string& text);
+
+}  // namespace crm::sync

@@ -1,0 +1,48 @@
+# crm_enqueue: ids as a list or repeated, de-duplication and priority raise,
+# unknown records (exit 1, nothing enqueued), bad arguments (exit 2), and
+# --retry-failed.
+source "$(dirname "$0")/lib.sh"
+sql "INSERT INTO clientes (id, id_loja, nome) VALUES (1, 1, 'a'), (2, 1, 'b'), (3, 1, 'c'), (9, 2, 'other')"
+ts_re='^\[[0-9-]{10} [0-9:]{8}\] '
+
+run_program "$CRM_ENQUEUE" --loja 1 --entity cliente --id 1,2 --id 3 --priority 3
+assert_eq 0 "$rc" "exit code"
+assert_match "${ts_re}Enfileirados: 3 clientes \(loja 1, ecletech_para_crm, prioridade 3\)$" "$out" "line"
+run_program "$CRM_ENQUEUE" --loja 1 --entity cliente --id 2 --priority 9 --direction to_crm
+assert_eq "3|2:9" "$(sql "SELECT COUNT(*), CONCAT(MAX(id_registro * (prioridade = 9)), ':', MAX(prioridade)) FROM crm_sync_queue" | tr '\t' '|')" "one row per key, priority raised"
+run_program "$CRM_ENQUEUE" --loja 1 --entity cliente --id 2 --priority 1
+assert_eq 9 "$(sql "SELECT prioridade FROM crm_sync_queue WHERE id_registro = 2")" "priority never lowered"
+run_program "$CRM_ENQUEUE" --loja 1 --entity cliente --id 1 --direction from_crm
+assert_eq 4 "$(sql "SELECT COUNT(*) FROM crm_sync_queue")" "other direction is another key"
+
+run_program "$CRM_ENQUEUE" --loja 1 --entity cliente --id 3,9,77
+assert_eq 1 "$rc" "unknown ids: exit code"
+assert_match "${ts_re}ERRO: unknown cliente id\(s\) in clientes for loja 1: 9, 77$" "$err" "unknown ids: message"
+assert_eq 4 "$(sql "SELECT COUNT(*) FROM crm_sync_queue")" "nothing enqueued"
+
+for args in "--loja 1 --entity cliente" "--loja 1 --entity pessoa --id 1" "--loja x --entity cliente --id 1" \
+            "--loja 1 --entity cliente --id abc" "--loja 1 --entity cliente --id 1 --direction sideways" \
+            "--retry-failed --id 1" "--since 2026-01-01 --loja 1 --entity cliente --id 1" "--retry-failed --since yesterday"; do
+  # shellcheck disable=SC2086
+  run_program "$CRM_ENQUEUE" $args
+  assert_eq 2 "$rc" "usage error for '$args'"
+  assert_match "${ts_re}ERRO: .*\(see crm_enqueue --help\)$" "$err" "usage message for '$args'"
+done
+
+# --retry-failed: given-up rows come back once per key; a key that succeeded
+# later, or is pending already, is not duplicated.
+sql "DELETE FROM crm_sync_queue;
+     INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, processado, erro, processado_em, tentativas) VALUES
+       (1, 'cliente', 1, 'ecletech_para_crm', 1, 'HTTP 422', NOW() - INTERVAL 2 DAY, 1),
+       (1, 'cliente', 1, 'ecletech_para_crm', 1, 'HTTP 503', NOW() - INTERVAL 1 DAY, 3),
+       (1, 'cliente', 2, 'ecletech_para_crm', 1, 'HTTP 422', NOW() - INTERVAL 3 DAY, 1),
+       (1, 'cliente', 2, 'ecletech_para_crm', 1, NULL, NOW() - INTERVAL 1 DAY, 1),
+       (1, 'cliente', 3, 'ecletech_para_crm', 1, 'timeout', NOW() - INTERVAL 10 DAY, 3),
+       (1, 'produto', 4, 'ecletech_para_crm', 1, 'HTTP 400', NOW() - INTERVAL 1 HOUR, 1)"
+run_program "$CRM_ENQUEUE" --retry-failed --entity cliente --since "$(date -d '5 days ago' '+%Y-%m-%d')"
+assert_eq 0 "$rc" "retry exit code"
+assert_match "${ts_re}Reenfileirados: 1 registros que falharam$" "$out" "retry line"
+assert_eq "cliente:1:0" "$(sql "SELECT CONCAT(entidade, ':', id_registro, ':', tentativas) FROM crm_sync_queue WHERE processado = 0")" "the one key retried"
+run_program "$CRM_ENQUEUE" --retry-failed --json
+assert_eq 2 "$(jq -r .reenfileirados <<<"$out")" "retry the rest"
+assert_eq "1 3 4" "$(sql "SELECT id_registro FROM crm_sync_queue WHERE processado = 0 ORDER BY id_registro" | tr '\n' ' ' | sed 's/ $//')" "pending keys after retries"
