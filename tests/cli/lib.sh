@@ -3,7 +3,7 @@
 # run SQL and assert. A failing case keeps its scratch directory.
 set -euo pipefail
 
-: "${CRM_SYNC:?}" "${CRM_MIGRATE:?}" "${CRM_ENQUEUE:?}" "${CRM_CLEANUP:?}" "${CRM_STATUS:?}" "${FAKE_CRM:?}" "${CRM_TEST_DB_DIR:?}" "${CRM_SOURCE_DIR:?}"
+: "${CRM_SYNC:?}" "${CRM_MIGRATE:?}" "${CRM_ENQUEUE:?}" "${CRM_CLEANUP:?}" "${CRM_STATUS:?}" "${CRM_SYNC_FULL:?}" "${FAKE_CRM:?}" "${CRM_TEST_DB_DIR:?}" "${CRM_SOURCE_DIR:?}"
 case_name=$(basename "$0" .sh)
 scratch=${CRM_CLI_SCRATCH:-/tmp/crm-cli}/$case_name
 rm -rf "$scratch"

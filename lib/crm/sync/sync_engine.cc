@@ -16,6 +16,7 @@
 #include "crm/records/record_repository.h"
 #include "crm/records/table_mapping.h"
 #include "crm/runs/run_repository.h"
+#include "crm/sync/full_sync.h"
 #include "crm/util/atomic_file.h"
 #include "crm/util/strings.h"
 #include "crm/util/time.h"
@@ -370,6 +371,7 @@ report::SyncSummary run_sync(const Config& config, const config::Environment& en
   const queue::FinishResult result = queue.finish(claim.token, finished);
   summary.lost_lease = result.lost_lease;
   queue::SyncLogWriter(*connection).write(log, run_id);
+  refresh_export_jobs(*connection);
 
   summary.seconds = elapsed_seconds();
   runs.finish(run_id, runs::RunFinish{

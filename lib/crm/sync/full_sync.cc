@@ -1,0 +1,158 @@
+#include "crm/sync/full_sync.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "crm/config/config_loader.h"
+#include "crm/db/named_lock.h"
+#include "crm/integrations/integration_repository.h"
+#include "crm/records/table_mapping.h"
+
+namespace crm::sync {
+namespace {
+
+struct Selection {
+  std::string from_where;  ///< "FROM `t` WHERE ..."
+  db::Params params;
+};
+
+Selection select_records(const records::TableMapping& mapping, const FullSyncOptions& options) {
+  Selection selection;
+  std::vector<std::string> conditions;
+  if (mapping.store_column) {
+    conditions.push_back(db::quote_identifier(*mapping.store_column) + " = ?");
+    selection.params.emplace_back(options.store_id);
+  }
+  if (mapping.deleted_column) {
+    conditions.push_back(db::quote_identifier(*mapping.deleted_column) + " IS NULL");
+  }
+  if (options.only_new) {
+    const std::string column = db::quote_identifier(mapping.external_id_column);
+    conditions.push_back(fmt::format("({0} IS NULL OR {0} = '')", column));
+  }
+  if (options.since) {
+    if (!mapping.updated_column) {
+      throw FatalError(fmt::format(
+          "--since: table {} has no updated column (set configuracoes.tables.<entity>."
+          "updated_column)",
+          mapping.table));
+    }
+    conditions.push_back(db::quote_identifier(*mapping.updated_column) + " >= ?");
+    selection.params.emplace_back(*options.since);
+  }
+  selection.from_where = "FROM " + db::quote_identifier(mapping.table);
+  for (std::size_t i = 0; i < conditions.size(); ++i) {
+    selection.from_where += (i == 0 ? " WHERE " : " AND ") + conditions[i];
+  }
+  return selection;
+}
+
+std::int64_t pending_count(db::Connection& connection, int store_id, Entity entity,
+                           Direction direction) {
+  return connection
+      .query("SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 0 AND id_loja = ? "
+             "AND entidade = ? AND direcao = ?",
+             {store_id, to_db(entity), to_db(direction)})
+      .rows.at(0)
+      .integer(0);
+}
+
+}  // namespace
+
+std::int64_t FullSyncResult::total() const {
+  std::int64_t sum = 0;
+  for (const auto& entity : entities) sum += entity.records;
+  return sum;
+}
+
+std::int64_t FullSyncResult::estimated_minutes() const {
+  if (backlog <= 0) return 0;
+  return static_cast<std::int64_t>(
+      std::ceil(static_cast<double>(backlog) / std::max(1, rows_per_minute)));
+}
+
+FullSyncResult run_full_sync(db::Connection& connection, const FullSyncOptions& options) {
+  FullSyncResult result;
+  const auto lock = db::NamedLock::try_acquire(
+      connection, fmt::format("crm_sync_full:{}", options.store_id), std::chrono::seconds(0));
+  if (!lock) {
+    result.skipped = true;
+    return result;
+  }
+  const config::Environment no_environment;
+  integrations::IntegrationRepository integrations(connection, no_environment);
+  const auto settings = integrations.load_settings(options.store_id);
+  const auto mappings =
+      records::mappings_for_store(settings.value_or(json::Value::object()), options.store_id);
+  if (settings) {
+    if (const json::Value* batch = settings->find("batch_size"); batch && batch->is_number()) {
+      result.rows_per_minute = std::max(1, std::stoi(batch->text()));
+    }
+  }
+
+  for (Entity entity : options.entities) {
+    const records::TableMapping& mapping = mappings.at(entity);
+    const Selection selection = select_records(mapping, options);
+    EntityExport exported;
+    exported.entity = entity;
+    if (options.dry_run) {
+      exported.records = connection.query("SELECT COUNT(*) " + selection.from_where,
+                                          selection.params).rows.at(0).integer(0);
+      result.entities.push_back(exported);
+      continue;
+    }
+    const std::int64_t before = pending_count(connection, options.store_id, entity,
+                                              options.direction);
+    // One statement for the whole table. READ COMMITTED: the source rows are
+    // read, not locked, so the application keeps writing meanwhile.
+    connection.execute_raw("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    db::with_transaction(connection, [&] {
+      db::Params params = {options.store_id, to_db(entity), to_db(options.direction),
+                           options.priority};
+      params.insert(params.end(), selection.params.begin(), selection.params.end());
+      connection.execute(
+          fmt::format("INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, "
+                      "prioridade) SELECT ?, ?, {}, ?, ? {} ON DUPLICATE KEY UPDATE "
+                      "prioridade = GREATEST(crm_sync_queue.prioridade, VALUES(prioridade))",
+                      db::quote_identifier(mapping.id_column), selection.from_where),
+          params);
+    });
+    exported.records = connection.query("SELECT COUNT(*) " + selection.from_where,
+                                        selection.params).rows.at(0).integer(0);
+    exported.new_rows = std::max<std::int64_t>(
+        0, pending_count(connection, options.store_id, entity, options.direction) - before);
+    connection.execute(
+        "INSERT INTO crm_fila (tipo, id_loja, entidade, direcao, prioridade, status, total) "
+        "VALUES ('exportacao', ?, ?, ?, ?, 'processando', ?)",
+        {options.store_id, to_db(entity), to_db(options.direction), options.priority,
+         static_cast<long long>(exported.records)});
+    exported.job_id = static_cast<std::int64_t>(connection.last_insert_id());
+    result.entities.push_back(exported);
+  }
+  result.backlog = connection
+                       .query("SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 0 AND "
+                              "id_loja = ? AND prioridade >= ?",
+                              {options.store_id, options.priority})
+                       .rows.at(0)
+                       .integer(0);
+  if (options.dry_run) {
+    result.backlog += result.total();
+  }
+  refresh_export_jobs(connection);
+  return result;
+}
+
+int refresh_export_jobs(db::Connection& connection) {
+  // Left to right: processados first, then the fields computed from it.
+  return static_cast<int>(connection.execute(
+      "UPDATE crm_fila f SET f.processados = GREATEST(0, f.total - ("
+      "SELECT COUNT(*) FROM crm_sync_queue q WHERE q.processado = 0 AND q.id_loja = f.id_loja "
+      "AND q.entidade = f.entidade AND q.direcao = f.direcao AND q.criado_em <= f.criado_em)), "
+      "f.progresso = IF(f.total > 0, LEAST(100, FLOOR(100 * f.processados / f.total)), 100), "
+      "f.concluido_em = IF(f.processados >= f.total, NOW(), NULL), "
+      "f.status = IF(f.processados >= f.total, 'concluido', 'processando') "
+      "WHERE f.tipo = 'exportacao' AND f.status IN ('pendente', 'processando')"));
+}
+
+}  // namespace crm::sync
