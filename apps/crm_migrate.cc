@@ -5,6 +5,7 @@
 #include "crm/db/connection.h"
 #include "crm/db/migrator.h"
 #include "crm/json/json.h"
+#include "crm/sync/triggers.h"
 #include "crm/util/time.h"
 
 int main(int argc, char** argv) {
@@ -19,7 +20,10 @@ int main(int argc, char** argv) {
                                "$CRM_MIGRATIONS_DIR, else the installed copy)",
              cxxopts::value<std::string>(), "DIR")
             ("with-demo-tables", "also create the demo's local tables "
-                                 "(clientes, produtos, vendas, atividades)");
+                                 "(clientes, produtos, vendas, atividades)")
+            ("with-triggers", "(re)create triggers that enqueue INSERT (priority 10) and "
+                              "UPDATE (priority 5) of every active store's mapped tables")
+            ("drop-triggers", "drop the triggers --with-triggers created");
       },
       [](cli::Args& args) {
         if (args.parsed.count("migrations-dir")) {
@@ -60,6 +64,17 @@ int main(int argc, char** argv) {
         }
         args.printer.result_line(fmt::format("{} Migrações aplicadas: {}",
                                              util::timestamp_prefix(), applied.size()));
+        if (args.parsed.count("drop-triggers")) {
+          const int dropped = sync::drop_triggers(*connection);
+          args.printer.result_line(fmt::format("{} Triggers removidos: {}",
+                                               util::timestamp_prefix(), dropped));
+        }
+        if (args.parsed.count("with-triggers")) {
+          const auto installed = sync::install_triggers(*connection);
+          for (const auto& name : installed) args.printer.item_line("trigger " + name);
+          args.printer.result_line(fmt::format("{} Triggers instalados: {}",
+                                               util::timestamp_prefix(), installed.size()));
+        }
         json::Value list = json::Value::array();
         for (const auto& version : applied) {
           list.push_back(json::Value::string(version));

@@ -223,6 +223,10 @@ std::unique_ptr<Connection> Connection::open(const DbSettings& settings) {
     std::unique_ptr<sql::Connection> connection(driver->connect(options));
     auto result = std::make_unique<MysqlConnection>(std::move(connection));
     result->execute_raw("SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci");
+    // Marks crm-sync's own sessions: the optional enqueue triggers ignore
+    // writes made here (saving an external id, applying a pull), so syncing
+    // never re-enqueues what it just synced.
+    result->execute_raw("SET @crm_sync_applying = 1");
     return result;
   } catch (const sql::SQLException& error) {
     throw translate(error, fmt::format("{}: cannot connect", where));
