@@ -101,6 +101,21 @@ class FakeCrm {
       }
       res.set_content(crm::json::dump(list), "application/json");
     });
+    server.Post(R"(/_records/([a-z_]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      auto body = crm::json::parse(req.body);
+      if (!body || !body->is_array()) {
+        res.status = 400;
+        return;
+      }
+      std::lock_guard lock(m_mutex);
+      for (const Value& item : body->items()) {
+        Value record = item;
+        const std::string new_id = std::to_string(++m_next_id);
+        record.set("id", Value::string(new_id));
+        m_records[req.matches[1]][new_id] = record;
+      }
+      res.set_content("{}", "application/json");
+    });
     const auto api = [this](const httplib::Request& req, httplib::Response& res) {
       handle(req, res);
     };
@@ -274,14 +289,21 @@ class FakeCrm {
       return fmt::format(R"({{"message":"{} {} not found"}})", resource, id);
     };
     if (req.method == "GET" && id.empty()) {
+      // Filters by any field; pages with ?page=N (1-based) & limit=M.
+      const long page = req.has_param("page") ? std::stol(req.get_param_value("page")) : 1;
+      const long limit = req.has_param("limit") ? std::stol(req.get_param_value("limit")) : 1000000;
       Value list = Value::array();
+      long index = 0;
       for (const auto& [record_id, record] : table) {
         bool match = true;
         for (const auto& [name, value] : req.params) {
+          if (name == "page" || name == "limit") continue;
           const Value* field = record.find(name);
           match = match && field && field->scalar_text() == value;
         }
-        if (match) list.push_back(record);
+        if (!match) continue;
+        if (index >= (page - 1) * limit && index < page * limit) list.push_back(record);
+        ++index;
       }
       Value out = Value::object();
       out.set("data", std::move(list));

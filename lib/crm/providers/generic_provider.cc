@@ -44,6 +44,9 @@ struct Settings {
   std::string update_method = "PUT";
   OnDelete on_delete = OnDelete::ignore;
   std::optional<std::pair<std::string, json::Value>> deactivate;
+  std::string page_param = "page";
+  std::string page_size_param = "limit";
+  int page_size = 100;
   std::string remaining_header = "x-ratelimit-remaining";
   std::string reset_header = "x-ratelimit-reset";
   std::map<Entity, Endpoint> endpoints;
@@ -213,6 +216,16 @@ Settings parse_settings(const integrations::Integration& integration) {
     throw FatalError(fmt::format(
         "{}: on_delete 'deactivate' needs 'deactivate': {{\"field\": ..., \"value\": ...}}",
         where));
+  }
+  settings.page_param = string_setting(config, "page_param", settings.page_param, where);
+  settings.page_size_param =
+      string_setting(config, "page_size_param", settings.page_size_param, where);
+  if (const json::Value* size = config.find("page_size")) {
+    const auto number = size->is_number() ? util::parse_int(size->text()) : std::nullopt;
+    if (!number || *number < 1 || *number > 1000) {
+      throw FatalError(fmt::format("{}: 'page_size' must be an integer from 1 to 1000", where));
+    }
+    settings.page_size = static_cast<int>(*number);
   }
   settings.remaining_header = string_setting(config, "remaining_header", settings.remaining_header, where);
   settings.reset_header = string_setting(config, "reset_header", settings.reset_header, where);
@@ -583,6 +596,62 @@ class GenericProvider final : public Provider {
                       to_db(item.row.entity), to_db(item.row.entity))));
     }
     return std::make_unique<GenericExchange>(m_settings, it->second, item);
+  }
+
+  Step list_page(Entity entity, const std::optional<std::string>& cursor) const override {
+    const auto it = m_settings.endpoints.find(entity);
+    if (it == m_settings.endpoints.end()) {
+      return ItemOutcome::failed(OutcomeKind::permanent,
+                                 fmt::format("entity '{}' is not configured for this store",
+                                             to_db(entity)));
+    }
+    http::Request request;
+    request.url = fmt::format("{}{}?{}={}&{}={}", m_settings.base_url, it->second.path,
+                              util::url_encode(m_settings.page_param), cursor.value_or("1"),
+                              util::url_encode(m_settings.page_size_param), m_settings.page_size);
+    request.headers = {{m_settings.auth_header, m_settings.auth_value},
+                       {"Accept", "application/json"}};
+    return request;
+  }
+
+  std::variant<Page, ItemOutcome> read_page(Entity entity, const std::optional<std::string>& cursor,
+                                            const http::Response& response) const override {
+    const Endpoint& endpoint = m_settings.endpoints.at(entity);
+    const std::string what = fmt::format("GET {}?{}={}", endpoint.path, m_settings.page_param,
+                                         cursor.value_or("1"));
+    if (classify(response) != OutcomeKind::success) {
+      return failure(response, what);
+    }
+    std::string error;
+    const auto root = json::parse(response.body, &error);
+    const json::Value* list =
+        !root ? nullptr
+              : (m_settings.list_envelope.empty() ? &*root : root->find_path(m_settings.list_envelope));
+    if (list == nullptr || !list->is_array()) {
+      return ItemOutcome::failed(
+          OutcomeKind::permanent,
+          fmt::format("{}: HTTP {}: no list at '{}' ({})", what, response.status,
+                      m_settings.list_envelope, root ? "JSON" : error),
+          response.status);
+    }
+    Page page;
+    for (const json::Value& item : list->items()) {
+      const json::Value* id = item.find_path(m_settings.id_field);
+      const auto id_text = id ? id->scalar_text() : std::nullopt;
+      if (!id_text || id_text->empty()) continue;  // a record without an id cannot be linked
+      RemoteRecord record{*id_text, {}};
+      for (const FieldSpec& spec : endpoint.fields) {
+        if (spec.field == "local_id") continue;
+        if (const json::Value* value = item.find_path(spec.path)) {
+          record.fields.emplace_back(spec.field, value->scalar_text());
+        }
+      }
+      page.records.push_back(std::move(record));
+    }
+    if (static_cast<int>(list->items().size()) >= m_settings.page_size) {
+      page.next_cursor = std::to_string(util::parse_int(cursor.value_or("1")).value_or(1) + 1);
+    }
+    return page;
   }
 
   std::optional<std::chrono::seconds> budget_exhausted(

@@ -5,7 +5,10 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 #include <variant>
 
 #include "crm/core/outcome.h"
@@ -25,6 +28,18 @@ class Exchange {
   virtual Step next(const http::Response* previous) = 0;
 };
 
+/// One record of a list page, mapped to logical fields.
+struct RemoteRecord {
+  std::string external_id;
+  std::vector<std::pair<std::string, std::optional<std::string>>> fields;
+};
+
+/// A page of a list call; `next_cursor` is nullopt on the last page.
+struct Page {
+  std::vector<RemoteRecord> records;
+  std::optional<std::string> next_cursor;
+};
+
 class Provider {
  public:
   virtual ~Provider() = default;
@@ -35,6 +50,15 @@ class Provider {
   /// When a response (even a successful one) says the request budget is
   /// spent, how long to stop sending to this store; nullopt otherwise.
   [[nodiscard]] virtual std::optional<std::chrono::seconds> budget_exhausted(
+      const http::Response& response) const = 0;
+
+  /// The request for one page of `entity` (nullopt cursor: the first page),
+  /// or an outcome when the provider cannot list the entity.
+  [[nodiscard]] virtual Step list_page(Entity entity,
+                                       const std::optional<std::string>& cursor) const = 0;
+  /// Reads a list response: the page, or a failed outcome (classified).
+  [[nodiscard]] virtual std::variant<Page, ItemOutcome> read_page(
+      Entity entity, const std::optional<std::string>& cursor,
       const http::Response& response) const = 0;
 };
 

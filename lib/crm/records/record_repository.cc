@@ -66,6 +66,61 @@ void RecordRepository::save_external_id(const TableMapping& mapping,
       {external_id, static_cast<long long>(id)});
 }
 
+std::optional<std::int64_t> RecordRepository::find_by(const TableMapping& mapping, int store_id,
+                                                      const std::string& field,
+                                                      const std::string& value) {
+  std::string column;
+  if (field == "external_id") {
+    column = mapping.external_id_column;
+  } else {
+    const auto it = std::find_if(mapping.columns.begin(), mapping.columns.end(),
+                                 [&](const auto& pair) { return pair.first == field; });
+    if (it == mapping.columns.end() || value.empty()) {
+      return std::nullopt;
+    }
+    column = it->second;
+  }
+  std::string sql = fmt::format("SELECT {} FROM {} WHERE {} = ?",
+                                db::quote_identifier(mapping.id_column),
+                                db::quote_identifier(mapping.table), db::quote_identifier(column));
+  db::Params params = {value};
+  if (mapping.store_column) {
+    sql += " AND " + db::quote_identifier(*mapping.store_column) + " = ?";
+    params.emplace_back(store_id);
+  }
+  const db::Rows rows = m_connection.query(sql + " ORDER BY 1 LIMIT 1", params);
+  if (rows.empty()) {
+    return std::nullopt;
+  }
+  return rows.rows[0].integer(0);
+}
+
+std::int64_t RecordRepository::create(
+    const TableMapping& mapping, int store_id, const std::string& external_id,
+    const std::vector<std::pair<std::string, std::optional<std::string>>>& values) {
+  std::vector<std::string> columns = {db::quote_identifier(mapping.external_id_column)};
+  db::Params params = {external_id};
+  if (mapping.store_column) {
+    columns.push_back(db::quote_identifier(*mapping.store_column));
+    params.emplace_back(store_id);
+  }
+  for (const auto& [field, value] : values) {
+    const auto it = std::find_if(mapping.columns.begin(), mapping.columns.end(),
+                                 [&](const auto& pair) { return pair.first == field; });
+    if (it != mapping.columns.end()) {
+      columns.push_back(db::quote_identifier(it->second));
+      params.emplace_back(value);
+    }
+  }
+  std::string list;
+  for (const auto& column : columns) list += (list.empty() ? "" : ", ") + column;
+  m_connection.execute(fmt::format("INSERT INTO {} ({}) VALUES ({})",
+                                   db::quote_identifier(mapping.table), list,
+                                   db::placeholders(params.size())),
+                       params);
+  return static_cast<std::int64_t>(m_connection.last_insert_id());
+}
+
 void RecordRepository::apply_remote(
     const TableMapping& mapping, std::int64_t id,
     const std::vector<std::pair<std::string, std::optional<std::string>>>& values) {

@@ -8,6 +8,8 @@
 #include "crm/db/named_lock.h"
 #include "crm/integrations/integration_repository.h"
 #include "crm/records/table_mapping.h"
+#include "crm/runs/run_repository.h"
+#include "crm/util/time.h"
 
 namespace crm::sync {
 namespace {
@@ -72,7 +74,31 @@ std::int64_t FullSyncResult::estimated_minutes() const {
       std::ceil(static_cast<double>(backlog) / std::max(1, rows_per_minute)));
 }
 
-FullSyncResult run_full_sync(db::Connection& connection, const FullSyncOptions& options) {
+namespace {
+FullSyncResult enqueue_all(db::Connection& connection, const FullSyncOptions& options);
+}  // namespace
+
+FullSyncResult run_full_sync(db::Connection& connection, const FullSyncOptions& options,
+                             const std::string& host) {
+  if (options.dry_run) {
+    return enqueue_all(connection, options);
+  }
+  const auto started = util::Clock::now();
+  runs::RunRepository runs(connection);
+  const std::int64_t run_id = runs.start({"crm_sync_full", options.store_id, host, {}});
+  const FullSyncResult result = enqueue_all(connection, options);
+  runs.finish(run_id,
+              {result.skipped ? runs::RunStatus::aborted : runs::RunStatus::success,
+               static_cast<int>(result.total()), 0, 0,
+               std::chrono::duration_cast<std::chrono::milliseconds>(util::Clock::now() - started)
+                   .count(),
+               result.skipped ? "skipped: another crm_sync_full holds the lock" : "", ""});
+  return result;
+}
+
+namespace {
+
+FullSyncResult enqueue_all(db::Connection& connection, const FullSyncOptions& options) {
   FullSyncResult result;
   const auto lock = db::NamedLock::try_acquire(
       connection, fmt::format("crm_sync_full:{}", options.store_id), std::chrono::seconds(0));
@@ -142,6 +168,8 @@ FullSyncResult run_full_sync(db::Connection& connection, const FullSyncOptions& 
   refresh_export_jobs(connection);
   return result;
 }
+
+}  // namespace
 
 int refresh_export_jobs(db::Connection& connection) {
   // Left to right: processados first, then the fields computed from it.

@@ -44,7 +44,9 @@ struct FullSyncResult {
 /// an existing pending row keeps the higher priority. Soft-deleted records
 /// are skipped. Records an export job per entity in crm_fila. Throws
 /// FatalError when --since is asked of a table without an updated column.
-FullSyncResult run_full_sync(db::Connection& connection, const FullSyncOptions& options);
+/// Outside a dry run, the run is recorded in crm_execucoes with `host`.
+FullSyncResult run_full_sync(db::Connection& connection, const FullSyncOptions& options,
+                             const std::string& host);
 
 /// Updates progress of open export jobs from what is still pending; called
 /// at the end of every crm_sync run. Returns the open jobs it looked at.
