@@ -46,3 +46,14 @@ assert_eq "cliente:1:0" "$(sql "SELECT CONCAT(entidade, ':', id_registro, ':', t
 run_program "$CRM_ENQUEUE" --retry-failed --json
 assert_eq 2 "$(jq -r .reenfileirados <<<"$out")" "retry the rest"
 assert_eq "1 3 4" "$(sql "SELECT id_registro FROM crm_sync_queue WHERE processado = 0 ORDER BY id_registro" | tr '\n' ' ' | sed 's/ $//')" "pending keys after retries"
+
+# Eight crm_enqueue processes at once on the same 3 keys, with different
+# priorities: one pending row per key, at the highest priority.
+sql "DELETE FROM crm_sync_queue"
+pids=()
+for p in 1 2 3 4 5 6 7 8; do
+  "$CRM_ENQUEUE" --loja 1 --entity cliente --id 1,2,3 --priority "$p" >/dev/null 2>>"$scratch/concurrent.err" &
+  pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid" || fail "an enqueuer failed: $(cat "$scratch/concurrent.err")"; done
+assert_eq "3|8|8" "$(sql "SELECT COUNT(*), MIN(prioridade), MAX(prioridade) FROM crm_sync_queue" | tr '\t' '|')" "concurrent enqueuers"
