@@ -19,27 +19,7 @@ namespace {
 
 /// The statement's first words, for error context (values are bound, so the
 /// text never holds data or secrets).
-std::string describe(std::string_view sql) {
-  std::string out;
-  bool space = false;
-  for (char c : sql) {
-    const bool blank = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-    if (blank) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) {
-      out.push_back(' ');
-      space = false;
-    }
-    out.push_back(c);
-    if (out.size() >= 60) {
-      out += "...";
-      break;
-    }
-  }
-  return out;
-}
+std::string describe(std::string_view sql) { return util::collapse_whitespace(sql, 60); }
 
 DbError translate(const sql::SQLException& error, std::string_view context) {
   std::string what = error.what();

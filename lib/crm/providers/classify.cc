@@ -50,26 +50,8 @@ std::string body_excerpt(std::string_view body) {
     }
     return "HTML page";
   }
-  std::string out;
-  bool space = false;
-  for (char c : body) {
-    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) {
-      out.push_back(' ');
-      space = false;
-    }
-    out.push_back(c);
-    if (out.size() > 220) {
-      break;
-    }
-  }
-  if (out.empty()) {
-    return "empty body";
-  }
-  return out.size() > 200 ? util::truncate_utf8(out, 200) + "..." : out;
+  const std::string out = util::collapse_whitespace(body, 200);
+  return out.empty() ? "empty body" : out;
 }
 
 ItemOutcome failure(const http::Response& response, std::string_view what,

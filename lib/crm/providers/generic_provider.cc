@@ -434,17 +434,21 @@ class GenericExchange final : public Exchange {
                    std::get<std::string>(std::move(payload)));
   }
 
-  /// Parses a JSON body; on failure a permanent outcome.
-  std::variant<json::Value, ItemOutcome> parse_body(const http::Response& response) const {
+  /// The JSON body of a 2xx response; otherwise the classified failure (the
+  /// API's error text when it has one), or a permanent outcome for a body
+  /// that is not JSON.
+  std::variant<json::Value, ItemOutcome> success_json(const http::Response& response) const {
+    if (classify(response) != OutcomeKind::success) {
+      return failure(response, m_what, error_detail(response));
+    }
     std::string error;
     auto value = json::parse(response.body, &error);
     if (!value) {
-      ItemOutcome outcome = ItemOutcome::failed(
+      return ItemOutcome::failed(
           OutcomeKind::permanent,
-          fmt::format("{}: HTTP {}: response is not JSON ({}): {}", m_what,
-                      response.status, error, body_excerpt(response.body)),
+          fmt::format("{}: HTTP {}: response is not JSON ({}): {}", m_what, response.status,
+                      error, body_excerpt(response.body)),
           response.status);
-      return outcome;
     }
     return std::move(*value);
   }
@@ -454,10 +458,7 @@ class GenericExchange final : public Exchange {
   }
 
   Step after_lookup(const http::Response& response) {
-    if (classify(response) != OutcomeKind::success) {
-      return failure(response, m_what, error_detail(response));
-    }
-    auto parsed = parse_body(response);
+    auto parsed = success_json(response);
     if (auto* failed = std::get_if<ItemOutcome>(&parsed)) {
       return std::move(*failed);
     }
@@ -491,7 +492,7 @@ class GenericExchange final : public Exchange {
       outcome.http_status = response.status;
       return outcome;
     }
-    auto parsed = parse_body(response);
+    auto parsed = success_json(response);
     if (auto* failed = std::get_if<ItemOutcome>(&parsed)) {
       return std::move(*failed);
     }
@@ -513,10 +514,7 @@ class GenericExchange final : public Exchange {
   }
 
   Step after_fetch(const http::Response& response) {
-    if (classify(response) != OutcomeKind::success) {
-      return failure(response, m_what, error_detail(response));
-    }
-    auto parsed = parse_body(response);
+    auto parsed = success_json(response);
     if (auto* failed = std::get_if<ItemOutcome>(&parsed)) {
       return std::move(*failed);
     }

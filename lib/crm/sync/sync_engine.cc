@@ -56,6 +56,14 @@ struct Item {
   std::int64_t duration_ms = 0;
 };
 
+/// The outcome of an item not sent because its store asked us to stop.
+ItemOutcome paused_by_store(const Store& store) {
+  ItemOutcome deferred = ItemOutcome::failed(
+      OutcomeKind::rate_limited, "not sent: the store's rate limit was reached in this run");
+  deferred.retry_after = store.blocked_for;
+  return deferred;
+}
+
 int int_setting(const json::Value& settings, std::string_view key, int fallback,
                 int low, int high, int store_id) {
   const json::Value* value = settings.find(key);
@@ -199,11 +207,7 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
       Item& item = items[index];
       const Store& store = stores.at(item.row.store_id);
       if (store.blocked_for) {
-        ItemOutcome deferred = ItemOutcome::failed(
-            OutcomeKind::rate_limited,
-            "not sent: the store's rate limit was reached in this run");
-        deferred.retry_after = store.blocked_for;
-        record_outcome(item, std::move(deferred));
+        record_outcome(item, paused_by_store(store));
         continue;
       }
       http::Request request = std::move(*item.pending);
@@ -239,11 +243,7 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
     if (!item.outcome) {
       const Store& store = stores.at(item.row.store_id);
       if (store.blocked_for) {
-        ItemOutcome deferred = ItemOutcome::failed(
-            OutcomeKind::rate_limited,
-            "not sent: the store's rate limit was reached in this run");
-        deferred.retry_after = store.blocked_for;
-        record_outcome(item, std::move(deferred));
+        record_outcome(item, paused_by_store(store));
       } else {
         record_outcome(item, ItemOutcome::failed(OutcomeKind::released,
                                                  "not started before the run's deadline"));

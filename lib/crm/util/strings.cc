@@ -60,6 +60,26 @@ std::string truncate_utf8(std::string_view text, std::size_t max_bytes) {
   return std::string(text.substr(0, cut));
 }
 
+std::string collapse_whitespace(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) {
+      out.push_back(' ');
+      space = false;
+    }
+    out.push_back(c);
+    if (out.size() > max_bytes) {
+      return truncate_utf8(out, max_bytes) + "...";
+    }
+  }
+  return out;
+}
+
 bool is_identifier(std::string_view text) {
   if (text.empty() || text.size() > 64 || (text[0] >= '0' && text[0] <= '9')) {
     return false;

@@ -16,6 +16,9 @@ std::optional<long long> parse_int(std::string_view text);
 std::optional<double> parse_double(std::string_view text);
 /// Cuts to at most `max_bytes` without splitting a UTF-8 sequence.
 std::string truncate_utf8(std::string_view text, std::size_t max_bytes);
+/// Runs of blanks (space, tab, CR, LF) folded to one space, trimmed, and cut
+/// after `max_bytes` (UTF-8 safe) with "..." appended when cut.
+std::string collapse_whitespace(std::string_view text, std::size_t max_bytes);
 /// A safe SQL identifier ([A-Za-z0-9_], not starting with a digit, <= 64).
 bool is_identifier(std::string_view text);
 /// Random lowercase hex, `bytes` * 2 characters (claim tokens).
