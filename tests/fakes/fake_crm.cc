@@ -235,11 +235,6 @@ class FakeCrm {
   void respond(const httplib::Request& req, httplib::Response& res, const Faults& faults,
                const std::optional<Rule>& matched, double roll_error, double roll_timeout,
                double roll_malformed, double roll_html) {
-    if (req.get_header_value("Authorization") != "Bearer " + m_token) {
-      res.status = 401;
-      res.set_content(R"({"message":"invalid or missing token"})", "application/json");
-      return;
-    }
     if (matched) {
       res.status = matched->status;
       for (const auto& [name, value] : matched->headers) res.set_header(name, value);
@@ -247,6 +242,11 @@ class FakeCrm {
                           ? fmt::format(R"({{"message":"injected status {}"}})", matched->status)
                           : matched->body,
                       "application/json");
+      return;
+    }
+    if (req.get_header_value("Authorization") != "Bearer " + m_token) {
+      res.status = 401;
+      res.set_content(R"({"message":"invalid or missing token"})", "application/json");
       return;
     }
     if (roll_timeout < faults.timeout_rate) {

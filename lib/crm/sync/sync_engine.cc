@@ -176,6 +176,11 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
   int requests = 0;
   const auto record_outcome = [&](Item& item, ItemOutcome outcome) {
     Store& store = stores.at(item.row.store_id);
+    // A CRM may echo a credential in its error body: it never reaches erro,
+    // the log table or the terminal.
+    for (const std::string& secret : store.integration.credentials.values()) {
+      if (secret.size() >= 4) outcome.message = util::redact(std::move(outcome.message), secret);
+    }
     if (outcome.kind == OutcomeKind::rate_limited) {
       store.blocked_for = outcome.retry_after.value_or(seconds(60));
     }
