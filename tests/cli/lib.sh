@@ -30,6 +30,7 @@ fail() {
 
 cleanup() {
   local status=$?
+  if declare -F case_cleanup >/dev/null; then case_cleanup; fi
   for pid in "${fake_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${fake_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if ((status == 0)); then
