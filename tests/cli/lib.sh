@@ -56,7 +56,7 @@ start_fake() {
   local port_file=$scratch/fake.$RANDOM.port
   "$FAKE_CRM" --port-file "$port_file" --latency-ms "${1:-0}" </dev/null >>"$scratch/fake.log" 2>&1 &
   fake_pids+=($!)
-  for _ in $(seq 1 200); do
+  for _ in $(seq 1 1000); do  # up to 20 s on a loaded machine
     [[ -s $port_file ]] && break
     sleep 0.02
   done
