@@ -6,7 +6,7 @@
 //
 // Control endpoints (no auth):
 //   GET  /_stats    {"requests", "max_in_flight", "creates", "duplicate_creates",
-//                    "by_method": {...}, "records": {...}}
+//                    "by_method": {...}, "max_requests_per_minute", "records": {...}}
 //   POST /_reset    forget records, counters and faults
 //   POST /_faults   {"latency_ms", "error_rate", "timeout_rate", "malformed_rate",
 //                    "html_rate", "hang_ms", "seed", "rules": [{"method",
@@ -74,6 +74,7 @@ class FakeCrm {
       m_records.clear();
       m_create_keys.clear();
       m_by_method.clear();
+      m_per_minute.clear();
       m_requests = 0;
       m_max_in_flight = 0;
       m_creates = 0;
@@ -185,6 +186,9 @@ class FakeCrm {
       methods.set(method, Value::number(static_cast<long long>(count)));
     }
     out.set("by_method", std::move(methods));
+    long busiest = 0;
+    for (const auto& [minute, count] : m_per_minute) busiest = std::max(busiest, count);
+    out.set("max_requests_per_minute", Value::number(static_cast<long long>(busiest)));
     Value records = Value::object();
     for (const auto& [resource, items] : m_records) {
       records.set(resource, Value::number(static_cast<long long>(items.size())));
@@ -208,6 +212,9 @@ class FakeCrm {
       std::lock_guard lock(m_mutex);
       ++m_requests;
       ++m_by_method[req.method];
+      ++m_per_minute[std::chrono::duration_cast<std::chrono::minutes>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count()];
       m_max_in_flight = std::max(m_max_in_flight, now_in_flight);
       faults = m_faults;
       for (Rule& rule : m_faults.rules) {
@@ -361,6 +368,7 @@ class FakeCrm {
   std::map<std::string, std::map<std::string, Value>> m_records;
   std::map<std::string, int> m_create_keys;
   std::map<std::string, long> m_by_method;
+  std::map<long, long> m_per_minute;  ///< unix minute -> API requests
   long m_requests = 0;
   long m_creates = 0;
   long m_duplicates = 0;

@@ -12,6 +12,7 @@
 #include "crm/integrations/integration_repository.h"
 #include "crm/providers/provider_factory.h"
 #include "crm/queue/queue_repository.h"
+#include "crm/queue/request_budget.h"
 #include "crm/queue/sync_log_writer.h"
 #include "crm/records/record_repository.h"
 #include "crm/records/table_mapping.h"
@@ -41,9 +42,14 @@ struct Store {
   milliseconds connect_timeout{5000};
   int batch_size = k_default_limit;
   int concurrency = k_default_concurrency;
-  /// Set when the store answered 429 or its budget header reached zero: no
-  /// further request goes to it in this run.
+  /// Shared request budget per minute (configuracoes.requests_per_minute).
+  std::optional<int> per_minute;
+  int granted = 0;  ///< requests reserved and not yet sent
+  util::Clock::time_point grant_expires{};
+  /// Set when the store answered 429, its budget header reached zero or its
+  /// shared budget is spent: no further request goes to it in this run.
   std::optional<seconds> blocked_for;
+  std::string blocked_reason;
 };
 
 /// One claimed row on its way to an outcome.
@@ -58,8 +64,8 @@ struct Item {
 
 /// The outcome of an item not sent because its store asked us to stop.
 ItemOutcome paused_by_store(const Store& store) {
-  ItemOutcome deferred = ItemOutcome::failed(
-      OutcomeKind::rate_limited, "not sent: the store's rate limit was reached in this run");
+  ItemOutcome deferred = ItemOutcome::failed(OutcomeKind::rate_limited,
+                                             "not sent: " + store.blocked_reason);
   deferred.retry_after = store.blocked_for;
   return deferred;
 }
@@ -103,6 +109,9 @@ std::map<int, Store> load_stores(db::Connection& connection,
     store.batch_size = int_setting(settings, "batch_size", k_default_limit, 1, 10000, id);
     store.concurrency =
         int_setting(settings, "concurrency", k_default_concurrency, 1, 256, id);
+    if (settings.find("requests_per_minute") != nullptr) {
+      store.per_minute = int_setting(settings, "requests_per_minute", 0, 1, 1000000, id);
+    }
     store.mappings = records::mappings_for_store(settings, id);
     store.provider = providers::make_provider(integration);
     store.integration = std::move(integration);
@@ -161,8 +170,33 @@ std::vector<Item> prepare_items(
 
 /// Drives every pending request through one multi handle until all items
 /// have outcomes or the deadline passes. Creates are saved at once.
+/// Makes sure the store may send one more request under its shared budget,
+/// reserving a chunk from the database when its grant is used up or expired.
+/// Returns false (and blocks the store) when the minute's budget is spent.
+bool take_budget(Store& store, queue::RequestBudget& budget, int chunk) {
+  if (!store.per_minute) {
+    return true;
+  }
+  const auto now = util::Clock::now();
+  if (store.granted == 0 || now >= store.grant_expires) {
+    const queue::Grant grant = budget.reserve(store.integration.store_id, *store.per_minute,
+                                              std::min(chunk, *store.per_minute));
+    store.granted = grant.requests;
+    store.grant_expires = now + grant.minute_left;
+    if (grant.requests == 0) {
+      store.blocked_for = grant.minute_left + seconds(1);
+      store.blocked_reason = fmt::format(
+          "the store's request budget of {}/min is spent for this minute", *store.per_minute);
+      return false;
+    }
+  }
+  --store.granted;
+  return true;
+}
+
 int drive(std::vector<Item>& items, std::map<int, Store>& stores,
-          records::RecordRepository& records, int concurrency, const util::Deadline& deadline) {
+          records::RecordRepository& records, queue::RequestBudget& budget, int concurrency,
+          const util::Deadline& deadline) {
   http::CurlTransport transport(http::TransportOptions{
       .max_body_bytes = 4 * 1024 * 1024,
       .max_host_connections = concurrency,
@@ -181,8 +215,9 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
     for (const std::string& secret : store.integration.credentials.values()) {
       if (secret.size() >= 4) outcome.message = util::redact(std::move(outcome.message), secret);
     }
-    if (outcome.kind == OutcomeKind::rate_limited) {
+    if (outcome.kind == OutcomeKind::rate_limited && !store.blocked_for) {
       store.blocked_for = outcome.retry_after.value_or(seconds(60));
+      store.blocked_reason = "the CRM answered 429 in this run";
     }
     if (outcome.kind == OutcomeKind::success && outcome.external_id &&
         (outcome.operation == Operation::create || outcome.operation == Operation::link)) {
@@ -210,8 +245,8 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
       const std::size_t index = ready.front();
       ready.pop_front();
       Item& item = items[index];
-      const Store& store = stores.at(item.row.store_id);
-      if (store.blocked_for) {
+      Store& store = stores.at(item.row.store_id);
+      if (store.blocked_for || !take_budget(store, budget, concurrency)) {
         record_outcome(item, paused_by_store(store));
         continue;
       }
@@ -233,6 +268,7 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
       Store& store = stores.at(item.row.store_id);
       if (!store.blocked_for) {
         store.blocked_for = store.provider->budget_exhausted(completion.response);
+        store.blocked_reason = "the CRM reported its request budget spent in this run";
       }
       providers::Step step = item.exchange->next(&completion.response);
       if (auto* request = std::get_if<http::Request>(&step)) {
@@ -241,6 +277,11 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
       } else {
         record_outcome(item, std::get<ItemOutcome>(std::move(step)));
       }
+    }
+  }
+  for (auto& [id, store] : stores) {
+    if (store.granted > 0 && util::Clock::now() < store.grant_expires) {
+      budget.give_back(id, store.granted);
     }
   }
   // Whatever is left never got its (next) request out before the deadline.
@@ -350,11 +391,12 @@ report::SyncSummary run_sync(const Config& config, const config::Environment& en
   auto records = load_records(*connection, stores, claim.rows);
   std::vector<Item> items = prepare_items(stores, claim.rows, records);
   records::RecordRepository record_repository(*connection);
+  queue::RequestBudget budget(*connection);
 
   report::SyncSummary summary;
   summary.run_id = run_id;
   summary.requests =
-      drive(items, stores, record_repository, concurrency, deadline);
+      drive(items, stores, record_repository, budget, concurrency, deadline);
 
   std::vector<queue::Finished> finished;
   std::vector<queue::LogEntry> log;

@@ -1,0 +1,38 @@
+# Three "hosts" (separate processes with their own host names) against one
+# database and one CRM with a budget of 30 requests a minute: together they
+# send at most 30 in the minute, defer the rest without costing attempts,
+# and every row is processed exactly once when budget is there again.
+source "$(dirname "$0")/lib.sh"
+start_fake 50
+add_integration 1 '{"requests_per_minute": 30}'
+sql "INSERT INTO produtos (id_loja, nome, sku, preco) SELECT 1, CONCAT('P', seq), seq, 1 FROM seq_1_to_90;
+     INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao)
+       SELECT 1, 'produto', id, 'ecletech_para_crm' FROM produtos"
+# If the three runs would straddle a minute boundary, wait for the next minute.
+(( $(date +%-S) < 50 )) || sleep $(( 61 - $(date +%-S) ))
+pids=()
+for host in 1 2 3; do
+  CRM_HOST_NAME=host$host "$CRM_SYNC" --limit 40 --concurrency 4 --json >"$scratch/host$host.out" 2>"$scratch/host$host.err" &
+  pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid" || fail "a host failed: $(cat "$scratch"/host*.err)"; done
+assert_eq "" "$(cat "$scratch"/host*.err)" "stderr"
+assert_eq 30 "$(fake_stat requests)" "requests the CRM saw"
+assert_eq 30 "$(fake_stat max_requests_per_minute)" "requests in the busiest minute"
+assert_eq 30 "$(jq -s 'map(.processados) | add' "$scratch"/host*.out)" "processed by the three hosts"
+assert_eq 90 "$(jq -s 'map(.processados + .adiados) | add' "$scratch"/host*.out)" "every claimed row processed or deferred"
+assert_eq "host1 host2 host3" "$(sql "SELECT DISTINCT host FROM crm_execucoes ORDER BY host" | tr '\n' ' ' | sed 's/ $//')" "run rows per host"
+assert_eq "60|0" "$(sql "SELECT COUNT(*), SUM(tentativas) FROM crm_sync_queue WHERE processado = 0" | tr '\t' '|')" "deferred rows cost no attempt"
+wait_min=$(sql "SELECT MIN(TIMESTAMPDIFF(SECOND, NOW(), disponivel_em)) FROM crm_sync_queue WHERE processado = 0")
+(( wait_min >= 0 && wait_min <= 61 )) || fail "deferred rows due in $wait_min s, not at the next minute"
+assert_eq 30 "$(sql "SELECT usadas FROM crm_orcamento")" "budget used"
+
+# With budget again (a bigger one here, instead of waiting two minutes), the
+# rest is processed exactly once.
+sql "UPDATE crm_integracoes SET configuracoes = '{\"requests_per_minute\": 1000}';
+     UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE processado = 0"
+run_sync --limit 100
+assert_eq 0 "$rc" "final run"
+assert_eq 90 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 1 AND erro IS NULL")" "all rows done"
+assert_eq 90 "$(fake_stat creates)" "creates"
+assert_eq 0 "$(fake_stat duplicate_creates)" "duplicate creates"
