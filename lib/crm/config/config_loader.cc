@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -17,6 +18,21 @@ namespace crm::config {
 namespace {
 
 constexpr const char* k_default_file = "/etc/crm-sync/crm-sync.conf";
+
+/// <prefix>/share/crm-sync/migrations beside the running program's
+/// <prefix>/bin, so an installed (or unpacked) tree finds its own migrations
+/// wherever it lives; else the configured install path.
+std::string default_migrations_dir() {
+  std::error_code error;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    const auto candidate = exe.parent_path().parent_path() / "share/crm-sync/migrations";
+    if (std::filesystem::is_directory(candidate, error)) {
+      return candidate.string();
+    }
+  }
+  return k_default_migrations_dir;
+}
 
 std::string default_host_name() {
   char buffer[256] = {};
@@ -154,7 +170,7 @@ Config load_config(const Environment& environment,
                    const std::optional<std::string>& explicit_file,
                    const std::map<std::string, std::string>& overrides) {
   Config config;
-  config.migrations_dir = k_default_migrations_dir;
+  config.migrations_dir = default_migrations_dir();
   config.host_name = default_host_name();
 
   if (explicit_file) {
