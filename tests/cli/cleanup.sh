@@ -42,7 +42,7 @@ assert_match "$summary_re" "$(cat "$scratch/sync.out")" "crm_sync line"
 assert_eq "success" "$(sql "SELECT status FROM crm_execucoes WHERE programa = 'crm_cleanup'")" "cleanup run row"
 
 # A second cleanup while another holds the lock exits 0 and says it skipped.
-mysql_cmd "$CRM_DB_NAME" -e "SELECT GET_LOCK('crm_cleanup', 0), SLEEP(3)" >/dev/null &
+mysql_cmd "$CRM_DB_NAME" -e "SELECT GET_LOCK(CONCAT(DATABASE(), ':crm_cleanup'), 0), SLEEP(3)" >/dev/null &
 holder=$!
 sleep 0.5
 run_program "$CRM_CLEANUP"

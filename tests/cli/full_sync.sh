@@ -53,7 +53,7 @@ assert_eq "concluido|100" "$(sql "SELECT status, progresso FROM crm_fila WHERE e
 assert_eq "concluido" "$(sql "SELECT DISTINCT status FROM crm_fila WHERE entidade <> 'cliente'")" "empty jobs are done"
 
 # Never twice at once for one store: the second skips with one line, exit 0.
-mysql_cmd "$CRM_DB_NAME" -e "SELECT GET_LOCK('crm_sync_full:1', 0), SLEEP(3)" >/dev/null &
+mysql_cmd "$CRM_DB_NAME" -e "SELECT GET_LOCK(CONCAT(DATABASE(), ':crm_sync_full:1'), 0), SLEEP(3)" >/dev/null &
 holder=$!
 sleep 0.5
 run_program "$CRM_SYNC_FULL" --loja 1 --entity cliente

@@ -42,7 +42,8 @@ int run_app(const std::string& program, const std::string& summary, int argc,
     if (arg == "--verbose" || arg == "-v") verbosity = report::Verbosity::verbose;
   }
   const report::Printer printer(mode, verbosity);
-  const std::function<int(const std::string&)>* on_fatal = nullptr;
+  // Outlives `args` (which ends with the try block) for the catch below.
+  std::function<int(const std::string&)> on_fatal;
   const auto fail = [&](ExitCode code, const std::string& message) {
     printer.error(message);
     if (mode == report::OutputMode::json) {
@@ -77,8 +78,7 @@ int run_app(const std::string& program, const std::string& summary, int argc,
       return 0;
     }
     const config::Environment environment = config::process_environment();
-    Args args{parsed, printer, environment, {}, std::nullopt, std::nullopt, {}};
-    on_fatal = &args.on_fatal;
+    Args args{parsed, printer, environment, on_fatal, std::nullopt, std::nullopt, {}};
     if (parsed.count("config")) {
       args.m_config_file = parsed["config"].as<std::string>();
     }
@@ -92,8 +92,8 @@ int run_app(const std::string& program, const std::string& summary, int argc,
   } catch (const UsageError& error) {
     return fail(ExitCode::usage, fmt::format("{} (see {} --help)", error.what(), program));
   } catch (const FatalError& error) {
-    if (on_fatal != nullptr && *on_fatal) {
-      return (*on_fatal)(error.what());
+    if (on_fatal) {
+      return on_fatal(error.what());
     }
     return fail(ExitCode::fatal, error.what());
   } catch (const std::exception& error) {

@@ -24,7 +24,8 @@ struct Args {
 
   /// Set by a program that reports fatal errors its own way (crm_status
   /// --check: "CRM_SYNC UNKNOWN - ..." and exit 3); returns the exit code.
-  std::function<int(const std::string&)> on_fatal;
+  /// Owned by run_app, which calls it after `Args` is gone.
+  std::function<int(const std::string&)>& on_fatal;
 
   std::optional<Config> m_config;
   std::optional<std::string> m_config_file;

@@ -9,7 +9,9 @@
 
 namespace crm::db {
 
-/// Holds a MariaDB/MySQL named lock for its lifetime (on one connection).
+/// Holds a MariaDB/MySQL named lock for its lifetime (on one connection). The
+/// name is scoped by the current schema ("<db>:<name>"), since GET_LOCK names
+/// are server-wide; it works across hosts sharing the server.
 class NamedLock {
  public:
   /// Waits up to `wait` for the lock; returns nullptr if another session
