@@ -22,4 +22,11 @@ std::unique_ptr<Provider> make_provider(const integrations::Integration& integra
                                integration.store_id, integration.provider));
 }
 
+std::optional<int> default_requests_per_minute(std::string_view provider) {
+  if (provider == "gestaoclick" || provider == "bling") return 180;
+  if (provider == "activecampaign") return 300;
+  if (provider == "pipedrive") return 600;
+  return std::nullopt;
+}
+
 }  // namespace crm::providers

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include "crm/integrations/integration_repository.h"
 #include "crm/providers/provider.h"
@@ -12,5 +14,12 @@ namespace crm::providers {
 /// store for an unknown provider, one not available in this version, or a
 /// malformed configuration.
 std::unique_ptr<Provider> make_provider(const integrations::Integration& integration);
+
+/// The request budget per minute a provider's API allows by default
+/// (CRM_APIS.md): GestaoClick and Bling 3/s, ActiveCampaign 5/s per account,
+/// Pipedrive 2-second burst windows (a conservative 10/s); nullopt for
+/// `generic` (no limit unless configured). configuracoes.requests_per_minute
+/// overrides it.
+std::optional<int> default_requests_per_minute(std::string_view provider);
 
 }  // namespace crm::providers

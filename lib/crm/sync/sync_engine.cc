@@ -109,6 +109,7 @@ std::map<int, Store> load_stores(db::Connection& connection,
     store.batch_size = int_setting(settings, "batch_size", k_default_limit, 1, 10000, id);
     store.concurrency =
         int_setting(settings, "concurrency", k_default_concurrency, 1, 256, id);
+    store.per_minute = providers::default_requests_per_minute(integration.provider);
     if (settings.find("requests_per_minute") != nullptr) {
       store.per_minute = int_setting(settings, "requests_per_minute", 0, 1, 1000000, id);
     }
