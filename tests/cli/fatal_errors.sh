@@ -38,6 +38,14 @@ expect_fatal "crm_integracoes: store 3: configuracoes: 'timeout_ms' must be an i
 sql "UPDATE crm_integracoes SET configuracoes = NULL, credenciais = '{\"token\": {\"env\": \"CRM_TEST_NO_SUCH_VAR\"}}' WHERE id_loja = 3"
 run_sync
 expect_fatal "crm_integracoes: store 3: credential 'token': environment variable CRM_TEST_NO_SUCH_VAR is not set$" "unresolvable credential"
+printf 'test-token\n' >"$scratch/token"
+chmod 644 "$scratch/token"
+sql "UPDATE crm_integracoes SET credenciais = '{\"token\": {\"file\": \"$scratch/token\"}}' WHERE id_loja = 3"
+run_sync
+expect_fatal "crm_integracoes: store 3: credential 'token': file '$scratch/token' is readable by group or others \(chmod 600 it\)$" "credential file readable by others"
+chmod 600 "$scratch/token"
+run_sync --loja 3 --dry-run  # resolves the credential, writes nothing
+assert_eq 0 "$rc" "credential file with mode 600"
 sql "DELETE FROM crm_integracoes WHERE id_loja = 3"
 
 printf 'db_host = 127.0.0.1\nbacth_size = 5\n' >"$scratch/bad.conf"
