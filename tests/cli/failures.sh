@@ -55,3 +55,20 @@ assert_eq "20|0|0" "$(sql "SELECT COUNT(*), SUM(tentativas), SUM(processado) FRO
 wait_min=$(sql "SELECT MIN(TIMESTAMPDIFF(SECOND, NOW(), disponivel_em)) FROM crm_sync_queue WHERE id_loja = 2")
 [[ $wait_min -ge 115 && $wait_min -le 120 ]] || fail "Retry-After not respected: due in $wait_min s"
 assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_sync_log WHERE id_loja = 2")" "deferred rows are not logged as processed"
+
+# A CRM value the local table refuses (an e-mail longer than VARCHAR(255)) fails
+# that one pull for good; the run and the other items go on.
+long_email="$(printf 'x%.0s' $(seq 1 300))@example.com"
+curl -sf -X POST -d "[{\"nome\": \"Long\", \"email\": \"$long_email\"}, {\"nome\": \"Short\", \"email\": \"s@x.com\"}]" \
+  "$FAKE_URL/_records/clientes" >/dev/null
+ids=($(curl -sf "$FAKE_URL/_records/clientes" | jq -r '.[] | select(.nome == "Long" or .nome == "Short") | .id'))
+sql "INSERT INTO clientes (id, id_loja, nome, external_id) VALUES (50, 1, 'a', '${ids[0]}'), (51, 1, 'b', '${ids[1]}');
+     INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao) VALUES
+       (1, 'cliente', 50, 'crm_para_ecletech'), (1, 'cliente', 51, 'crm_para_ecletech')"
+fake_faults '{"rules": []}'
+run_sync --loja 1 --entity cliente
+assert_eq 0 "$rc" "a refused value is not fatal"
+assert_eq "" "$err" "stderr"
+assert_match "^1\|1\|the local table refused the CRM's values: database: UPDATE .*Data too long for column 'email'.*\(error 1406\)$" \
+  "$(sql "SELECT processado, tentativas, erro FROM crm_sync_queue WHERE id_registro = 50" | tr '\t' '|')" "the refused pull"
+assert_eq "Short|s@x.com" "$(sql "SELECT nome, email FROM clientes WHERE id = 51" | tr '\t' '|')" "the other pull"

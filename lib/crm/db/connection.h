@@ -30,6 +30,18 @@ class DbError : public FatalError {
   [[nodiscard]] bool is_retryable_conflict() const {
     return m_code == 1213 || m_code == 1205;
   }
+  /// The statement's data was refused (NULL into NOT NULL, duplicate key,
+  /// out of range, truncated, invalid string or date, too long, foreign key,
+  /// CHECK): the fault of the values, not of the database.
+  [[nodiscard]] bool is_data_error() const {
+    switch (m_code) {
+      case 1048: case 1062: case 1264: case 1265: case 1292:
+      case 1366: case 1406: case 1452: case 3819: case 4025:
+        return true;
+      default:
+        return false;
+    }
+  }
   /// The server went away or cannot be reached (2002, 2003, 2006, 2013).
   [[nodiscard]] bool is_connection_lost() const {
     return m_code == 2002 || m_code == 2003 || m_code == 2006 ||

@@ -1,46 +1,86 @@
 #include "crm/json/json.h"
 
-#include <rapidjson/document.h>
+#include <rapidjson/encodedstream.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 #include <rapidjson/error/en.h>
 
 #include <fmt/format.h>
 
+#include "crm/util/strings.h"
+
 namespace crm::json {
 namespace {
 
-Value convert(const rapidjson::Value& in) {
-  if (in.IsNull()) {
-    return {};
+constexpr std::size_t k_max_depth = 256;
+
+/// Builds a Value from RapidJSON's SAX events. Numbers arrive as their raw
+/// text (kParseNumbersAsStringsFlag), so they pass through exactly: no
+/// rounding through double, 64-bit ids intact.
+class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> {
+ public:
+  bool Null() { return add(Value()); }
+  bool Bool(bool value) { return add(Value::boolean(value)); }
+  bool RawNumber(const char* text, rapidjson::SizeType length, bool) {
+    return add(Value::number_text(std::string(text, length)));
   }
-  if (in.IsBool()) {
-    return Value::boolean(in.GetBool());
+  // RapidJSON 1.1.0 turns a lone low-surrogate escape ("\udc00") into bytes
+  // that are not UTF-8; refuse them here, or a utf8mb4 column would.
+  bool String(const char* text, rapidjson::SizeType length, bool) {
+    if (!util::is_valid_utf8(std::string_view(text, length))) return invalid_text();
+    return add(Value::string(std::string(text, length)));
   }
-  if (in.IsString()) {
-    return Value::string(std::string(in.GetString(), in.GetStringLength()));
+  bool Key(const char* text, rapidjson::SizeType length, bool) {
+    if (!util::is_valid_utf8(std::string_view(text, length))) return invalid_text();
+    m_keys.emplace_back(text, length);
+    return true;
   }
-  if (in.IsNumber()) {
-    if (in.IsInt64()) {
-      return Value::number(static_cast<long long>(in.GetInt64()));
+  bool StartObject() { return open(Value::object()); }
+  bool EndObject(rapidjson::SizeType) { return close(); }
+  bool StartArray() { return open(Value::array()); }
+  bool EndArray(rapidjson::SizeType) { return close(); }
+
+  [[nodiscard]] bool too_deep() const { return m_too_deep; }
+  [[nodiscard]] bool bad_text() const { return m_bad_text; }
+  Value take() { return std::move(m_root); }
+
+ private:
+  bool invalid_text() {
+    m_bad_text = true;
+    return false;
+  }
+  bool open(Value container) {
+    if (m_stack.size() >= k_max_depth) {
+      m_too_deep = true;
+      return false;
     }
-    if (in.IsUint64()) {
-      return Value::number_text(std::to_string(in.GetUint64()));
+    m_stack.push_back(std::move(container));
+    return true;
+  }
+  bool close() {
+    Value done = std::move(m_stack.back());
+    m_stack.pop_back();
+    return add(std::move(done));
+  }
+  bool add(Value value) {
+    if (m_stack.empty()) {
+      m_root = std::move(value);
+    } else if (m_stack.back().is_object()) {
+      m_stack.back().set(std::move(m_keys.back()), std::move(value));
+      m_keys.pop_back();
+    } else {
+      m_stack.back().push_back(std::move(value));
     }
-    return Value::number(in.GetDouble());
+    return true;
   }
-  if (in.IsArray()) {
-    Value out = Value::array();
-    for (const auto& item : in.GetArray()) {
-      out.push_back(convert(item));
-    }
-    return out;
-  }
-  Value out = Value::object();
-  for (const auto& member : in.GetObject()) {
-    out.set(std::string(member.name.GetString(), member.name.GetStringLength()),
-            convert(member.value));
-  }
-  return out;
-}
+
+  std::vector<Value> m_stack;
+  std::vector<std::string> m_keys;
+  Value m_root;
+  bool m_too_deep = false;
+  bool m_bad_text = false;
+};
 
 void dump_to(const Value& value, std::string& out) {
   switch (value.type()) {
@@ -220,18 +260,27 @@ void Value::push_back(Value value) {
 }
 
 std::optional<Value> parse(std::string_view text, std::string* error) {
-  rapidjson::Document document;
-  // Integers keep every digit (int64/uint64); only fractions go through
-  // double. Invalid UTF-8 is an error, not silently passed on.
-  document.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
-  if (document.HasParseError()) {
+  // Iterative: no recursion however deep the input, and the builder refuses
+  // nesting beyond k_max_depth (Value's destructor and dump recurse).
+  rapidjson::Reader reader;
+  rapidjson::MemoryStream stream(text.data(), text.size());
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(stream);
+  Builder builder;
+  const rapidjson::ParseResult result =
+      reader.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag |
+                   rapidjson::kParseIterativeFlag>(input, builder);
+  if (result.IsError()) {
     if (error != nullptr) {
-      *error = fmt::format("offset {}: {}", document.GetErrorOffset(),
-                           rapidjson::GetParseError_En(document.GetParseError()));
+      *error = fmt::format("offset {}: {}", result.Offset(),
+                           builder.too_deep()
+                               ? fmt::format("nesting deeper than {} levels", k_max_depth)
+                           : builder.bad_text()
+                               ? std::string("invalid Unicode in a string (lone surrogate)")
+                               : std::string(rapidjson::GetParseError_En(result.Code())));
     }
     return std::nullopt;
   }
-  return convert(document);
+  return builder.take();
 }
 
 std::string dump(const Value& value) {

@@ -69,20 +69,15 @@ void RecordRepository::save_external_id(const TableMapping& mapping,
 std::optional<std::int64_t> RecordRepository::find_by(const TableMapping& mapping, int store_id,
                                                       const std::string& field,
                                                       const std::string& value) {
-  std::string column;
-  if (field == "external_id") {
-    column = mapping.external_id_column;
-  } else {
-    const auto it = std::find_if(mapping.columns.begin(), mapping.columns.end(),
-                                 [&](const auto& pair) { return pair.first == field; });
-    if (it == mapping.columns.end() || value.empty()) {
-      return std::nullopt;
-    }
-    column = it->second;
+  const std::optional<std::string> column =
+      field == "external_id" ? std::optional<std::string>(mapping.external_id_column)
+                             : column_of(mapping, field);
+  if (!column || value.empty()) {
+    return std::nullopt;
   }
   std::string sql = fmt::format("SELECT {} FROM {} WHERE {} = ?",
                                 db::quote_identifier(mapping.id_column),
-                                db::quote_identifier(mapping.table), db::quote_identifier(column));
+                                db::quote_identifier(mapping.table), db::quote_identifier(*column));
   db::Params params = {value};
   if (mapping.store_column) {
     sql += " AND " + db::quote_identifier(*mapping.store_column) + " = ?";
@@ -105,10 +100,8 @@ std::int64_t RecordRepository::create(
     params.emplace_back(store_id);
   }
   for (const auto& [field, value] : values) {
-    const auto it = std::find_if(mapping.columns.begin(), mapping.columns.end(),
-                                 [&](const auto& pair) { return pair.first == field; });
-    if (it != mapping.columns.end()) {
-      columns.push_back(db::quote_identifier(it->second));
+    if (const auto column = column_of(mapping, field)) {
+      columns.push_back(db::quote_identifier(*column));
       params.emplace_back(value);
     }
   }
@@ -127,14 +120,12 @@ void RecordRepository::apply_remote(
   std::string assignments;
   db::Params params;
   for (const auto& [field, value] : values) {
-    const auto column = std::find_if(
-        mapping.columns.begin(), mapping.columns.end(),
-        [&](const auto& pair) { return pair.first == field; });
-    if (column == mapping.columns.end()) {
+    const auto column = column_of(mapping, field);
+    if (!column) {
       continue;
     }
     assignments += assignments.empty() ? "" : ", ";
-    assignments += db::quote_identifier(column->second) + " = ?";
+    assignments += db::quote_identifier(*column) + " = ?";
     params.emplace_back(value);
   }
   if (assignments.empty()) {

@@ -36,6 +36,15 @@ std::optional<std::string> optional_text_of(std::string_view where,
 
 }  // namespace
 
+std::optional<std::string> column_of(const TableMapping& mapping, std::string_view field) {
+  for (const auto& [name, column] : mapping.columns) {
+    if (name == field) {
+      return column;
+    }
+  }
+  return std::nullopt;
+}
+
 TableMapping default_mapping(Entity entity) {
   TableMapping mapping;
   switch (entity) {
@@ -91,11 +100,12 @@ TableMapping apply_overrides(TableMapping base, const json::Value& overrides,
       if (!value.is_object()) {
         throw FatalError(fmt::format("{}: 'columns' must be an object", where));
       }
-      for (const auto& [field, column] : value.members()) {
+      for (const auto& member : value.members()) {
+        const std::string& field = member.first;
         std::erase_if(base.columns,
-                      [&](const auto& pair) { return pair.first == field; });
-        if (!column.is_null()) {
-          base.columns.emplace_back(field, text_of(where, field, column));
+                      [&field](const auto& pair) { return pair.first == field; });
+        if (!member.second.is_null()) {
+          base.columns.emplace_back(field, text_of(where, field, member.second));
         }
       }
     } else {

@@ -27,6 +27,9 @@ struct TableMapping {
   std::vector<std::pair<std::string, std::string>> columns;
 };
 
+/// The local column of a logical field; nullopt when the mapping lacks it.
+std::optional<std::string> column_of(const TableMapping& mapping, std::string_view field);
+
 /// The demo schema's mapping for an entity.
 TableMapping default_mapping(Entity entity);
 

@@ -220,14 +220,25 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
       store.blocked_for = outcome.retry_after.value_or(seconds(60));
       store.blocked_reason = "the CRM answered 429 in this run";
     }
-    if (outcome.kind == OutcomeKind::success && outcome.external_id &&
-        (outcome.operation == Operation::create || outcome.operation == Operation::link)) {
-      records.save_external_id(store.mappings.at(item.row.entity), item.row.record_id,
-                               *outcome.external_id);
-    }
-    if (outcome.kind == OutcomeKind::success && outcome.operation == Operation::fetch) {
-      records.apply_remote(store.mappings.at(item.row.entity), item.row.record_id,
-                           outcome.remote_fields);
+    try {
+      if (outcome.kind == OutcomeKind::success && outcome.external_id &&
+          (outcome.operation == Operation::create || outcome.operation == Operation::link)) {
+        records.save_external_id(store.mappings.at(item.row.entity), item.row.record_id,
+                                 *outcome.external_id);
+      }
+      if (outcome.kind == OutcomeKind::success && outcome.operation == Operation::fetch) {
+        records.apply_remote(store.mappings.at(item.row.entity), item.row.record_id,
+                             outcome.remote_fields);
+      }
+    } catch (const db::DbError& error) {
+      // The local table refused the CRM's values (too long, NULL, duplicate
+      // key...): that item fails for good; the run and the other items go on.
+      // Anything else (the database gone) still ends the run.
+      if (!error.is_data_error()) throw;
+      const auto status = outcome.http_status;
+      outcome = ItemOutcome::failed(
+          OutcomeKind::permanent,
+          fmt::format("the local table refused the CRM's values: {}", error.what()), status);
     }
     if (item.started) {
       item.duration_ms = std::chrono::duration_cast<milliseconds>(

@@ -19,6 +19,9 @@ std::string truncate_utf8(std::string_view text, std::size_t max_bytes);
 /// Runs of blanks (space, tab, CR, LF) folded to one space, trimmed, and cut
 /// after `max_bytes` (UTF-8 safe) with "..." appended when cut.
 std::string collapse_whitespace(std::string_view text, std::size_t max_bytes);
+/// Strict UTF-8: no overlong forms, no surrogates (U+D800..DFFF), at most
+/// U+10FFFF.
+bool is_valid_utf8(std::string_view text);
 /// A safe SQL identifier ([A-Za-z0-9_], not starting with a digit, <= 64).
 bool is_identifier(std::string_view text);
 /// Random lowercase hex, `bytes` * 2 characters (claim tokens).
