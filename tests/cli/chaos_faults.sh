@@ -1,5 +1,5 @@
 # Chaos: a CRM with 10% 5xx, 5% timeouts past the request timeout, 5%
-# truncated JSON, 5% HTML error pages and 429 bursts. Every row ends as a
+# truncated JSON, 5% HTML error pages, 3% oversized bodies and 429 bursts. Every row ends as a
 # success or with a clear error; no crash; a 429 never costs an attempt; no
 # run overruns its deadline by more than a second.
 source "$(dirname "$0")/lib.sh"
@@ -9,7 +9,7 @@ sql "INSERT INTO produtos (id_loja, nome, sku, preco) SELECT 1, CONCAT('P', seq)
      INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao)
        SELECT 1, 'produto', id, 'ecletech_para_crm' FROM produtos"
 fake_faults '{"error_rate": 0.10, "timeout_rate": 0.05, "hang_ms": 1500, "malformed_rate": 0.05,
-              "html_rate": 0.05, "seed": 3,
+              "html_rate": 0.05, "oversize_rate": 0.03, "seed": 3,
               "rules": [{"method": "POST", "status": 429, "count": 5, "headers": {"Retry-After": "1"}}]}'
 for round in $(seq 1 12); do
   [[ $(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 0") == 0 ]] && break
@@ -26,10 +26,16 @@ for round in $(seq 1 12); do
 done
 assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 0")" "every row final"
 assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 1 AND erro IS NOT NULL AND tentativas < 3 AND erro NOT LIKE 'POST /produtos: HTTP 200: response is not JSON%' AND erro NOT LIKE 'POST /produtos: HTTP 201: response is not JSON%'")" "only unparseable answers give up before 3 attempts"
-bad=$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 1 AND erro IS NOT NULL AND erro NOT REGEXP '^POST /produtos: (HTTP [0-9]{3}: .+|Operation timed out after [0-9]+ milliseconds.*)$'")
+bad=$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 1 AND erro IS NOT NULL AND erro NOT REGEXP '^POST /produtos: (HTTP [0-9]{3}: .+|Operation timed out after [0-9]+ milliseconds.*|response body larger than 4194304 bytes)$'")
 assert_eq 0 "$bad" "every error is a clear one-line message"
 # Attempts are counted only for recorded outcomes: one log row per attempt,
 # and none for the 429s.
 assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_sync_queue q WHERE q.tentativas <> (SELECT COUNT(*) FROM crm_sync_log l WHERE l.id_fila = q.id)")" "attempts = logged outcomes"
 [[ $(fake_stat creates) -ge $(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE erro IS NULL") ]] || fail "creates"
 echo "final: $(sql "SELECT SUM(erro IS NULL), SUM(erro IS NOT NULL) FROM crm_sync_queue" | tr '\t' ' ') (done, given up); CRM: $(curl -sf "$FAKE_URL/_stats")"
+# Each kind of fault really happened, and was recorded as such.
+for pattern in 'HTTP 503: service unavailable' 'timed out' 'response is not JSON' \
+               "HTML page '502 Bad Gateway'" 'response body larger than'; do
+  seen=$(sql "SELECT COUNT(*) FROM crm_sync_log WHERE mensagem LIKE '%$pattern%'")
+  [[ $seen -gt 0 ]] || fail "no '$pattern' outcome was logged"
+done

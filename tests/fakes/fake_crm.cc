@@ -9,7 +9,7 @@
 //                    "by_method": {...}, "max_requests_per_minute", "records": {...}}
 //   POST /_reset    forget records, counters and faults
 //   POST /_faults   {"latency_ms", "error_rate", "timeout_rate", "malformed_rate",
-//                    "html_rate", "hang_ms", "seed", "rules": [{"method",
+//                    "html_rate", "oversize_rate", "hang_ms", "seed", "rules": [{"method",
 //                    "path_contains", "body_contains", "status", "body",
 //                    "headers": {...}, "count"}]}   (count -1 = forever)
 //   GET  /_records/<resource>  every stored record of a resource
@@ -54,6 +54,7 @@ struct Faults {
   double timeout_rate = 0;
   double malformed_rate = 0;
   double html_rate = 0;
+  double oversize_rate = 0;  ///< a 5 MB body, above crm_sync's 4 MB cap
   int hang_ms = 30000;
   std::vector<Rule> rules;
 };
@@ -145,6 +146,7 @@ class FakeCrm {
     m_faults.timeout_rate = number("timeout_rate", m_faults.timeout_rate);
     m_faults.malformed_rate = number("malformed_rate", m_faults.malformed_rate);
     m_faults.html_rate = number("html_rate", m_faults.html_rate);
+    m_faults.oversize_rate = number("oversize_rate", m_faults.oversize_rate);
     m_faults.hang_ms = static_cast<int>(number("hang_ms", m_faults.hang_ms));
     if (const Value* seed = body.find("seed"); seed && seed->is_number()) {
       m_random.seed(static_cast<unsigned>(std::stoul(seed->text())));
@@ -207,7 +209,7 @@ class FakeCrm {
     const int now_in_flight = ++m_in_flight;
     Faults faults;
     std::optional<Rule> matched;
-    double roll_error = 0, roll_timeout = 0, roll_malformed = 0, roll_html = 0;
+    double roll_error = 0, roll_timeout = 0, roll_malformed = 0, roll_html = 0, roll_size = 0;
     {
       std::lock_guard lock(m_mutex);
       ++m_requests;
@@ -231,6 +233,14 @@ class FakeCrm {
       roll_timeout = dist(m_random);
       roll_malformed = dist(m_random);
       roll_html = dist(m_random);
+      roll_size = dist(m_random);
+    }
+    if (roll_size < faults.oversize_rate) {
+      if (faults.latency_ms > 0) pause(faults.latency_ms);
+      res.status = 200;
+      res.set_content(std::string(5 * 1024 * 1024, ' ') + "{}", "application/json");
+      --m_in_flight;
+      return;
     }
     if (faults.latency_ms > 0) {
       pause(faults.latency_ms);
