@@ -35,7 +35,7 @@ assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_sync_queue q WHERE q.tentativas <> 
 echo "final: $(sql "SELECT SUM(erro IS NULL), SUM(erro IS NOT NULL) FROM crm_sync_queue" | tr '\t' ' ') (done, given up); CRM: $(curl -sf "$FAKE_URL/_stats")"
 # Each kind of fault really happened, and was recorded as such.
 for pattern in 'HTTP 503: service unavailable' 'timed out' 'response is not JSON' \
-               "HTML page '502 Bad Gateway'" 'response body larger than'; do
+               'HTML page' 'response body larger than'; do
   seen=$(sql "SELECT COUNT(*) FROM crm_sync_log WHERE mensagem LIKE '%$pattern%'")
   [[ $seen -gt 0 ]] || fail "no '$pattern' outcome was logged"
 done
