@@ -29,14 +29,7 @@ int main(int argc, char** argv) {
       [](cli::Args& args) {
         const auto& parsed = args.parsed;
         const int priority = cli::int_option(parsed, "priority", -1000000, 1000000).value_or(5);
-        std::optional<Entity> entity;
-        if (parsed.count("entity")) {
-          entity = parse_entity(parsed["entity"].as<std::string>());
-          if (!entity) {
-            throw UsageError("--entity: expected cliente, produto, venda or atividade, got '" +
-                             parsed["entity"].as<std::string>() + "'");
-          }
-        }
+        const std::optional<Entity> entity = cli::entity_option(parsed, "entity");
         const auto store = cli::int_option(parsed, "loja", 1, 2147483647);
         if (parsed.count("retry-failed")) {
           if (parsed.count("id")) throw UsageError("--retry-failed does not take --id");
@@ -56,15 +49,9 @@ int main(int argc, char** argv) {
           throw UsageError("needs --loja, --entity and --id (or --retry-failed)");
         }
         if (parsed.count("since")) throw UsageError("--since needs --retry-failed");
-        sync::EnqueueRequest request{*store, *entity, {}, Direction::to_crm, priority};
-        if (parsed.count("direction")) {
-          const auto direction = parse_direction(parsed["direction"].as<std::string>());
-          if (!direction) {
-            throw UsageError("--direction: expected to_crm or from_crm, got '" +
-                             parsed["direction"].as<std::string>() + "'");
-          }
-          request.direction = *direction;
-        }
+        sync::EnqueueRequest request{
+            *store, *entity, {},
+            cli::direction_option(parsed, "direction").value_or(Direction::to_crm), priority};
         for (const auto& text : parsed["id"].as<std::vector<std::string>>()) {
           const auto id = util::parse_int(util::trim(text));
           if (!id || *id <= 0) throw UsageError("--id: not a record id: '" + text + "'");

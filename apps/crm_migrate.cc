@@ -35,27 +35,13 @@ int main(int argc, char** argv) {
                               args.parsed.count("with-demo-tables")
                                   ? db::MigrationSet::core_and_demo
                                   : db::MigrationSet::core);
-        const bool json = args.printer.mode() == report::OutputMode::json;
         if (args.parsed.count("status")) {
-          json::Value list = json::Value::array();
-          int pending = 0;
-          for (const auto& status : migrator.status()) {
-            pending += status.applied_at ? 0 : 1;
-            if (json) {
-              json::Value item = json::Value::object();
-              item.set("versao", json::Value::string(status.version));
-              item.set("aplicado_em", status.applied_at ? json::Value::string(*status.applied_at)
-                                                        : json::Value());
-              list.push_back(std::move(item));
-            } else if (args.printer.verbosity() != report::Verbosity::quiet) {
-              fmt::print("{:<40} {}\n", status.version,
-                         status.applied_at ? "aplicada em " + *status.applied_at : "pendente");
-            }
+          const auto statuses = migrator.status();
+          if (args.printer.mode() == report::OutputMode::human &&
+              args.printer.verbosity() != report::Verbosity::quiet) {
+            fmt::print("{}", db::format_status_lines(statuses));
           }
-          args.printer.result_json(fmt::format(
-              "{{\"programa\":\"crm_migrate\",\"status\":\"ok\",\"pendentes\":{},"
-              "\"migracoes\":{}}}",
-              pending, json::dump(list)));
+          args.printer.result_json(db::status_json(statuses));
           return cli::ExitCode::ok;
         }
         const auto applied = migrator.apply_pending();

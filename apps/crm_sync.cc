@@ -29,14 +29,7 @@ int main(int argc, char** argv) {
       [](cli::Args& args) {
         sync::SyncOptions options;
         options.store_id = cli::int_option(args.parsed, "loja", 1, 2147483647);
-        if (args.parsed.count("entity")) {
-          const auto text = args.parsed["entity"].as<std::string>();
-          options.entity = parse_entity(text);
-          if (!options.entity) {
-            throw UsageError("--entity: expected cliente, produto, venda or atividade, got '" +
-                             text + "'");
-          }
-        }
+        options.entity = cli::entity_option(args.parsed, "entity");
         options.limit = cli::int_option(args.parsed, "limit", 1, 10000);
         if (!options.limit) {
           options.limit = cli::int_option(args.parsed, "batch-size", 1, 10000);

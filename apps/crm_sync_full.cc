@@ -50,11 +50,7 @@ int main(int argc, char** argv) {
         options.entities = one ? std::vector<Entity>{*one}
                                : std::vector<Entity>(k_all_entities.begin(), k_all_entities.end());
         options.priority = cli::int_option(parsed, "priority", -1000000, 1000000).value_or(0);
-        if (parsed.count("direction")) {
-          const auto direction = parse_direction(parsed["direction"].as<std::string>());
-          if (!direction) throw UsageError("--direction: expected to_crm or from_crm");
-          options.direction = *direction;
-        }
+        options.direction = cli::direction_option(parsed, "direction").value_or(Direction::to_crm);
         options.only_new = parsed.count("only-new") > 0;
         if (parsed.count("since")) {
           options.since = sync::parse_since("--since", parsed["since"].as<std::string>());

@@ -30,6 +30,32 @@ std::optional<int> int_option(const cxxopts::ParseResult& parsed, const std::str
   return static_cast<int>(*value);
 }
 
+std::optional<Entity> entity_option(const cxxopts::ParseResult& parsed, const std::string& name) {
+  if (parsed.count(name) == 0) {
+    return std::nullopt;
+  }
+  const std::string text = parsed[name].as<std::string>();
+  const auto entity = parse_entity(text);
+  if (!entity) {
+    throw UsageError(fmt::format(
+        "--{}: expected cliente, produto, venda or atividade, got '{}'", name, text));
+  }
+  return entity;
+}
+
+std::optional<Direction> direction_option(const cxxopts::ParseResult& parsed,
+                                          const std::string& name) {
+  if (parsed.count(name) == 0) {
+    return std::nullopt;
+  }
+  const std::string text = parsed[name].as<std::string>();
+  const auto direction = parse_direction(text);
+  if (!direction) {
+    throw UsageError(fmt::format("--{}: expected to_crm or from_crm, got '{}'", name, text));
+  }
+  return direction;
+}
+
 int run_app(const std::string& program, const std::string& summary, int argc,
             char** argv, const Declare& declare, const Body& body) {
   report::OutputMode mode = report::OutputMode::human;

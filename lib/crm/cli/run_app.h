@@ -8,6 +8,7 @@
 #include <string>
 
 #include "crm/config/config_loader.h"
+#include "crm/core/entity.h"
 #include "crm/report/printer.h"
 
 namespace crm::cli {
@@ -47,5 +48,14 @@ int run_app(const std::string& program, const std::string& summary, int argc,
 /// integer in range.
 std::optional<int> int_option(const cxxopts::ParseResult& parsed, const std::string& name,
                               int low, int high);
+
+/// --NAME as an entity when given; throws UsageError for anything but
+/// cliente, produto, venda or atividade.
+std::optional<Entity> entity_option(const cxxopts::ParseResult& parsed, const std::string& name);
+
+/// --NAME as a direction when given (to_crm, from_crm or the database
+/// values); throws UsageError otherwise.
+std::optional<Direction> direction_option(const cxxopts::ParseResult& parsed,
+                                          const std::string& name);
 
 }  // namespace crm::cli

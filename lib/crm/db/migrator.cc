@@ -123,6 +123,29 @@ std::vector<std::string> split_sql_script(std::string_view script) {
   return statements;
 }
 
+std::string format_status_lines(const std::vector<MigrationStatus>& statuses) {
+  std::string out;
+  for (const MigrationStatus& status : statuses) {
+    out += fmt::format("{:<40} {}\n", status.version,
+                       status.applied_at ? "aplicada em " + *status.applied_at : "pendente");
+  }
+  return out;
+}
+
+std::string status_json(const std::vector<MigrationStatus>& statuses) {
+  std::string list;
+  int pending = 0;
+  for (const MigrationStatus& status : statuses) {
+    pending += status.applied_at ? 0 : 1;
+    list += fmt::format("{}{{\"versao\":\"{}\",\"aplicado_em\":{}}}", list.empty() ? "" : ",",
+                        status.version,
+                        status.applied_at ? "\"" + *status.applied_at + "\"" : "null");
+  }
+  return fmt::format(
+      "{{\"programa\":\"crm_migrate\",\"status\":\"ok\",\"pendentes\":{},\"migracoes\":[{}]}}",
+      pending, list);
+}
+
 Migrator::Migrator(Connection& connection, std::string directory,
                    MigrationSet set)
     : m_connection(connection) {

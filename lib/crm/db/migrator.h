@@ -21,6 +21,12 @@ struct MigrationStatus {
 
 /// Which sets of files to consider: the product's, or also the demo's local
 /// tables (clientes, produtos, vendas, atividades) under demo/.
+/// "001_crm_sync_queue    aplicada em 2026-11-23 10:00:00" / "... pendente",
+/// one line each.
+std::string format_status_lines(const std::vector<MigrationStatus>& statuses);
+/// {"programa":"crm_migrate","status":"ok","pendentes":N,"migracoes":[...]}
+std::string status_json(const std::vector<MigrationStatus>& statuses);
+
 enum class MigrationSet { core, core_and_demo };
 
 class Migrator {
