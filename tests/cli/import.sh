@@ -50,3 +50,13 @@ assert_match "Páginas: 0 .* interrompida: GET /clientes\?page=1: HTTP 503" "$ou
 assert_eq "processando" "$(sql "SELECT status FROM crm_fila ORDER BY id DESC LIMIT 1")" "job kept open"
 run_program "$CRM_SYNC_FULL" --loja 1 --entity all --import
 assert_eq 2 "$rc" "--import needs one entity"
+
+# Page requests use the store's shared request budget.
+sql "UPDATE crm_integracoes SET configuracoes = '{\"page_size\": 10, \"requests_per_minute\": 2}';
+     DELETE FROM crm_orcamento; DELETE FROM crm_fila"
+curl -sf -X POST -d '{"rules": []}' "$FAKE_URL/_faults" >/dev/null
+before=$(fake_stat requests)
+run_program "$CRM_SYNC_FULL" --loja 1 --entity cliente --import --pages 5
+assert_eq 0 "$rc" "budget exit"
+assert_match "Páginas: 2 .* limite de requisições; continua depois: the store's request budget of 2/min is spent$" "$out" "budget line"
+assert_eq 2 "$(( $(fake_stat requests) - before ))" "page requests within the budget"

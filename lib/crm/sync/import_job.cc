@@ -6,6 +6,7 @@
 #include "crm/http/curl_transport.h"
 #include "crm/integrations/integration_repository.h"
 #include "crm/providers/provider_factory.h"
+#include "crm/queue/request_budget.h"
 #include "crm/records/record_repository.h"
 #include "crm/records/table_mapping.h"
 #include "crm/util/time.h"
@@ -70,6 +71,13 @@ ImportResult run_import(db::Connection& connection, const config::Environment& e
   const auto mapping =
       records::mappings_for_store(active.front().settings, options.store_id).at(options.entity);
   records::RecordRepository records(connection);
+  // Page requests count against the store's shared request budget too.
+  queue::RequestBudget budget(connection);
+  std::optional<int> per_minute = providers::default_requests_per_minute(active.front().provider);
+  if (const json::Value* limit = active.front().settings.find("requests_per_minute");
+      limit != nullptr && limit->is_number()) {
+    per_minute = std::stoi(limit->text());
+  }
 
   const db::Rows open = connection.query(
       "SELECT id, cursor_pagina FROM crm_fila WHERE tipo = 'importacao' AND id_loja = ? AND "
@@ -88,6 +96,11 @@ ImportResult run_import(db::Connection& connection, const config::Environment& e
   }
 
   while (result.pages < options.max_pages && !deadline.passed()) {
+    if (per_minute && budget.reserve(options.store_id, *per_minute, 1).requests == 0) {
+      result.rate_limited = true;
+      result.stopped_by = fmt::format("the store's request budget of {}/min is spent", *per_minute);
+      break;
+    }
     providers::Step step = provider->list_page(options.entity, cursor);
     std::variant<providers::Page, ItemOutcome> read =
         std::holds_alternative<ItemOutcome>(step)
