@@ -9,6 +9,7 @@
 #include <mysql_driver.h>
 
 #include <mutex>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -81,10 +82,9 @@ class MysqlConnection final : public Connection {
 
   std::uint64_t execute(std::string_view sql_text, const Params& params) override {
     try {
-      std::unique_ptr<sql::PreparedStatement> statement(
-          m_connection->prepareStatement(std::string(sql_text)));
-      bind(*statement, params);
-      return static_cast<std::uint64_t>(statement->executeUpdate());
+      sql::PreparedStatement& statement = prepared(sql_text);
+      bind(statement, params);
+      return static_cast<std::uint64_t>(statement.executeUpdate());
     } catch (const sql::SQLException& error) {
       throw translate(error, describe(sql_text));
     }
@@ -92,10 +92,9 @@ class MysqlConnection final : public Connection {
 
   Rows query(std::string_view sql_text, const Params& params) override {
     try {
-      std::unique_ptr<sql::PreparedStatement> statement(
-          m_connection->prepareStatement(std::string(sql_text)));
-      bind(*statement, params);
-      std::unique_ptr<sql::ResultSet> result(statement->executeQuery());
+      sql::PreparedStatement& statement = prepared(sql_text);
+      bind(statement, params);
+      std::unique_ptr<sql::ResultSet> result(statement.executeQuery());
       return read_all(*result);
     } catch (const sql::SQLException& error) {
       throw translate(error, describe(sql_text));
@@ -152,7 +151,26 @@ class MysqlConnection final : public Connection {
   }
 
  private:
+  /// Statements are prepared once per connection and reused: a run sends the
+  /// same few statements hundreds of times (finish, external-id saves), and
+  /// preparing each time costs two extra round trips. Bounded, since IN
+  /// lists make texts vary.
+  sql::PreparedStatement& prepared(std::string_view sql_text) {
+    constexpr std::size_t k_max_cached = 64;
+    const std::string key(sql_text);
+    if (const auto it = m_statements.find(key); it != m_statements.end()) {
+      it->second->clearParameters();
+      return *it->second;
+    }
+    if (m_statements.size() >= k_max_cached) {
+      m_statements.clear();
+    }
+    std::unique_ptr<sql::PreparedStatement> statement(m_connection->prepareStatement(key));
+    return *m_statements.emplace(key, std::move(statement)).first->second;
+  }
+
   std::unique_ptr<sql::Connection> m_connection;
+  std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> m_statements;
 };
 
 }  // namespace
