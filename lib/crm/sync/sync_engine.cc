@@ -32,6 +32,8 @@ using std::chrono::seconds;
 constexpr int k_default_limit = 100;
 constexpr int k_default_concurrency = 10;
 constexpr seconds k_lease_margin{60};
+/// No request starts with less time than this (or its timeout) left.
+constexpr milliseconds k_min_request_time{1000};
 
 /// Everything a run needs to know about one store.
 struct Store {
@@ -258,6 +260,12 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
       ready.pop_front();
       Item& item = items[index];
       Store& store = stores.at(item.row.store_id);
+      // A request that cannot finish before the deadline would only cost an
+      // attempt: leave it unstarted (released, attempt given back).
+      if (deadline.remaining() < std::min(store.timeout, k_min_request_time)) {
+        ready.push_front(index);
+        break;
+      }
       if (store.blocked_for || !take_budget(store, budget, concurrency)) {
         record_outcome(item, paused_by_store(store));
         continue;
