@@ -5,9 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 start_fake 50
 add_integration 1 '{"requests_per_minute": 30}'
-sql "INSERT INTO produtos (id_loja, nome, sku, preco) SELECT 1, CONCAT('P', seq), seq, 1 FROM seq_1_to_90;
-     INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao)
-       SELECT 1, 'produto', id, 'ecletech_para_crm' FROM produtos"
+add_products 1 90
 # If the three runs would straddle a minute boundary, wait for the next minute.
 (( $(date +%-S) < 50 )) || sleep $(( 61 - $(date +%-S) ))
 pids=()

@@ -5,9 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 start_fake 10
 add_integration 1 '{"timeout_ms": 400, "concurrency": 16}'
-sql "INSERT INTO produtos (id_loja, nome, sku, preco) SELECT 1, CONCAT('P', seq), seq, 1 FROM seq_1_to_300;
-     INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao)
-       SELECT 1, 'produto', id, 'ecletech_para_crm' FROM produtos"
+add_products 1 300
 fake_faults '{"error_rate": 0.10, "timeout_rate": 0.05, "hang_ms": 1500, "malformed_rate": 0.05,
               "html_rate": 0.05, "oversize_rate": 0.03, "seed": 3,
               "rules": [{"method": "POST", "status": 429, "count": 5, "headers": {"Retry-After": "1"}}]}'

@@ -83,6 +83,14 @@ add_customers() {
                                             WHERE entidade = 'cliente' AND id_loja = $1);"
 }
 
+# add_products STORE COUNT : local products (one request each to create) + queue rows
+add_products() {
+  sql "INSERT INTO produtos (id_loja, nome, sku, preco)
+         SELECT $1, CONCAT('P', seq), seq, 1 FROM seq_1_to_$2;
+       INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao)
+         SELECT $1, 'produto', id, 'ecletech_para_crm' FROM produtos WHERE id_loja = $1"
+}
+
 # run_program BINARY ARGS... -> $out, $err, $rc
 run_program() {
   set +e
