@@ -15,15 +15,16 @@ for host in 1 2 3; do
 done
 for pid in "${pids[@]}"; do wait "$pid" || fail "a host failed: $(cat "$scratch"/host*.err)"; done
 assert_eq "" "$(cat "$scratch"/host*.err)" "stderr"
-assert_eq 30 "$(fake_stat requests)" "requests the CRM saw"
-assert_eq 30 "$(fake_stat max_requests_per_minute)" "requests in the busiest minute"
-assert_eq 30 "$(jq -s 'map(.processados) | add' "$scratch"/host*.out)" "processed by the three hosts"
+sent=$(fake_stat requests)
+(( sent <= 30 && sent >= 25 )) || fail "the CRM saw $sent requests with a budget of 30"
+assert_eq "$sent" "$(fake_stat max_requests_per_minute)" "requests in the busiest minute"
+assert_eq "$sent" "$(sql "SELECT usadas FROM crm_orcamento")" "budget used = requests sent"
+assert_eq "$sent" "$(jq -s 'map(.processados) | add' "$scratch"/host*.out)" "processed by the three hosts"
 assert_eq 90 "$(jq -s 'map(.processados + .adiados) | add' "$scratch"/host*.out)" "every claimed row processed or deferred"
 assert_eq "host1 host2 host3" "$(sql "SELECT DISTINCT host FROM crm_execucoes ORDER BY host" | tr '\n' ' ' | sed 's/ $//')" "run rows per host"
-assert_eq "60|0" "$(sql "SELECT COUNT(*), SUM(tentativas) FROM crm_sync_queue WHERE processado = 0" | tr '\t' '|')" "deferred rows cost no attempt"
+assert_eq "$((90 - sent))|0" "$(sql "SELECT COUNT(*), SUM(tentativas) FROM crm_sync_queue WHERE processado = 0" | tr '\t' '|')" "deferred rows cost no attempt"
 wait_min=$(sql "SELECT MIN(TIMESTAMPDIFF(SECOND, NOW(), disponivel_em)) FROM crm_sync_queue WHERE processado = 0")
 (( wait_min >= 0 && wait_min <= 61 )) || fail "deferred rows due in $wait_min s, not at the next minute"
-assert_eq 30 "$(sql "SELECT usadas FROM crm_orcamento")" "budget used"
 
 # With budget again (a bigger one here, instead of waiting two minutes), the
 # rest is processed exactly once.

@@ -177,6 +177,8 @@ std::vector<Item> prepare_items(
 /// reserving a chunk from the database when its grant is used up or expired.
 /// Returns false (and blocks the store) when the minute's budget is spent.
 bool take_budget(Store& store, queue::RequestBudget& budget, int chunk) {
+  // `chunk` is at most what this store can still send in the run: reserving
+  // more would hold budget other hosts could use until this run gives it back.
   if (!store.per_minute) {
     return true;
   }
@@ -266,7 +268,12 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
         ready.push_front(index);
         break;
       }
-      if (store.blocked_for || !take_budget(store, budget, concurrency)) {
+      const auto store_waiting = std::count_if(ready.begin(), ready.end(), [&](std::size_t i) {
+        return items[i].row.store_id == item.row.store_id;
+      });
+      if (store.blocked_for ||
+          !take_budget(store, budget,
+                       std::min(concurrency, static_cast<int>(store_waiting) + 1))) {
         record_outcome(item, paused_by_store(store));
         continue;
       }
