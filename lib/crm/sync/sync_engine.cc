@@ -176,16 +176,18 @@ std::vector<Item> prepare_items(
 /// Makes sure the store may send one more request under its shared budget,
 /// reserving a chunk from the database when its grant is used up or expired.
 /// Returns false (and blocks the store) when the minute's budget is spent.
-bool take_budget(Store& store, queue::RequestBudget& budget, int chunk) {
-  // `chunk` is at most what this store can still send in the run: reserving
-  // more would hold budget other hosts could use until this run gives it back.
+/// `sendable()` is what the store can still send in this run; it is asked
+/// only when reserving (it walks the ready queue): reserving more would hold
+/// budget other hosts could use until this run gives it back.
+template <typename Sendable>
+bool take_budget(Store& store, queue::RequestBudget& budget, const Sendable& sendable) {
   if (!store.per_minute) {
     return true;
   }
   const auto now = util::Clock::now();
   if (store.granted == 0 || now >= store.grant_expires) {
     const queue::Grant grant = budget.reserve(store.integration.store_id, *store.per_minute,
-                                              std::min(chunk, *store.per_minute));
+                                              std::min(sendable(), *store.per_minute));
     store.granted = grant.requests;
     store.grant_expires = now + grant.minute_left;
     if (grant.requests == 0) {
@@ -268,12 +270,13 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
         ready.push_front(index);
         break;
       }
-      const auto store_waiting = std::count_if(ready.begin(), ready.end(), [&](std::size_t i) {
-        return items[i].row.store_id == item.row.store_id;
-      });
-      if (store.blocked_for ||
-          !take_budget(store, budget,
-                       std::min(concurrency, static_cast<int>(store_waiting) + 1))) {
+      const auto sendable = [&] {
+        const auto waiting = std::count_if(ready.begin(), ready.end(), [&](std::size_t i) {
+          return items[i].row.store_id == item.row.store_id;
+        });
+        return std::min(concurrency, static_cast<int>(waiting) + 1);
+      };
+      if (store.blocked_for || !take_budget(store, budget, sendable)) {
         record_outcome(item, paused_by_store(store));
         continue;
       }
