@@ -23,8 +23,4 @@ for _ in $(seq 1 20); do
   assert_eq 0 "$rc" "drain run"
   assert_eq "" "$err" "drain stderr"
 done
-assert_eq 1000 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 1 AND erro IS NULL")" "rows done"
-assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE claim_token IS NOT NULL")" "rows left claimed"
-assert_eq 1000 "$(fake_stat creates)" "creates"
-assert_eq 0 "$(fake_stat duplicate_creates)" "duplicate creates"
-assert_eq 1000 "$(sql "SELECT COUNT(DISTINCT external_id) FROM clientes")" "distinct external ids"
+assert_synced_once 1000

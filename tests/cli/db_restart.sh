@@ -35,8 +35,4 @@ sql "UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE claim_token IS NOT NU
 curl -sf -X POST -d '{"latency_ms": 0}' "$FAKE_URL/_faults" >/dev/null
 run_sync
 assert_eq 0 "$rc" "the next run"
-assert_eq 12 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 1 AND erro IS NULL")" "all rows done"
-assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE claim_token IS NOT NULL")" "nothing left claimed"
-assert_eq 12 "$(fake_stat creates)" "creates"
-assert_eq 0 "$(fake_stat duplicate_creates)" "duplicate creates"
-assert_eq 12 "$(sql "SELECT COUNT(DISTINCT external_id) FROM clientes")" "external ids"
+assert_synced_once 12

@@ -91,6 +91,16 @@ add_products() {
          SELECT $1, 'produto', id, 'ecletech_para_crm' FROM produtos WHERE id_loja = $1"
 }
 
+# assert_synced_once N : every one of the N customer rows done, none left
+# claimed, and the CRM created each exactly once (one external id each)
+assert_synced_once() {
+  assert_eq "$1" "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 1 AND erro IS NULL")" "rows done"
+  assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE claim_token IS NOT NULL")" "rows left claimed"
+  assert_eq "$1" "$(fake_stat creates)" "creates"
+  assert_eq 0 "$(fake_stat duplicate_creates)" "duplicate creates"
+  assert_eq "$1" "$(sql "SELECT COUNT(DISTINCT external_id) FROM clientes")" "distinct external ids"
+}
+
 # run_program BINARY ARGS... -> $out, $err, $rc
 run_program() {
   set +e
