@@ -169,8 +169,8 @@ TEST_CASE("generic: configuration shapes requests and rejects mistakes", "[unit]
       crm::providers::make_generic_provider(integration(R"({"auth":{"credential":"key"}})")),
       "crm_integracoes: store 7: credenciais: missing 'key'");
   REQUIRE_THROWS_WITH(crm::providers::make_generic_provider(integration(
-                          R"({"entities":{"cliente":{"fields":{"x":{"path":"y","type":"date"}}}}})")),
-                      Catch::Contains("unknown type 'date'"));
+                          R"({"entities":{"cliente":{"fields":{"x":{"path":"y","type":"datum"}}}}})")),
+                      Catch::Contains("unknown type 'datum'"));
 }
 
 TEST_CASE("generic: a value that does not fit its type fails the item, not the run", "[unit]") {

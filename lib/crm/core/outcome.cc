@@ -16,6 +16,8 @@ std::string_view to_string(OutcomeKind kind) {
       return "rate_limited";
     case OutcomeKind::released:
       return "released";
+    case OutcomeKind::waiting:
+      return "waiting";
   }
   return "?";
 }

@@ -2,11 +2,14 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "crm/core/entity.h"
 
 namespace crm {
 
@@ -17,6 +20,7 @@ enum class OutcomeKind {
   permanent,     ///< 4xx, missing record, unsupported: given up at once
   rate_limited,  ///< 429 or budget spent: no attempt counted, due later
   released,      ///< not started before the deadline: attempt given back
+  waiting,       ///< needs another record synced first: no attempt, due later
 };
 
 enum class Operation { none, create, update, fetch, link, remove, skip };
@@ -35,6 +39,8 @@ struct ItemOutcome {
   std::optional<std::chrono::seconds> retry_after;
   /// For a fetch: logical field -> value to write on the local record.
   std::vector<std::pair<std::string, std::optional<std::string>>> remote_fields;
+  /// For waiting: the local records (entity, id) that need an external id.
+  std::vector<std::pair<Entity, std::int64_t>> waiting_for;
 
   static ItemOutcome succeeded(Operation operation, std::string message,
                                std::optional<std::string> external_id = {});

@@ -5,6 +5,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "crm/core/entity.h"
 
@@ -29,13 +31,24 @@ struct LocalRecord {
   std::optional<std::string> external_id;
   bool deleted = false;
   std::map<std::string, std::optional<std::string>> fields;
+  /// Child rows by name ("lines", "installments"), each keyed like `fields`,
+  /// in the child table's id order.
+  std::map<std::string, std::vector<std::map<std::string, std::optional<std::string>>>>
+      children;
 };
+
+/// A referenced local record: (entity, local id).
+using RecordKey = std::pair<Entity, std::int64_t>;
 
 /// What a provider needs to process one row.
 struct WorkItem {
   QueueRow row;
   /// nullopt when the local record does not exist (a permanent failure).
   std::optional<LocalRecord> record;
+  /// The records it references (a sale's customer and products), without
+  /// their children: absent when the record does not exist; one without an
+  /// external_id has not been synced yet.
+  std::map<RecordKey, LocalRecord> referenced;
 };
 
 }  // namespace crm

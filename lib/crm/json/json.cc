@@ -233,23 +233,55 @@ Value& Value::set(std::string key, Value value) {
   return m_members.back().second;
 }
 
+namespace {
+
+/// The index a path segment names ("0", "12"), or nullopt for a key.
+std::optional<std::size_t> index_of(std::string_view part) {
+  if (part.empty() || part.size() > 6) {
+    return std::nullopt;
+  }
+  std::size_t index = 0;
+  for (char c : part) {
+    if (c < '0' || c > '9') return std::nullopt;
+    index = index * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return index;
+}
+
+}  // namespace
+
 void Value::set_path(std::string_view path, Value value) {
   const auto dot = path.find('.');
+  const std::string_view head = path.substr(0, dot);
+  Value* target = nullptr;
+  if (const auto index = index_of(head); index && m_type == Type::array) {
+    if (m_items.size() <= *index) m_items.resize(*index + 1);
+    target = &m_items[*index];
+  } else if (dot == std::string_view::npos) {
+    set(std::string(head), std::move(value));
+    return;
+  } else {
+    Value* child = nullptr;
+    if (m_type == Type::object) {
+      for (auto& [name, existing] : m_members) {
+        if (name == head) child = &existing;
+      }
+    }
+    target = child ? child : &set(std::string(head), Value());
+  }
   if (dot == std::string_view::npos) {
-    set(std::string(path), std::move(value));
+    *target = std::move(value);
     return;
   }
-  const std::string head(path.substr(0, dot));
-  Value* child = nullptr;
-  for (auto& [name, existing] : m_members) {
-    if (name == head) {
-      child = &existing;
-    }
+  // The next segment decides what the child is: an index makes an array.
+  const std::string_view rest = path.substr(dot + 1);
+  const bool wants_array = index_of(rest.substr(0, rest.find('.'))).has_value();
+  if (wants_array && !target->is_array()) {
+    *target = array();
+  } else if (!wants_array && !target->is_object()) {
+    *target = object();
   }
-  if (child == nullptr || !child->is_object()) {
-    child = &set(head, object());
-  }
-  child->set_path(path.substr(dot + 1), std::move(value));
+  target->set_path(rest, std::move(value));
 }
 
 void Value::push_back(Value value) {

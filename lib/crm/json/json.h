@@ -46,7 +46,8 @@ class Value {
   [[nodiscard]] const Value* find_path(std::string_view path) const;
   /// Sets a member (replacing one with the same key).
   Value& set(std::string key, Value value);
-  /// Sets by dotted path, creating intermediate objects.
+  /// Sets by dotted path, creating intermediate objects, or arrays where the
+  /// next segment is an index ("emails.0.value"); missing items become null.
   void set_path(std::string_view path, Value value);
   void push_back(Value value);
 

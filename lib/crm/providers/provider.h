@@ -40,6 +40,14 @@ struct Page {
   std::optional<std::string> next_cursor;
 };
 
+/// A field whose value is another local record's id (a sale's customer, a
+/// line's product): the engine loads that record's external id first.
+struct Reference {
+  Entity target;
+  std::string child;  ///< empty: a field of the record; else a child list
+  std::string field;  ///< the logical field holding the local id
+};
+
 class Provider {
  public:
   virtual ~Provider() = default;
@@ -51,6 +59,14 @@ class Provider {
   /// spent, how long to stop sending to this store; nullopt otherwise.
   [[nodiscard]] virtual std::optional<std::chrono::seconds> budget_exhausted(
       const http::Response& response) const = 0;
+
+  /// The references of an entity's requests (none by default).
+  [[nodiscard]] virtual std::vector<Reference> references(Entity) const { return {}; }
+  /// The child lists (TableMapping::children names) an entity's requests use.
+  [[nodiscard]] virtual std::vector<std::string> children(Entity) const { return {}; }
+  /// True when a response says the OAuth access token is no longer valid:
+  /// the engine then expires the stored token so the next run refreshes it.
+  [[nodiscard]] virtual bool credentials_expired(const http::Response&) const { return false; }
 
   /// The request for one page of `entity` (nullopt cursor: the first page),
   /// or an outcome when the provider cannot list the entity.

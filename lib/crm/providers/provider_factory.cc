@@ -4,6 +4,7 @@
 
 #include "crm/core/errors.h"
 #include "crm/providers/generic_provider.h"
+#include "crm/providers/named_providers.h"
 
 namespace crm::providers {
 
@@ -11,12 +12,11 @@ std::unique_ptr<Provider> make_provider(const integrations::Integration& integra
   if (integration.provider == "generic") {
     return make_generic_provider(integration);
   }
-  if (integration.provider == "gestaoclick" || integration.provider == "pipedrive" ||
-      integration.provider == "bling" || integration.provider == "activecampaign") {
-    throw FatalError(fmt::format(
-        "crm_integracoes: store {}: provider '{}' is not available in this version "
-        "(only 'generic' is; see docs/providers/README.md)",
-        integration.store_id, integration.provider));
+  if (integration.provider == "gestaoclick") return make_gestaoclick_provider(integration);
+  if (integration.provider == "pipedrive") return make_pipedrive_provider(integration);
+  if (integration.provider == "bling") return make_bling_provider(integration);
+  if (integration.provider == "activecampaign") {
+    return make_activecampaign_provider(integration);
   }
   throw FatalError(fmt::format("crm_integracoes: store {}: unknown provider '{}'",
                                integration.store_id, integration.provider));

@@ -195,6 +195,17 @@ FinishResult QueueRepository::finish(const std::string& token,
               "erro = ?, claim_token = NULL WHERE id = ? AND claim_token = ?",
               {error, id, token});
           break;
+        case OutcomeKind::waiting:
+          // Not an attempt; `erro` says what it waits for.
+          changed = m_connection.execute(
+              "UPDATE crm_sync_queue SET tentativas = GREATEST(tentativas - 1, 0), "
+              "erro = ?, claim_token = NULL, disponivel_em = NOW() + INTERVAL ? SECOND "
+              "WHERE id = ? AND claim_token = ?",
+              {error,
+               static_cast<long long>(
+                   item.outcome.retry_after ? item.outcome.retry_after->count() : 60),
+               id, token});
+          break;
         case OutcomeKind::rate_limited:
         case OutcomeKind::released: {
           const long long delay =
@@ -228,6 +239,19 @@ std::int64_t QueueRepository::enqueue(int store_id, Entity entity,
       {store_id, std::string(to_db(entity)), static_cast<long long>(record_id),
        std::string(to_db(direction)), priority});
   return static_cast<std::int64_t>(m_connection.last_insert_id());
+}
+
+bool QueueRepository::enqueue_needed(int store_id, Entity entity, std::int64_t record_id,
+                                     int priority) {
+  const std::string direction(to_db(Direction::to_crm));
+  const std::string entity_name(to_db(entity));
+  return m_connection.execute(
+             "INSERT IGNORE INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, "
+             "prioridade) SELECT ?, ?, ?, ?, ? FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+             "crm_sync_queue WHERE id_loja = ? AND entidade = ? AND id_registro = ? AND "
+             "direcao = ?)",
+             {store_id, entity_name, static_cast<long long>(record_id), direction, priority,
+              store_id, entity_name, static_cast<long long>(record_id), direction}) == 1;
 }
 
 }  // namespace crm::queue

@@ -76,6 +76,11 @@ class QueueRepository {
   std::int64_t enqueue(int store_id, Entity entity, std::int64_t record_id,
                        Direction direction, int priority);
 
+  /// Enqueues a record towards the CRM that a waiting item needs, unless the
+  /// queue already has a row for it (pending: it will come; given up: the
+  /// operator must act, and its `erro` says why). True when a row was added.
+  bool enqueue_needed(int store_id, Entity entity, std::int64_t record_id, int priority);
+
  private:
   db::Connection& m_connection;
 };

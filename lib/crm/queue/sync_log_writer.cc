@@ -13,7 +13,8 @@ void SyncLogWriter::write(const std::vector<LogEntry>& entries,
   std::vector<const LogEntry*> rows;
   for (const LogEntry& entry : entries) {
     if (entry.outcome.kind != OutcomeKind::rate_limited &&
-        entry.outcome.kind != OutcomeKind::released) {
+        entry.outcome.kind != OutcomeKind::released &&
+        entry.outcome.kind != OutcomeKind::waiting) {
       rows.push_back(&entry);
     }
   }

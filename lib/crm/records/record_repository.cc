@@ -52,7 +52,79 @@ std::map<std::int64_t, LocalRecord> RecordRepository::load_many(
       records.emplace(record.id, std::move(record));
     }
   }
+  for (const ChildMapping& child : mapping.children) {
+    load_children(child, records);
+  }
   return records;
+}
+
+void RecordRepository::load_children(const ChildMapping& child,
+                                     std::map<std::int64_t, LocalRecord>& records) {
+  constexpr std::size_t k_chunk = 500;
+  std::vector<std::int64_t> ids;
+  for (auto& [id, record] : records) {
+    ids.push_back(id);
+    record.children[child.name];  // present, even when empty
+  }
+  std::string select = "SELECT " + db::quote_identifier(child.parent_column);
+  for (const auto& [field, column] : child.columns) {
+    select += ", " + db::quote_identifier(column);
+  }
+  select += fmt::format(" FROM {} WHERE {} IN (", db::quote_identifier(child.table),
+                        db::quote_identifier(child.parent_column));
+  for (std::size_t start = 0; start < ids.size(); start += k_chunk) {
+    const std::size_t count = std::min(k_chunk, ids.size() - start);
+    db::Params params;
+    for (std::size_t i = 0; i < count; ++i) {
+      params.emplace_back(static_cast<long long>(ids[start + i]));
+    }
+    const db::Rows rows = m_connection.query(
+        select + fmt::format("{}) ORDER BY {}, {}", db::placeholders(count),
+                             db::quote_identifier(child.parent_column),
+                             db::quote_identifier(child.id_column)),
+        params);
+    for (const db::Row& row : rows.rows) {
+      const auto parent = records.find(row.integer(0));
+      if (parent == records.end()) continue;
+      std::map<std::string, std::optional<std::string>> fields;
+      std::size_t index = 1;
+      for (const auto& [field, column] : child.columns) {
+        fields[field] = row.get(index++);
+      }
+      parent->second.children[child.name].push_back(std::move(fields));
+    }
+  }
+}
+
+std::map<std::int64_t, std::optional<std::string>> RecordRepository::external_ids(
+    const TableMapping& mapping, int store_id, const std::vector<std::int64_t>& ids) {
+  constexpr std::size_t k_chunk = 500;
+  std::map<std::int64_t, std::optional<std::string>> found;
+  std::string select = fmt::format("SELECT {}, {} FROM {} WHERE ",
+                                   db::quote_identifier(mapping.id_column),
+                                   db::quote_identifier(mapping.external_id_column),
+                                   db::quote_identifier(mapping.table));
+  if (mapping.store_column) {
+    select += db::quote_identifier(*mapping.store_column) + " = ? AND ";
+  }
+  for (std::size_t start = 0; start < ids.size(); start += k_chunk) {
+    const std::size_t count = std::min(k_chunk, ids.size() - start);
+    db::Params params;
+    if (mapping.store_column) params.emplace_back(store_id);
+    for (std::size_t i = 0; i < count; ++i) {
+      params.emplace_back(static_cast<long long>(ids[start + i]));
+    }
+    const db::Rows rows = m_connection.query(
+        select + fmt::format("{} IN ({})", db::quote_identifier(mapping.id_column),
+                             db::placeholders(count)),
+        params);
+    for (const db::Row& row : rows.rows) {
+      std::optional<std::string> external = row.get(1);
+      if (external && external->empty()) external.reset();
+      found[row.integer(0)] = std::move(external);
+    }
+  }
+  return found;
 }
 
 void RecordRepository::save_external_id(const TableMapping& mapping,

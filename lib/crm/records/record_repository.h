@@ -20,10 +20,16 @@ class RecordRepository {
       : m_connection(connection) {}
 
   /// Loads the records with these ids of one store in one query (chunks of
-  /// 500 ids). Ids not found are absent from the result.
+  /// 500 ids), and their child rows with one query per child table. Ids not
+  /// found are absent from the result.
   [[nodiscard]] std::map<std::int64_t, LocalRecord> load_many(
       const TableMapping& mapping, int store_id,
       const std::vector<std::int64_t>& ids);
+
+  /// The external ids of these records of one store (one query per 500
+  /// ids): absent when the record does not exist, nullopt when it has none.
+  [[nodiscard]] std::map<std::int64_t, std::optional<std::string>> external_ids(
+      const TableMapping& mapping, int store_id, const std::vector<std::int64_t>& ids);
 
   /// Stores the CRM id on the local record, in its own autocommit statement,
   /// so a later crash cannot cause a second create.
@@ -49,6 +55,8 @@ class RecordRepository {
       const std::vector<std::pair<std::string, std::optional<std::string>>>& values);
 
  private:
+  void load_children(const ChildMapping& child, std::map<std::int64_t, LocalRecord>& records);
+
   db::Connection& m_connection;
 };
 

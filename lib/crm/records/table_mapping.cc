@@ -1,5 +1,8 @@
 #include "crm/records/table_mapping.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include <fmt/format.h>
 
 #include "crm/core/errors.h"
@@ -34,6 +37,57 @@ std::optional<std::string> optional_text_of(std::string_view where,
   return text_of(where, key, value);
 }
 
+void merge_columns(std::vector<std::pair<std::string, std::string>>& columns,
+                   const json::Value& value, std::string_view where) {
+  if (!value.is_object()) {
+    throw FatalError(fmt::format("{}: 'columns' must be an object", where));
+  }
+  for (const auto& member : value.members()) {
+    const std::string& field = member.first;
+    std::erase_if(columns, [&field](const auto& pair) { return pair.first == field; });
+    if (!member.second.is_null()) {
+      columns.emplace_back(field, text_of(where, field, member.second));
+    }
+  }
+}
+
+/// children: {"lines": {...} | null, "installments": ...}; an object
+/// overrides the named child's keys, null drops the child.
+void apply_children(TableMapping& base, const json::Value& value, const std::string& where) {
+  if (!value.is_object()) {
+    throw FatalError(fmt::format("{}: must be an object", where));
+  }
+  for (const auto& [name, spec] : value.members()) {
+    const std::string child_where = fmt::format("{}.{}", where, name);
+    auto it = std::find_if(base.children.begin(), base.children.end(),
+                           [&name](const ChildMapping& child) { return child.name == name; });
+    if (spec.is_null()) {
+      if (it != base.children.end()) base.children.erase(it);
+      continue;
+    }
+    if (!spec.is_object()) {
+      throw FatalError(fmt::format("{}: must be an object or null", child_where));
+    }
+    if (it == base.children.end()) {
+      base.children.push_back(ChildMapping{name, "", "", "id", {}});
+      it = std::prev(base.children.end());
+    }
+    for (const auto& [key, item] : spec.members()) {
+      if (key == "table") {
+        it->table = text_of(child_where, key, item);
+      } else if (key == "parent_column") {
+        it->parent_column = text_of(child_where, key, item);
+      } else if (key == "id") {
+        it->id_column = text_of(child_where, key, item);
+      } else if (key == "columns") {
+        merge_columns(it->columns, item, child_where);
+      } else {
+        throw FatalError(fmt::format("{}: unknown key '{}'", child_where, key));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<std::string> column_of(const TableMapping& mapping, std::string_view field) {
@@ -57,7 +111,7 @@ TableMapping default_mapping(Entity entity) {
       break;
     case Entity::product:
       mapping.table = "produtos";
-      mapping.columns = {{"name", "nome"}, {"sku", "sku"}, {"price", "preco"}};
+      mapping.columns = {{"name", "nome"}, {"sku", "sku"}, {"price", "preco"}, {"cost", "custo"}};
       break;
     case Entity::sale:
       mapping.table = "vendas";
@@ -65,6 +119,22 @@ TableMapping default_mapping(Entity entity) {
                          {"total", "total"},
                          {"status", "status"},
                          {"date", "data_venda"}};
+      mapping.children = {
+          ChildMapping{"lines",
+                       "venda_itens",
+                       "id_venda",
+                       "id",
+                       {{"product_id", "id_produto"},
+                        {"description", "descricao"},
+                        {"quantity", "quantidade"},
+                        {"price", "valor_unitario"}}},
+          ChildMapping{"installments",
+                       "venda_parcelas",
+                       "id_venda",
+                       "id",
+                       {{"due_date", "vencimento"},
+                        {"amount", "valor"},
+                        {"payment_method", "forma_pagamento"}}}};
       break;
     case Entity::activity:
       mapping.table = "atividades";
@@ -97,17 +167,9 @@ TableMapping apply_overrides(TableMapping base, const json::Value& overrides,
     } else if (key == "updated_column") {
       base.updated_column = optional_text_of(where, key, value);
     } else if (key == "columns") {
-      if (!value.is_object()) {
-        throw FatalError(fmt::format("{}: 'columns' must be an object", where));
-      }
-      for (const auto& member : value.members()) {
-        const std::string& field = member.first;
-        std::erase_if(base.columns,
-                      [&field](const auto& pair) { return pair.first == field; });
-        if (!member.second.is_null()) {
-          base.columns.emplace_back(field, text_of(where, field, member.second));
-        }
-      }
+      merge_columns(base.columns, value, where);
+    } else if (key == "children") {
+      apply_children(base, value, fmt::format("{}: children", where));
     } else {
       throw FatalError(fmt::format("{}: unknown key '{}'", where, key));
     }
@@ -151,6 +213,15 @@ void validate(const TableMapping& mapping, std::string_view where) {
   }
   for (const auto& [field, column] : mapping.columns) {
     check_name(where, fmt::format("column of '{}'", field), column);
+  }
+  for (const ChildMapping& child : mapping.children) {
+    const std::string child_where = fmt::format("{}: children.{}", where, child.name);
+    check_name(child_where, "table", child.table);
+    check_name(child_where, "parent column", child.parent_column);
+    check_name(child_where, "id column", child.id_column);
+    for (const auto& [field, column] : child.columns) {
+      check_name(child_where, fmt::format("column of '{}'", field), column);
+    }
   }
 }
 

@@ -13,6 +13,16 @@
 
 namespace crm::records {
 
+/// Rows of a child table that belong to a record (a sale's lines or
+/// installments), read with the record.
+struct ChildMapping {
+  std::string name;           ///< "lines" or "installments"
+  std::string table;
+  std::string parent_column;  ///< the column holding the parent's id
+  std::string id_column = "id";  ///< orders the rows
+  std::vector<std::pair<std::string, std::string>> columns;
+};
+
 struct TableMapping {
   std::string table;
   std::string id_column = "id";
@@ -25,6 +35,8 @@ struct TableMapping {
   std::optional<std::string> updated_column = "atualizado_em";
   /// Logical field name -> local column, in a stable order.
   std::vector<std::pair<std::string, std::string>> columns;
+  /// Child tables (sales: "lines" and "installments").
+  std::vector<ChildMapping> children;
 };
 
 /// The local column of a logical field; nullopt when the mapping lacks it.
@@ -36,7 +48,8 @@ TableMapping default_mapping(Entity entity);
 /// `base` with the overrides of one entity's object from configuracoes
 /// ("tables": {"cliente": {...}}): keys table, id, store_column (null =
 /// none), external_id, deleted_column (null = none), columns {field: column}
-/// (a null column removes the field). Throws FatalError on a bad name.
+/// (a null column removes the field), children {name: {table, parent_column,
+/// id, columns} or null}. Throws FatalError on a bad name.
 TableMapping apply_overrides(TableMapping base, const json::Value& overrides,
                              std::string_view where);
 

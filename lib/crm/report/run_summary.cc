@@ -64,6 +64,7 @@ std::string format_item_line(const QueueRow& row, const ItemOutcome& outcome,
                          outcome.retry_after ? outcome.retry_after->count() : 0,
                          outcome.message);
     case OutcomeKind::released:
+    case OutcomeKind::waiting:
       return fmt::format("{} adiado: {}", head, outcome.message);
   }
   return head;

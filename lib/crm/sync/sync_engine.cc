@@ -4,6 +4,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -57,6 +58,7 @@ struct Store {
 /// One claimed row on its way to an outcome.
 struct Item {
   QueueRow row;
+  WorkItem work;
   std::unique_ptr<providers::Exchange> exchange;
   std::optional<http::Request> pending;
   std::optional<ItemOutcome> outcome;
@@ -70,6 +72,21 @@ ItemOutcome paused_by_store(const Store& store) {
                                              "not sent: " + store.blocked_reason);
   deferred.retry_after = store.blocked_for;
   return deferred;
+}
+
+int record_store(const Store& store) { return store.integration.store_id; }
+
+/// (Re)starts an item's exchange: its first request, or an outcome decided
+/// without HTTP (unsupported, a value that does not fit, waiting...).
+void start_item(Item& item, const Store& store) {
+  item.exchange = store.provider->start(item.work);
+  providers::Step step = item.exchange->next(nullptr);
+  if (auto* request = std::get_if<http::Request>(&step)) {
+    item.pending = std::move(*request);
+    item.outcome.reset();
+  } else {
+    item.outcome = std::get<ItemOutcome>(std::move(step));
+  }
 }
 
 int int_setting(const json::Value& settings, std::string_view key, int fallback,
@@ -123,27 +140,107 @@ std::map<int, Store> load_stores(db::Connection& connection,
   return stores;
 }
 
-/// The local records of the claimed rows: one query per (store, entity).
-std::map<std::pair<int, Entity>, std::map<std::int64_t, LocalRecord>> load_records(
-    db::Connection& connection, const std::map<int, Store>& stores,
-    const std::vector<QueueRow>& rows) {
+using RecordMap = std::map<std::pair<int, Entity>, std::map<std::int64_t, LocalRecord>>;
+
+/// The store's mapping of an entity with only the child tables its provider
+/// sends (a provider that sends no lines never reads a lines table).
+records::TableMapping mapping_for(const Store& store, Entity entity) {
+  records::TableMapping mapping = store.mappings.at(entity);
+  const std::vector<std::string> wanted = store.provider->children(entity);
+  std::erase_if(mapping.children, [&wanted](const records::ChildMapping& child) {
+    return std::find(wanted.begin(), wanted.end(), child.name) == wanted.end();
+  });
+  return mapping;
+}
+
+/// The local records of the claimed rows: one query per (store, entity)
+/// and per child table.
+RecordMap load_records(db::Connection& connection, const std::map<int, Store>& stores,
+                       const std::vector<QueueRow>& rows) {
   std::map<std::pair<int, Entity>, std::vector<std::int64_t>> wanted;
   for (const QueueRow& row : rows) {
     wanted[{row.store_id, row.entity}].push_back(row.record_id);
   }
   records::RecordRepository repository(connection);
-  std::map<std::pair<int, Entity>, std::map<std::int64_t, LocalRecord>> loaded;
+  RecordMap loaded;
   for (const auto& [key, ids] : wanted) {
     const Store& store = stores.at(key.first);
-    loaded[key] = repository.load_many(store.mappings.at(key.second), key.first, ids);
+    loaded[key] = repository.load_many(mapping_for(store, key.second), key.first, ids);
   }
   return loaded;
 }
 
+/// Calls `visit(target, local id text)` for each reference of a record.
+template <typename Visit>
+void for_each_reference(const Store& store, Entity entity, const LocalRecord& record,
+                        const Visit& visit) {
+  for (const providers::Reference& reference : store.provider->references(entity)) {
+    if (reference.child.empty()) {
+      if (const auto it = record.fields.find(reference.field); it != record.fields.end()) {
+        visit(reference.target, it->second);
+      }
+      continue;
+    }
+    const auto rows = record.children.find(reference.child);
+    if (rows == record.children.end()) continue;
+    for (const auto& row : rows->second) {
+      if (const auto it = row.find(reference.field); it != row.end()) {
+        visit(reference.target, it->second);
+      }
+    }
+  }
+}
+
+/// The records the loaded ones reference (a sale's customer and products),
+/// without children: one query per (store, referenced entity).
+RecordMap load_referenced(db::Connection& connection, const std::map<int, Store>& stores,
+                          const RecordMap& loaded) {
+  std::map<std::pair<int, Entity>, std::vector<std::int64_t>> wanted;
+  for (const auto& [key, records] : loaded) {
+    const Store& store = stores.at(key.first);
+    for (const auto& [id, record] : records) {
+      for_each_reference(store, key.second, record,
+                         [&](Entity target, const std::optional<std::string>& value) {
+                           const auto local = value ? util::parse_int(*value) : std::nullopt;
+                           if (local) wanted[{key.first, target}].push_back(*local);
+                         });
+    }
+  }
+  records::RecordRepository repository(connection);
+  RecordMap referenced;
+  for (auto& [key, ids] : wanted) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    records::TableMapping mapping = stores.at(key.first).mappings.at(key.second);
+    mapping.children.clear();
+    referenced[key] = repository.load_many(mapping, key.first, ids);
+  }
+  return referenced;
+}
+
+/// The referenced records one item needs.
+std::map<RecordKey, LocalRecord> references_of(const Store& store, Entity entity,
+                                               const LocalRecord& record,
+                                               const RecordMap& referenced) {
+  std::map<RecordKey, LocalRecord> out;
+  for_each_reference(store, entity, record,
+                     [&](Entity target, const std::optional<std::string>& value) {
+                       const auto local = value ? util::parse_int(*value) : std::nullopt;
+                       if (!local) return;
+                       const auto table = referenced.find({record_store(store), target});
+                       if (table == referenced.end()) return;
+                       const auto found = table->second.find(*local);
+                       if (found != table->second.end()) {
+                         out.emplace(RecordKey{target, *local}, found->second);
+                       }
+                     });
+  return out;
+}
+
 /// Starts each item: a first request, or an outcome decided without HTTP.
-std::vector<Item> prepare_items(
-    const std::map<int, Store>& stores, const std::vector<QueueRow>& rows,
-    std::map<std::pair<int, Entity>, std::map<std::int64_t, LocalRecord>>& records) {
+std::vector<Item> prepare_items(const std::map<int, Store>& stores,
+                                const std::vector<QueueRow>& rows, RecordMap& records,
+                                const RecordMap& referenced) {
   std::vector<Item> items;
   items.reserve(rows.size());
   for (const QueueRow& row : rows) {
@@ -158,13 +255,9 @@ std::vector<Item> prepare_items(
           fmt::format("local record not found: {} id {} (loja {})",
                       store.mappings.at(row.entity).table, row.record_id, row.store_id));
     } else {
-      item.exchange = store.provider->start(WorkItem{row, record->second});
-      providers::Step step = item.exchange->next(nullptr);
-      if (auto* request = std::get_if<http::Request>(&step)) {
-        item.pending = std::move(*request);
-      } else {
-        item.outcome = std::get<ItemOutcome>(std::move(step));
-      }
+      item.work = WorkItem{row, record->second,
+                           references_of(store, row.entity, record->second, referenced)};
+      start_item(item, store);
     }
     items.push_back(std::move(item));
   }
@@ -214,6 +307,62 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
       ready.push_back(i);
     }
   }
+  // An item waiting for a record that this batch sends to the CRM (a new
+  // sale and its new customer) is parked until that item succeeds, then
+  // restarted with the new external id: no minute lost.
+  using BatchKey = std::tuple<int, Entity, std::int64_t>;
+  std::map<BatchKey, std::size_t> in_batch;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (items[i].pending && items[i].row.direction == Direction::to_crm) {
+      in_batch.emplace(BatchKey{items[i].row.store_id, items[i].row.entity, items[i].row.record_id}, i);
+    }
+  }
+  std::map<BatchKey, std::vector<std::size_t>> parked;
+  const auto park = [&](std::size_t index) {
+    Item& item = items[index];
+    if (!item.outcome || item.outcome->kind != OutcomeKind::waiting) return;
+    for (const auto& [entity, id] : item.outcome->waiting_for) {
+      const BatchKey key{item.row.store_id, entity, id};
+      if (!in_batch.contains(key)) return;  // not coming in this run
+    }
+    for (const auto& [entity, id] : item.outcome->waiting_for) {
+      parked[BatchKey{item.row.store_id, entity, id}].push_back(index);
+    }
+  };
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    park(i);
+  }
+  const auto unpark = [&](const Item& done) {
+    const BatchKey key{done.row.store_id, done.row.entity, done.row.record_id};
+    in_batch.erase(key);
+    const auto it = parked.find(key);
+    if (it == parked.end()) return;
+    const std::vector<std::size_t> waiting = std::move(it->second);
+    parked.erase(it);
+    for (const std::size_t index : waiting) {
+      Item& item = items[index];
+      const auto referenced = item.work.referenced.find({done.row.entity, done.row.record_id});
+      if (referenced == item.work.referenced.end() || done.outcome->kind != OutcomeKind::success ||
+          !done.outcome->external_id) {
+        continue;  // keeps its waiting outcome
+      }
+      referenced->second.external_id = done.outcome->external_id;
+      if (!item.outcome || item.outcome->kind != OutcomeKind::waiting) continue;  // restarted already
+      const bool still_waiting = std::any_of(
+          item.outcome->waiting_for.begin(), item.outcome->waiting_for.end(),
+          [&](const RecordKey& needed) {
+            const auto found = item.work.referenced.find(needed);
+            return found != item.work.referenced.end() && !found->second.external_id;
+          });
+      if (still_waiting) continue;
+      start_item(item, stores.at(item.row.store_id));
+      if (item.pending) {
+        ready.push_back(index);
+      } else {
+        park(index);
+      }
+    }
+  };
   int requests = 0;
   const auto record_outcome = [&](Item& item, ItemOutcome outcome) {
     Store& store = stores.at(item.row.store_id);
@@ -253,6 +402,9 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
     }
     item.pending.reset();
     item.outcome = std::move(outcome);
+    if (item.row.direction == Direction::to_crm) {
+      unpark(item);
+    }
   };
 
   while (true) {
@@ -340,6 +492,7 @@ void count(report::SyncSummary& summary, const ItemOutcome& outcome) {
       break;
     case OutcomeKind::rate_limited:
     case OutcomeKind::released:
+    case OutcomeKind::waiting:
       ++summary.deferred;
       break;
   }
@@ -351,7 +504,8 @@ report::SyncSummary dry_run(db::Connection& connection, std::map<int, Store>& st
   queue::QueueRepository queue(connection);
   const std::vector<QueueRow> rows = queue.peek(filter, limit);
   auto records = load_records(connection, stores, rows);
-  std::vector<Item> items = prepare_items(stores, rows, records);
+  const auto referenced = load_referenced(connection, stores, records);
+  std::vector<Item> items = prepare_items(stores, rows, records, referenced);
   report::SyncSummary summary;
   summary.dry_run = true;
   for (Item& item : items) {
@@ -419,7 +573,8 @@ report::SyncSummary run_sync(const Config& config, const config::Environment& en
                                   .run_id = run_id});
 
   auto records = load_records(*connection, stores, claim.rows);
-  std::vector<Item> items = prepare_items(stores, claim.rows, records);
+  const auto referenced = load_referenced(*connection, stores, records);
+  std::vector<Item> items = prepare_items(stores, claim.rows, records, referenced);
   records::RecordRepository record_repository(*connection);
   queue::RequestBudget budget(*connection);
 
@@ -446,6 +601,13 @@ report::SyncSummary run_sync(const Config& config, const config::Environment& en
     log.push_back({item.row, *item.outcome, item.duration_ms});
   }
   const queue::FinishResult result = queue.finish(claim.token, finished);
+  // A record that waits for another one makes sure that one is coming.
+  for (const Item& item : items) {
+    if (item.outcome->kind != OutcomeKind::waiting) continue;
+    for (const auto& [entity, id] : item.outcome->waiting_for) {
+      queue.enqueue_needed(item.row.store_id, entity, id, item.row.priority);
+    }
+  }
   summary.lost_lease = result.lost_lease;
   queue::SyncLogWriter(*connection).write(log, run_id);
   refresh_export_jobs(*connection);

@@ -144,16 +144,20 @@ std::string random_hex(std::size_t bytes) {
   return out;
 }
 
-std::string redact(std::string text, std::string_view secret) {
-  if (secret.empty()) {
+std::string replace_all(std::string text, std::string_view from, std::string_view to) {
+  if (from.empty()) {
     return text;
   }
   std::size_t at = 0;
-  while ((at = text.find(secret, at)) != std::string::npos) {
-    text.replace(at, secret.size(), "***");
-    at += 3;
+  while ((at = text.find(from, at)) != std::string::npos) {
+    text.replace(at, from.size(), to);
+    at += to.size();
   }
   return text;
+}
+
+std::string redact(std::string text, std::string_view secret) {
+  return replace_all(std::move(text), secret, "***");
 }
 
 }  // namespace crm::util

@@ -1,0 +1,80 @@
+// ActiveCampaign API v3: the account's own base URL, Api-Token header,
+// resource-keyed envelopes ({"contact": {...}}) with digit-string ids,
+// contact/sync upserts by e-mail, deal values in cents, limit/offset paging
+// with meta.total, 429 with Retry-After. CRM_APIS.md section 4.
+#include "crm/providers/named_providers.h"
+
+#include "crm/providers/profile_builders.h"
+#include "crm/providers/profile_config.h"
+#include "crm/providers/rest_provider.h"
+
+namespace crm::providers {
+
+namespace {
+
+Endpoint resource(std::string path, std::string one, std::string many,
+                  std::vector<FieldSpec> fields) {
+  Endpoint out = build::endpoint(std::move(path), std::move(fields));
+  out.request_envelope = one;
+  out.record_envelope = one;
+  out.list_envelope = std::move(many);
+  return out;
+}
+
+}  // namespace
+
+Profile activecampaign_profile() {
+  using namespace build;
+  using T = FieldType;
+  Profile profile;
+  profile.name = "activecampaign";
+  profile.paging = Paging::offset;
+  profile.page_param = "offset";
+  profile.page_size_param = "limit";
+  profile.page_size = 100;
+  profile.total_path = "meta.total";
+  profile.remaining_header = "ratelimit-remaining";
+  profile.reset_header.clear();
+  profile.default_reset = std::chrono::seconds(1);  // 5 requests per second
+  profile.error_paths = {"errors.0.title", "errors.0.detail", "message"};
+
+  Endpoint contact = resource(
+      "/contacts", "contact", "contacts",
+      {field("email", "email"), field("name", "firstName", T::first_name, "first_name"),
+       field("name", "lastName", T::last_name, "last_name"), field("phone", "phone")});
+  contact.create_path = "/contact/sync";  // upsert by e-mail: never a duplicate
+  profile.endpoints[Entity::customer] = contact;
+
+  profile.endpoints[Entity::product] = unsupported(
+      "ActiveCampaign has no product catalog (only e-commerce order lines)");
+
+  // group (pipeline), stage and owner are account ids: set them per store.
+  profile.endpoints[Entity::sale] = resource(
+      "/deals", "deal", "deals",
+      {templated("title", "title", "Venda {local_id}"),
+       reference("customer_id", "contact", Entity::customer),
+       field("total", "value", T::cents),
+       constant("currency", "currency", json::Value::string("brl")),
+       constant("group", "group", json::Value::string("1")),
+       constant("stage", "stage", json::Value::string("1")),
+       constant("owner", "owner", json::Value::string("1"))});
+
+  profile.endpoints[Entity::activity] = resource(
+      "/dealTasks", "dealTask", "dealTasks",
+      {field("subject", "title"), constant("owner_type", "ownerType", json::Value::string("contact")),
+       reference("customer_id", "relid", Entity::customer, T::integer),
+       field("due_date", "duedate", T::date), field("done", "status", T::integer),
+       constant("task_type", "dealTasktype", json::Value::number(1LL))});
+  return profile;
+}
+
+std::unique_ptr<Provider> make_activecampaign_provider(
+    const integrations::Integration& integration) {
+  Profile profile = activecampaign_profile();
+  profile.base_url = base_url_of(integration);
+  profile.auth_headers = {{"Api-Token", require_credential(integration, "api_token")}};
+  apply_configuration(profile, integration.settings, settings_where(integration));
+  return make_rest_provider(std::move(profile));
+}
+
+}  // namespace crm::providers

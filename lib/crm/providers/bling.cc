@@ -1,0 +1,91 @@
+// Bling ERP API v3: OAuth2 bearer (refreshed by oauth.h before the run),
+// {data} envelopes with int64 ids, full-record PUT (204 for contatos),
+// ?pagina=&limite= paging until a short page, error.{message, description,
+// fields[]}, 429 bodies whose error.period tells second from day.
+// CRM_APIS.md section 3.
+#include "crm/providers/named_providers.h"
+
+#include "crm/providers/profile_builders.h"
+#include "crm/providers/profile_config.h"
+#include "crm/providers/rest_provider.h"
+
+namespace crm::providers {
+
+Profile bling_profile() {
+  using namespace build;
+  using T = FieldType;
+  Profile profile;
+  profile.name = "bling";
+  profile.paging = Paging::page;
+  profile.page_param = "pagina";
+  profile.page_size_param = "limite";
+  profile.page_size = 100;
+  profile.remaining_header.clear();  // no rate headers; 429 with a body
+  profile.full_record_updates = true;
+  profile.error_paths = {"error.message", "error.description", "error.fields.0.msg",
+                         "error.fields.1.msg", "error.fields.2.msg"};
+  profile.period_in_body = true;
+  profile.oauth = true;
+
+  FieldSpec person_type = field("document", "tipo", T::person_type, "tipo");
+  person_type.values = {"F", "J"};
+  Endpoint contact = endpoint(
+      "/contatos", {field("name", "nome"), field("email", "email"), field("phone", "telefone"),
+                    field("document", "numeroDocumento", T::digits), person_type,
+                    constant("situacao", "situacao", json::Value::string("A"))});
+  contact.lookups = {lookup("numeroDocumento", "document", T::digits)};
+  contact.deactivate = {"situacao", json::Value::string("I")};
+  profile.endpoints[Entity::customer] = contact;
+
+  Endpoint product = endpoint(
+      "/produtos", {field("name", "nome"), field("sku", "codigo"),
+                    field("price", "preco", T::number),
+                    field("cost", "fornecedor.precoCusto", T::number),
+                    constant("tipo", "tipo", json::Value::string("P")),
+                    constant("situacao", "situacao", json::Value::string("A")),
+                    constant("formato", "formato", json::Value::string("S"))});
+  product.lookups = {lookup("codigos[]", "sku")};
+  product.deactivate = {"situacao", json::Value::string("I")};
+  profile.endpoints[Entity::product] = product;
+
+  // The document marks itens[].id and parcelas[].id required even on create:
+  // 0 asks for new lines.
+  Endpoint order = endpoint(
+      "/pedidos/vendas",
+      {field("local_id", "numeroLoja", T::string, "numeroLoja"),
+       field("date", "data", T::date), field("date", "dataSaida", T::date, "dataSaida"),
+       field("date", "dataPrevista", T::date, "dataPrevista"),
+       reference("customer_id", "contato.id", Entity::customer, T::integer),
+       reference("customer_id", "contato.nome", Entity::customer, T::string, "name",
+                 "customer_name")});
+  order.children = {
+      ChildSpec{"lines",
+                "itens",
+                {constant("line_id", "id", json::Value::number(0LL)),
+                 field("description", "descricao"),
+                 reference("product_id", "produto.id", Entity::product, T::integer),
+                 field("quantity", "quantidade", T::number), field("price", "valor", T::number)}},
+      ChildSpec{"installments",
+                "parcelas",
+                {constant("installment_id", "id", json::Value::number(0LL)),
+                 field("due_date", "dataVencimento", T::date),
+                 field("amount", "valor", T::number),
+                 field("payment_method", "formaPagamento.id", T::integer)}}};
+  order.lookups = {lookup("numerosLojas[]", "local_id")};
+  profile.endpoints[Entity::sale] = order;
+
+  profile.endpoints[Entity::activity] = unsupported(
+      "Bling API v3 has no tasks or activities resource (propostas-comerciais are quotes)");
+  return profile;
+}
+
+std::unique_ptr<Provider> make_bling_provider(const integrations::Integration& integration) {
+  Profile profile = bling_profile();
+  profile.base_url = base_url_of(integration);
+  profile.auth_headers = {
+      {"Authorization", "Bearer " + require_credential(integration, "access_token")}};
+  apply_configuration(profile, integration.settings, settings_where(integration));
+  return make_rest_provider(std::move(profile));
+}
+
+}  // namespace crm::providers

@@ -1,0 +1,318 @@
+#include "crm/providers/profile_config.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "crm/core/errors.h"
+#include "crm/util/strings.h"
+
+namespace crm::providers {
+namespace {
+
+std::string string_setting(const json::Value& settings, std::string_view key,
+                           std::string fallback, const std::string& where) {
+  const json::Value* value = settings.find(key);
+  if (value == nullptr) {
+    return fallback;
+  }
+  if (!value->is_string()) {
+    throw FatalError(fmt::format("{}: '{}' must be a string", where, key));
+  }
+  return value->text();
+}
+
+FieldType parse_type(const std::string& text, const std::string& where) {
+  static const std::pair<const char*, FieldType> k_types[] = {
+      {"string", FieldType::string},   {"number", FieldType::number},
+      {"integer", FieldType::integer}, {"boolean", FieldType::boolean},
+      {"cents", FieldType::cents},     {"digits", FieldType::digits},
+      {"date", FieldType::date},       {"datetime", FieldType::datetime},
+      {"time", FieldType::time},       {"cpf", FieldType::cpf},
+      {"cnpj", FieldType::cnpj},       {"person_type", FieldType::person_type},
+      {"first_name", FieldType::first_name}, {"last_name", FieldType::last_name}};
+  for (const auto& [name, type] : k_types) {
+    if (text == name) return type;
+  }
+  throw FatalError(fmt::format(
+      "{}: unknown type '{}' (string, number, integer, boolean, cents, digits, date, "
+      "datetime, time, cpf, cnpj, person_type, first_name, last_name)",
+      where, text));
+}
+
+FieldSpec parse_field(const std::string& label, const json::Value& spec,
+                      const std::string& where) {
+  FieldSpec out;
+  out.label = label;
+  out.field = label;
+  if (spec.is_string()) {
+    out.path = spec.text();
+    return out;
+  }
+  if (!spec.is_object() || !spec.find("path") || !spec.find("path")->is_string()) {
+    throw FatalError(fmt::format(
+        "{}: expected \"remote.path\" or {{\"path\": ..., \"type\": ...}}", where));
+  }
+  out.path = spec.find("path")->text();
+  for (const auto& [key, value] : spec.members()) {
+    if (key == "path") continue;
+    if (key == "type") {
+      out.type = parse_type(string_setting(spec, key, "", where), where);
+    } else if (key == "field") {
+      out.field = string_setting(spec, key, "", where);
+    } else if (key == "value") {
+      out.constant = value;
+    } else if (key == "template") {
+      out.text_template = string_setting(spec, key, "", where);
+    } else if (key == "ref") {
+      const auto entity = parse_entity(string_setting(spec, key, "", where));
+      if (!entity) {
+        throw FatalError(fmt::format("{}: 'ref' must be cliente, produto, venda or atividade",
+                                     where));
+      }
+      out.ref = *entity;
+    } else if (key == "ref_field") {
+      out.ref_field = string_setting(spec, key, "", where);
+    } else if (key == "with") {
+      out.with = string_setting(spec, key, "", where);
+    } else if (key == "values" && value.is_array()) {
+      for (const json::Value& item : value.items()) {
+        if (!item.is_string()) {
+          throw FatalError(fmt::format("{}: 'values' must hold strings", where));
+        }
+        out.values.push_back(item.text());
+      }
+    } else if (key == "values" && value.is_object()) {
+      for (const auto& [from, to] : value.members()) {
+        const auto text = to.scalar_text();
+        if (!text) {
+          throw FatalError(fmt::format("{}: values.{} must be a string or number", where, from));
+        }
+        out.value_map.emplace_back(from, *text);
+      }
+    } else {
+      throw FatalError(fmt::format("{}: unknown key '{}'", where, key));
+    }
+  }
+  if (out.type == FieldType::person_type && out.values.size() != 2) {
+    throw FatalError(fmt::format(
+        "{}: type person_type needs \"values\": [\"<person>\", \"<company>\"]", where));
+  }
+  return out;
+}
+
+/// fields: replace the whole list; extra_fields: merge by label (null removes).
+void parse_fields(std::vector<FieldSpec>& fields, const json::Value& value, bool replace,
+                  const std::string& where) {
+  if (!value.is_object()) {
+    throw FatalError(fmt::format("{}: must be an object", where));
+  }
+  if (replace) fields.clear();
+  for (const auto& [label, spec] : value.members()) {
+    std::erase_if(fields, [&label](const FieldSpec& field) { return field.label == label; });
+    if (!spec.is_null()) {
+      fields.push_back(parse_field(label, spec, fmt::format("{}.{}", where, label)));
+    }
+  }
+}
+
+Lookup parse_lookup(const json::Value& value, const Endpoint& endpoint, const std::string& where) {
+  if (!value.is_object() || !value.find("param") || !value.find("field") ||
+      !value.find("param")->is_string() || !value.find("field")->is_string()) {
+    throw FatalError(fmt::format(
+        "{}: 'lookup' must be null, {{\"param\": ..., \"field\": ...}} or a list of them", where));
+  }
+  Lookup lookup;
+  lookup.param = value.find("param")->text();
+  lookup.field = value.find("field")->text();
+  lookup.path = string_setting(value, "path", "", where);
+  lookup.list_path = string_setting(value, "list", endpoint.list_envelope, where);
+  lookup.id_path = string_setting(value, "id", endpoint.id_field, where);
+  if (const json::Value* type = value.find("type")) {
+    lookup.type = parse_type(string_setting(value, "type", "", where), where);
+    (void)type;
+  }
+  if (const json::Value* params = value.find("params")) {
+    if (!params->is_object()) {
+      throw FatalError(fmt::format("{}: lookup 'params' must be an object", where));
+    }
+    for (const auto& [key, param] : params->members()) {
+      const auto text = param.scalar_text();
+      if (!text) throw FatalError(fmt::format("{}: lookup params.{} must be a string", where, key));
+      lookup.fixed_params.emplace_back(key, *text);
+    }
+  }
+  return lookup;
+}
+
+void parse_endpoint(Endpoint& endpoint, const json::Value& value, const std::string& where) {
+  if (!value.is_object()) {
+    throw FatalError(fmt::format("{}: must be an object or null", where));
+  }
+  endpoint.path = string_setting(value, "path", endpoint.path, where);
+  endpoint.create_path = string_setting(value, "create_path", endpoint.create_path, where);
+  endpoint.update_method = string_setting(value, "update_method", endpoint.update_method, where);
+  endpoint.request_envelope =
+      string_setting(value, "request_envelope", endpoint.request_envelope, where);
+  endpoint.record_envelope =
+      string_setting(value, "record_envelope", endpoint.record_envelope, where);
+  endpoint.list_envelope = string_setting(value, "list_envelope", endpoint.list_envelope, where);
+  endpoint.id_field = string_setting(value, "id_field", endpoint.id_field, where);
+  if (const json::Value* fields = value.find("fields")) {
+    parse_fields(endpoint.fields, *fields, true, where + ": fields");
+  }
+  if (const json::Value* fields = value.find("extra_fields")) {
+    parse_fields(endpoint.fields, *fields, false, where + ": extra_fields");
+  }
+  if (const json::Value* lookup = value.find("lookup")) {
+    endpoint.lookups.clear();
+    if (lookup->is_array()) {
+      for (const json::Value& item : lookup->items()) {
+        endpoint.lookups.push_back(parse_lookup(item, endpoint, where));
+      }
+    } else if (!lookup->is_null()) {
+      endpoint.lookups.push_back(parse_lookup(*lookup, endpoint, where));
+    }
+  }
+  if (const json::Value* children = value.find("children")) {
+    if (!children->is_object()) {
+      throw FatalError(fmt::format("{}: 'children' must be an object", where));
+    }
+    for (const auto& [name, spec] : children->members()) {
+      const std::string child_where = fmt::format("{}: children.{}", where, name);
+      std::erase_if(endpoint.children, [&name](const ChildSpec& c) { return c.name == name; });
+      if (spec.is_null()) continue;
+      if (!spec.is_object() || !spec.find("path") || !spec.find("fields")) {
+        throw FatalError(fmt::format(
+            "{}: expected null or {{\"path\": ..., \"fields\": {{...}}}}", child_where));
+      }
+      ChildSpec child{name, string_setting(spec, "path", "", child_where), {}};
+      parse_fields(child.fields, *spec.find("fields"), true, child_where + ": fields");
+      endpoint.children.push_back(std::move(child));
+    }
+  }
+  if (!endpoint.path.starts_with("/") ||
+      (!endpoint.create_path.empty() && !endpoint.create_path.starts_with("/"))) {
+    throw FatalError(fmt::format("{}: 'path' must start with /", where));
+  }
+  if (endpoint.update_method != "PUT" && endpoint.update_method != "PATCH" &&
+      endpoint.update_method != "POST") {
+    throw FatalError(fmt::format("{}: 'update_method' must be PUT, PATCH or POST", where));
+  }
+}
+
+}  // namespace
+
+std::string settings_where(const integrations::Integration& integration) {
+  return fmt::format("crm_integracoes: store {}: configuracoes", integration.store_id);
+}
+
+std::string require_credential(const integrations::Integration& integration,
+                               const std::string& key) {
+  auto value = integration.credentials.get(key);
+  if (!value || value->empty()) {
+    throw FatalError(fmt::format("crm_integracoes: store {}: credenciais: missing '{}' ({})",
+                                 integration.store_id, key, integration.provider));
+  }
+  return *value;
+}
+
+std::string base_url_of(const integrations::Integration& integration) {
+  std::string url = integration.base_url;
+  while (url.ends_with("/")) url.pop_back();
+  if (url.empty()) {
+    throw FatalError(fmt::format("crm_integracoes: store {}: base_url is empty",
+                                 integration.store_id));
+  }
+  return url;
+}
+
+void apply_configuration(Profile& profile, const json::Value& config, const std::string& where) {
+  // Keys that apply to every entity (the generic provider's vocabulary).
+  for (const char* key : {"id_field", "record_envelope", "list_envelope", "request_envelope",
+                          "update_method"}) {
+    if (config.find(key) == nullptr) continue;
+    const std::string value = string_setting(config, key, "", where);
+    for (auto& [entity, endpoint] : profile.endpoints) {
+      const std::string_view name = key;
+      if (name == "id_field") {
+        endpoint.id_field = value;
+        for (Lookup& lookup : endpoint.lookups) lookup.id_path = value;
+      } else if (name == "record_envelope") {
+        endpoint.record_envelope = value;
+      } else if (name == "list_envelope") {
+        endpoint.list_envelope = value;
+        for (Lookup& lookup : endpoint.lookups) lookup.list_path = value;
+      } else if (name == "request_envelope") {
+        endpoint.request_envelope = value;
+      } else {
+        endpoint.update_method = value;
+      }
+    }
+  }
+  const std::string update_method = string_setting(config, "update_method", "PUT", where);
+  if (update_method != "PUT" && update_method != "PATCH" && update_method != "POST") {
+    throw FatalError(fmt::format("{}: 'update_method' must be PUT, PATCH or POST", where));
+  }
+  const std::string on_delete = string_setting(config, "on_delete", "ignore", where);
+  if (on_delete == "ignore") {
+    profile.on_delete = OnDelete::ignore;
+  } else if (on_delete == "deactivate") {
+    profile.on_delete = OnDelete::deactivate;
+  } else if (on_delete == "delete") {
+    profile.on_delete = OnDelete::remove;
+  } else {
+    throw FatalError(fmt::format(
+        "{}: 'on_delete' must be ignore, deactivate or delete, not '{}'", where, on_delete));
+  }
+  if (const json::Value* deactivate = config.find("deactivate")) {
+    if (!deactivate->is_object() || !deactivate->find("field") ||
+        !deactivate->find("field")->is_string() || !deactivate->find("value")) {
+      throw FatalError(fmt::format(
+          "{}: 'deactivate' must be {{\"field\": ..., \"value\": ...}}", where));
+    }
+    for (auto& [entity, endpoint] : profile.endpoints) {
+      endpoint.deactivate = {deactivate->find("field")->text(), *deactivate->find("value")};
+    }
+  }
+  profile.page_param = string_setting(config, "page_param", profile.page_param, where);
+  profile.page_size_param = string_setting(config, "page_size_param", profile.page_size_param, where);
+  if (const json::Value* size = config.find("page_size")) {
+    const auto number = size->is_number() ? util::parse_int(size->text()) : std::nullopt;
+    if (!number || *number < 1 || *number > 1000) {
+      throw FatalError(fmt::format("{}: 'page_size' must be an integer from 1 to 1000", where));
+    }
+    profile.page_size = static_cast<int>(*number);
+  }
+  profile.remaining_header =
+      string_setting(config, "remaining_header", profile.remaining_header, where);
+  profile.reset_header = string_setting(config, "reset_header", profile.reset_header, where);
+  const json::Value* entities = config.find("entities");
+  if (entities == nullptr) return;
+  if (!entities->is_object()) {
+    throw FatalError(fmt::format("{}: 'entities' must be an object", where));
+  }
+  for (const auto& [name, custom] : entities->members()) {
+    const auto entity = parse_entity(name);
+    if (!entity) {
+      throw FatalError(fmt::format(
+          "{}: entities: unknown entity '{}' (cliente, produto, venda, atividade)", where, name));
+    }
+    if (custom.is_null()) {
+      profile.endpoints.erase(*entity);  // not synced for this store
+      continue;
+    }
+    auto it = profile.endpoints.find(*entity);
+    if (it == profile.endpoints.end()) {
+      it = profile.endpoints.emplace(*entity, Endpoint{}).first;
+    }
+    // Configuring an entity the provider lacks makes it supported: the
+    // store knows an endpoint for it (GestaoClick orcamentos, say).
+    if (!it->second.unsupported.empty() && custom.find("path") != nullptr) {
+      it->second.unsupported.clear();
+    }
+    parse_endpoint(it->second, custom, fmt::format("{}: entities.{}", where, name));
+  }
+}
+
+}  // namespace crm::providers

@@ -1,0 +1,127 @@
+// A REST CRM described as data: paths, envelopes, field mapping, lookups,
+// pagination and error shape. The four named providers are profiles built in
+// code; `generic` is one built from configuration; per-store configuration
+// overrides any of them (profile_config.h). rest_provider.h runs a profile.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "crm/core/entity.h"
+#include "crm/json/json.h"
+
+namespace crm::providers {
+
+/// How a local text value becomes a JSON value (and back, when fetched).
+enum class FieldType {
+  string,       ///< as is
+  number,       ///< a JSON number (decimal text)
+  integer,      ///< a JSON integer
+  boolean,      ///< 1/0/true/false -> true/false
+  cents,        ///< decimal "12.34" -> integer 1234 (ActiveCampaign money)
+  digits,       ///< only the digits, as a string (Bling numeroDocumento)
+  date,         ///< "2026-11-23 10:00:00" -> "2026-11-23"
+  datetime,     ///< "2026-11-23 10:00:00" -> "2026-11-23T10:00:00"
+  time,         ///< "2026-11-23 10:00:00" -> "10:00:00"
+  cpf,          ///< sent only for 11 digits, formatted 000.000.000-00
+  cnpj,         ///< sent only for 14 digits, formatted 00.000.000/0000-00
+  person_type,  ///< 14 digits -> values[1] (company), else values[0] (person)
+  first_name,   ///< the first word of a name
+  last_name,    ///< the words after the first (left out when none)
+};
+
+struct FieldSpec {
+  std::string label;  ///< the configuration key (usually == field)
+  std::string field;  ///< logical field, "local_id", or empty for a constant
+  std::string path;   ///< dotted path in the remote JSON ("emails.0.value")
+  FieldType type = FieldType::string;
+  std::optional<json::Value> constant;   ///< sent as is, never read back
+  std::optional<std::string> text_template;  ///< "Venda {local_id}"
+  std::optional<Entity> ref;  ///< the value is that entity's local id: send its external id
+  std::string ref_field;  ///< with ref: send this field of the referenced record instead
+  std::string with;       ///< sent only when the field labelled so was sent
+  std::vector<std::string> values;  ///< person_type: {person, company}
+  std::vector<std::pair<std::string, std::string>> value_map;  ///< local -> remote
+};
+
+/// A child list in the body: one element per child row ("lines" -> "itens").
+struct ChildSpec {
+  std::string name;  ///< the local child ("lines", "installments")
+  std::string path;  ///< the remote array
+  std::vector<FieldSpec> fields;  ///< paths relative to one element
+};
+
+/// A search before create: GET path?param=value (+ fixed params); a hit links.
+struct Lookup {
+  std::string path;   ///< empty: the entity's path
+  std::string param;  ///< query parameter carrying the value
+  std::string field;  ///< logical field searched
+  FieldType type = FieldType::string;
+  std::vector<std::pair<std::string, std::string>> fixed_params;
+  std::string list_path = "data";  ///< the array of results
+  std::string id_path = "id";      ///< the id inside one result
+};
+
+struct Endpoint {
+  /// Empty when supported; otherwise why the provider cannot sync it.
+  std::string unsupported;
+  std::string path;
+  std::string create_path;  ///< empty: `path`
+  std::string update_method = "PUT";
+  std::string request_envelope;         ///< wraps request bodies ("contact")
+  std::string record_envelope = "data";  ///< where a created/fetched record is
+  std::string list_envelope = "data";    ///< where a list's array is
+  std::string id_field = "id";
+  std::vector<FieldSpec> fields;
+  std::vector<ChildSpec> children;
+  std::vector<Lookup> lookups;
+  /// on_delete "deactivate": the flag to set (sent with the full record).
+  std::optional<std::pair<std::string, json::Value>> deactivate;
+};
+
+enum class OnDelete { ignore, deactivate, remove };
+enum class Paging {
+  page,    ///< ?page=N&size=M; next from next_path, else N+1 while pages are full
+  cursor,  ///< ?size=M&cursor=C; next cursor at next_path, null at the end
+  offset,  ///< ?size=M&offset=K; stop when K + count reaches total_path
+};
+
+struct Profile {
+  std::string name;
+  std::string base_url;
+  std::vector<std::pair<std::string, std::string>> auth_headers;
+  OnDelete on_delete = OnDelete::ignore;
+  /// Leave out fields whose local value is NULL (a PUT of the full record
+  /// then keeps the CRM's value) instead of sending null.
+  bool omit_nulls = true;
+  Paging paging = Paging::page;
+  std::string page_param = "page";
+  std::string page_size_param = "limit";
+  int page_size = 100;
+  std::string next_path;   ///< page: next page number; cursor: next cursor
+  std::string total_path;  ///< offset: the total count
+  std::string remaining_header = "x-ratelimit-remaining";
+  std::string reset_header = "x-ratelimit-reset";
+  /// How long to pause when remaining is 0 and no reset header came.
+  std::chrono::seconds default_reset{60};
+  /// Where the API puts its error text; the ones present are joined by "; ".
+  std::vector<std::string> error_paths = {"message",         "error.message",  "error",
+                                          "errors.0.detail", "errors.0.title", "data.mensagem",
+                                          "detail"};
+  /// GestaoClick, Bling: an update replaces the record, so deactivating
+  /// sends the whole record with the flag set (others send only the flag).
+  bool full_record_updates = false;
+  /// Bling: a 429 body's error.period ("second" | "day") sets the pause.
+  bool period_in_body = false;
+  /// GestaoClick: a 404 with a message is a validation error, not "absent".
+  bool not_found_has_message = false;
+  /// Bling: a 401 means the OAuth access token expired; pause, refresh next run.
+  bool oauth = false;
+  std::map<Entity, Endpoint> endpoints;
+};
+
+}  // namespace crm::providers
