@@ -215,4 +215,14 @@ std::vector<Completion> CurlTransport::wait(std::chrono::milliseconds max_wait) 
   return done;
 }
 
+Response perform(const Request& request) {
+  CurlTransport transport;
+  transport.start(0, request);
+  while (true) {
+    for (auto& completion : transport.wait(std::chrono::milliseconds(1000))) {
+      return std::move(completion.response);
+    }
+  }
+}
+
 }  // namespace crm::http

@@ -48,4 +48,8 @@ class CurlTransport {
   std::unique_ptr<Impl> m_impl;
 };
 
+/// One request, sent and waited for (steps before or outside a run's
+/// concurrent transfers: an OAuth refresh, an import page).
+Response perform(const Request& request);
+
 }  // namespace crm::http

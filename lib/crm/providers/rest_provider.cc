@@ -595,8 +595,11 @@ class RestProvider final : public Provider {
   std::variant<Page, ItemOutcome> read_page(Entity entity, const std::optional<std::string>& cursor,
                                             const http::Response& response) const override {
     const Endpoint& endpoint = m_profile.endpoints.at(entity);
-    const std::string what = fmt::format("GET {} (page {})", endpoint.path,
-                                         cursor.value_or("first"));
+    std::string what = "GET " + endpoint.path;
+    if (m_profile.paging == Paging::page || m_profile.paging == Paging::offset || cursor) {
+      what += fmt::format("?{}={}", m_profile.page_param,
+                          cursor.value_or(m_profile.paging == Paging::page ? "1" : "0"));
+    }
     if (classify(response) != OutcomeKind::success) {
       return failure(response, what, RestExchange::error_detail(m_profile, response));
     }

@@ -38,15 +38,9 @@ std::optional<std::string> value_of(const providers::RemoteRecord& record,
 
 /// Sends one request and waits for it, within the deadline.
 http::Response fetch(const http::Request& request, const util::Deadline& deadline) {
-  http::CurlTransport transport;
   http::Request bounded = request;
   bounded.timeout = std::min(bounded.timeout, deadline.remaining());
-  transport.start(0, bounded);
-  while (true) {
-    for (auto& completion : transport.wait(std::chrono::milliseconds(1000))) {
-      return std::move(completion.response);
-    }
-  }
+  return http::perform(bounded);
 }
 
 }  // namespace
@@ -62,11 +56,12 @@ ImportResult run_import(db::Connection& connection, const config::Environment& e
     return result;
   }
   integrations::IntegrationRepository integrations(connection, environment);
-  const auto active = integrations.load_active(options.store_id);
+  auto active = integrations.load_active(options.store_id);
   if (active.empty()) {
     throw FatalError(fmt::format("store {}: no active integration in crm_integracoes",
                                  options.store_id));
   }
+  providers::prepare_credentials(connection, active.front());
   const auto provider = providers::make_provider(active.front());
   const auto mapping =
       records::mappings_for_store(active.front().settings, options.store_id).at(options.entity);

@@ -11,6 +11,7 @@
 #include "crm/db/connection.h"
 #include "crm/http/curl_transport.h"
 #include "crm/integrations/integration_repository.h"
+#include "crm/integrations/oauth.h"
 #include "crm/providers/provider_factory.h"
 #include "crm/queue/queue_repository.h"
 #include "crm/queue/request_budget.h"
@@ -53,6 +54,8 @@ struct Store {
   /// shared budget is spent: no further request goes to it in this run.
   std::optional<seconds> blocked_for;
   std::string blocked_reason;
+  /// The CRM rejected the OAuth access token: expire it for the next run.
+  bool token_rejected = false;
 };
 
 /// One claimed row on its way to an outcome.
@@ -108,7 +111,7 @@ int int_setting(const json::Value& settings, std::string_view key, int fallback,
 /// written: a bad configuration must fail the run with nothing changed.
 std::map<int, Store> load_stores(db::Connection& connection,
                                  const config::Environment& environment,
-                                 std::optional<int> store_id) {
+                                 std::optional<int> store_id, DryRun dry_run) {
   integrations::IntegrationRepository repository(connection, environment);
   std::vector<integrations::Integration> active = repository.load_active(store_id);
   if (active.empty()) {
@@ -133,6 +136,12 @@ std::map<int, Store> load_stores(db::Connection& connection,
       store.per_minute = int_setting(settings, "requests_per_minute", 0, 1, 1000000, id);
     }
     store.mappings = records::mappings_for_store(settings, id);
+    if (dry_run == DryRun::yes && !integration.credentials.get("access_token")) {
+      // A dry run sends nothing: no token refresh (a database write) either.
+      integration.credentials.set("access_token", "dry-run");
+    } else {
+      providers::prepare_credentials(connection, integration);
+    }
     store.provider = providers::make_provider(integration);
     store.integration = std::move(integration);
     stores.emplace(id, std::move(store));
@@ -448,6 +457,9 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
     for (http::Completion& completion : transport.wait(milliseconds(1000))) {
       Item& item = items[completion.tag];
       Store& store = stores.at(item.row.store_id);
+      if (store.provider->credentials_expired(completion.response)) {
+        store.token_rejected = true;
+      }
       if (!store.blocked_for) {
         store.blocked_for = store.provider->budget_exhausted(completion.response);
         store.blocked_reason = "the CRM reported its request budget spent in this run";
@@ -538,7 +550,7 @@ report::SyncSummary run_sync(const Config& config, const config::Environment& en
   };
 
   auto connection = db::Connection::open(config.db);
-  std::map<int, Store> stores = load_stores(*connection, environment, options.store_id);
+  std::map<int, Store> stores = load_stores(*connection, environment, options.store_id, options.dry_run);
 
   queue::ClaimFilter filter;
   filter.entity = options.entity;
@@ -601,6 +613,9 @@ report::SyncSummary run_sync(const Config& config, const config::Environment& en
     log.push_back({item.row, *item.outcome, item.duration_ms});
   }
   const queue::FinishResult result = queue.finish(claim.token, finished);
+  for (const auto& [id, store] : stores) {
+    if (store.token_rejected) integrations::expire_access_token(*connection, store.integration.id);
+  }
   // A record that waits for another one makes sure that one is coming.
   for (const Item& item : items) {
     if (item.outcome->kind != OutcomeKind::waiting) continue;

@@ -181,4 +181,23 @@ std::string url_encode(std::string_view text) {
   }
   return out;
 }
+
+std::string base64_encode(std::string_view bytes) {
+  static constexpr char k_alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const std::size_t left = bytes.size() - i;
+    unsigned chunk = static_cast<unsigned char>(bytes[i]) << 16;
+    if (left > 1) chunk |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    if (left > 2) chunk |= static_cast<unsigned char>(bytes[i + 2]);
+    out.push_back(k_alphabet[(chunk >> 18) & 63]);
+    out.push_back(k_alphabet[(chunk >> 12) & 63]);
+    out.push_back(left > 1 ? k_alphabet[(chunk >> 6) & 63] : '=');
+    out.push_back(left > 2 ? k_alphabet[chunk & 63] : '=');
+  }
+  return out;
+}
+
 }  // namespace crm::util

@@ -36,4 +36,6 @@ std::string redact(std::string text, std::string_view secret);
 namespace crm::util {
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 std::string url_encode(std::string_view text);
+/// Standard base64 with padding (HTTP Basic credentials).
+std::string base64_encode(std::string_view bytes);
 }  // namespace crm::util
