@@ -51,17 +51,39 @@ assert_match() {  # regex actual what
 mysql_cmd -e "DROP DATABASE IF EXISTS \`$CRM_DB_NAME\`; CREATE DATABASE \`$CRM_DB_NAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
 "$CRM_MIGRATE" --with-demo-tables --quiet || fail "crm_migrate failed"
 
-# start_fake [latency_ms] -> sets FAKE_URL (http://127.0.0.1:PORT)
-start_fake() {
+# start_fake_binary BINARY [options...] -> sets FAKE_URL (http://127.0.0.1:PORT)
+start_fake_binary() {
+  local binary=$1; shift
   local port_file=$scratch/fake.$RANDOM.port
-  "$FAKE_CRM" --port-file "$port_file" --latency-ms "${1:-0}" </dev/null >>"$scratch/fake.log" 2>&1 &
+  "$binary" --port-file "$port_file" "$@" </dev/null >>"$scratch/fake.log" 2>&1 &
   fake_pids+=($!)
   for _ in $(seq 1 1000); do  # up to 20 s on a loaded machine
     [[ -s $port_file ]] && break
     sleep 0.02
   done
-  [[ -s $port_file ]] || fail "fake_crm did not start"
+  [[ -s $port_file ]] || fail "$(basename "$binary") did not start"
   FAKE_URL=http://127.0.0.1:$(cat "$port_file")
+}
+# start_fake [latency_ms] : the generic fake
+start_fake() { start_fake_binary "$FAKE_CRM" --latency-ms "${1:-0}"; }
+# start_provider_fake NAME [options...] : fake_NAME (gestaoclick, pipedrive, ...)
+start_provider_fake() {
+  local name=$1; shift
+  start_fake_binary "$(dirname "$FAKE_CRM")/fake_$name" "$@"
+}
+# remote RESOURCE [jq filter] : the fake's stored records of RESOURCE
+remote() { curl -sf "$FAKE_URL/_records/$1" | jq -c "${2:-.}"; }
+# seed_remote RESOURCE JSON-ARRAY -> the new ids, one per line
+seed_remote() { curl -sf -X POST -d "$2" "$FAKE_URL/_records/$1" | jq -r '.[]'; }
+# enqueue STORE ENTITY ID [DIRECTION] [PRIORITY]
+enqueue() {
+  "$CRM_ENQUEUE" --quiet --loja "$1" --entity "$2" --id "$3" --direction "${4:-to_crm}" \
+    --priority "${5:-0}" >/dev/null || fail "crm_enqueue $*"
+}
+# row_state ENTITY ID : "processado|erro" of the newest queue row of a record
+row_state() {
+  sql "SELECT processado, IFNULL(erro, '') FROM crm_sync_queue WHERE entidade = '$1'
+       AND id_registro = $2 ORDER BY id DESC LIMIT 1" | tr '\t' '|'
 }
 fake_stat() { curl -sf "$FAKE_URL/_stats" | jq -r ".$1"; }
 fake_faults() { curl -sf -X POST -d "$1" "$FAKE_URL/_faults" >/dev/null; }

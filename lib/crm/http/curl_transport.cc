@@ -166,6 +166,12 @@ void CurlTransport::start(std::uint64_t tag, const Request& request) {
 
 std::size_t CurlTransport::active() const { return m_impl->transfers.size(); }
 
+void CurlTransport::idle(std::chrono::milliseconds duration) {
+  const int timeout_ms = static_cast<int>(std::clamp<long long>(duration.count(), 0, 1000));
+  // Without transfers or extra descriptors, curl_multi_poll waits the timeout.
+  check(curl_multi_poll(m_impl->multi.get(), nullptr, 0, timeout_ms, nullptr), "poll");
+}
+
 std::vector<Completion> CurlTransport::wait(std::chrono::milliseconds max_wait) {
   std::vector<Completion> done;
   if (m_impl->transfers.empty()) {

@@ -42,6 +42,9 @@ class CurlTransport {
   /// Drives the transfers for at most `max_wait` and returns those that
   /// finished (possibly none).
   std::vector<Completion> wait(std::chrono::milliseconds max_wait);
+  /// With nothing in flight: waits `duration` (at most 1 s) in
+  /// curl_multi_poll, for a store whose next request slot is not due yet.
+  void idle(std::chrono::milliseconds duration);
 
  private:
   struct Impl;

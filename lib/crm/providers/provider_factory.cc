@@ -36,4 +36,10 @@ std::optional<int> default_requests_per_minute(std::string_view provider) {
   return std::nullopt;
 }
 
+std::optional<int> default_requests_per_second(std::string_view provider) {
+  if (provider == "gestaoclick" || provider == "bling") return 3;
+  if (provider == "activecampaign") return 5;
+  return std::nullopt;
+}
+
 }  // namespace crm::providers

@@ -27,4 +27,10 @@ void prepare_credentials(db::Connection& connection, integrations::Integration& 
 /// overrides it.
 std::optional<int> default_requests_per_minute(std::string_view provider);
 
+/// Request starts per second a provider allows (GestaoClick and Bling 3,
+/// ActiveCampaign 5); nullopt when its limit is not per second (Pipedrive's
+/// 2-second burst windows are read from its x-ratelimit headers) or unknown.
+/// configuracoes.requests_per_second overrides it (0 = no pacing).
+std::optional<int> default_requests_per_second(std::string_view provider);
+
 }  // namespace crm::providers

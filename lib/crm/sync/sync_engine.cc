@@ -48,6 +48,10 @@ struct Store {
   int concurrency = k_default_concurrency;
   /// Shared request budget per minute (configuracoes.requests_per_minute).
   std::optional<int> per_minute;
+  /// Request starts per second (configuracoes.requests_per_second): starts
+  /// are spaced so a provider's per-second limit is not hit in bursts.
+  std::optional<int> per_second;
+  util::Clock::time_point next_slot{};
   int granted = 0;  ///< requests reserved and not yet sent
   util::Clock::time_point grant_expires{};
   /// Set when the store answered 429, its budget header reached zero or its
@@ -134,6 +138,11 @@ std::map<int, Store> load_stores(db::Connection& connection,
     store.per_minute = providers::default_requests_per_minute(integration.provider);
     if (settings.find("requests_per_minute") != nullptr) {
       store.per_minute = int_setting(settings, "requests_per_minute", 0, 1, 1000000, id);
+    }
+    store.per_second = providers::default_requests_per_second(integration.provider);
+    if (settings.find("requests_per_second") != nullptr) {
+      const int per_second = int_setting(settings, "requests_per_second", 0, 0, 1000, id);
+      store.per_second = per_second == 0 ? std::nullopt : std::optional<int>(per_second);
     }
     store.mappings = records::mappings_for_store(settings, id);
     if (dry_run == DryRun::yes && !integration.credentials.get("access_token")) {
@@ -418,7 +427,10 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
 
   while (true) {
     // Start what we may: up to `concurrency` in flight, nothing after the
-    // deadline, nothing to a store that asked us to stop.
+    // deadline, nothing to a store that asked us to stop, and no faster than
+    // a paced store's per-second rate (its items wait for their slot).
+    std::vector<std::size_t> paced;
+    std::optional<util::Clock::time_point> next_slot;
     while (transport.active() < static_cast<std::size_t>(concurrency) && !ready.empty() &&
            !deadline.passed()) {
       const std::size_t index = ready.front();
@@ -431,6 +443,12 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
         ready.push_front(index);
         break;
       }
+      const auto now = util::Clock::now();
+      if (store.per_second && !store.blocked_for && now < store.next_slot) {
+        paced.push_back(index);
+        next_slot = std::min(next_slot.value_or(store.next_slot), store.next_slot);
+        continue;
+      }
       const auto sendable = [&] {
         const auto waiting = std::count_if(ready.begin(), ready.end(), [&](std::size_t i) {
           return items[i].row.store_id == item.row.store_id;
@@ -440,6 +458,11 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
       if (store.blocked_for || !take_budget(store, budget, sendable)) {
         record_outcome(item, paused_by_store(store));
         continue;
+      }
+      if (store.per_second) {
+        store.next_slot = std::max(now, store.next_slot) +
+                          std::chrono::duration_cast<util::Clock::duration>(
+                              std::chrono::microseconds(1000000 / *store.per_second));
       }
       http::Request request = std::move(*item.pending);
       item.pending.reset();
@@ -451,10 +474,18 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
       transport.start(index, request);
       ++requests;
     }
+    ready.insert(ready.begin(), paced.begin(), paced.end());
+    const milliseconds until_slot =
+        next_slot ? std::chrono::ceil<milliseconds>(*next_slot - util::Clock::now()) + milliseconds(1)
+                  : milliseconds(1000);
     if (transport.active() == 0) {
+      if (next_slot && !deadline.passed()) {
+        transport.idle(until_slot);  // only paced items are left: wait for a slot
+        continue;
+      }
       break;  // nothing in flight: either all done or the deadline passed
     }
-    for (http::Completion& completion : transport.wait(milliseconds(1000))) {
+    for (http::Completion& completion : transport.wait(std::min(until_slot, milliseconds(1000)))) {
       Item& item = items[completion.tag];
       Store& store = stores.at(item.row.store_id);
       if (store.provider->credentials_expired(completion.response)) {

@@ -1,0 +1,484 @@
+#include "fake_server.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace fake {
+namespace {
+
+struct Rule {
+  std::string method;
+  std::string path_contains;
+  std::string body_contains;
+  int status = 500;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  int count = -1;
+};
+
+struct Faults {
+  int latency_ms = 0;
+  double error_rate = 0;
+  double timeout_rate = 0;
+  double malformed_rate = 0;
+  double html_rate = 0;
+  double oversize_rate = 0;  ///< a 5 MB body, above crm_sync's 4 MB cap
+  int hang_ms = 30000;
+  int rate = 0;  ///< requests per window; 0 = no limit
+  int window_ms = 1000;
+  std::vector<Rule> rules;
+};
+
+using Clock = std::chrono::steady_clock;
+
+class Server {
+ public:
+  Server(std::unique_ptr<Dialect> dialect, int latency_ms, unsigned seed, int rate, int window_ms)
+      : m_dialect(std::move(dialect)), m_random(seed) {
+    m_faults.latency_ms = latency_ms;
+    m_faults.rate = rate;
+    m_faults.window_ms = window_ms;
+    m_store.next_id = m_dialect->first_id();
+  }
+
+  void install(httplib::Server& server) {
+    server.Get("/_stats", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(stats(), "application/json");
+    });
+    server.Post("/_reset", [this](const httplib::Request&, httplib::Response& res) {
+      std::lock_guard lock(m_mutex);
+      m_store = Store{};
+      m_store.next_id = m_dialect->first_id();
+      m_by_method.clear();
+      m_per_minute.clear();
+      m_requests = 0;
+      m_rate_limited = 0;
+      m_max_in_flight = 0;
+      m_faults = Faults{};
+      m_log.clear();
+      m_dialect->reset();
+      res.set_content("{}", "application/json");
+    });
+    server.Post("/_faults", [this](const httplib::Request& req, httplib::Response& res) {
+      std::string error;
+      auto body = crm::json::parse(req.body, &error);
+      if (!body || !body->is_object()) {
+        res.status = 400;
+        res.set_content(fmt::format("{{\"message\":{}}}", crm::json::quote(error)),
+                        "application/json");
+        return;
+      }
+      set_faults(*body);
+      res.set_content("{}", "application/json");
+    });
+    server.Get(R"(/_records/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(m_mutex);
+      Value list = Value::array();
+      for (const auto& [id, record] : m_store.records[req.matches[1]]) list.push_back(record);
+      res.set_content(crm::json::dump(list), "application/json");
+    });
+    server.Post(R"(/_records/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
+      auto body = crm::json::parse(req.body);
+      if (!body || !body->is_array()) {
+        res.status = 400;
+        return;
+      }
+      std::lock_guard lock(m_mutex);
+      Value ids = Value::array();
+      for (const Value& item : body->items()) {
+        Value record = item;
+        const std::string new_id = std::to_string(++m_store.next_id);
+        record.set("id", m_dialect->id_value(new_id));
+        m_store.records[req.matches[1]][new_id] = record;
+        ids.push_back(m_dialect->id_value(new_id));
+      }
+      res.set_content(crm::json::dump(ids), "application/json");
+    });
+    server.Get("/_requests", [this](const httplib::Request&, httplib::Response& res) {
+      std::lock_guard lock(m_mutex);
+      Value list = Value::array();
+      for (const Value& entry : m_log) list.push_back(entry);
+      res.set_content(crm::json::dump(list), "application/json");
+    });
+    m_dialect->control(server, m_mutex);
+    m_dialect->routes(server, [this](const httplib::Request& req, httplib::Response& res) {
+      handle(req, res);
+    });
+  }
+
+  void stop() {
+    std::lock_guard lock(m_mutex);
+    m_stopping = true;
+    m_wake.notify_all();
+  }
+
+ private:
+  void set_faults(const Value& body) {
+    std::lock_guard lock(m_mutex);
+    const auto number = [&](const char* key, double fallback) {
+      const Value* v = body.find(key);
+      return v && v->is_number() ? std::stod(v->text()) : fallback;
+    };
+    m_faults.latency_ms = static_cast<int>(number("latency_ms", m_faults.latency_ms));
+    m_faults.error_rate = number("error_rate", m_faults.error_rate);
+    m_faults.timeout_rate = number("timeout_rate", m_faults.timeout_rate);
+    m_faults.malformed_rate = number("malformed_rate", m_faults.malformed_rate);
+    m_faults.html_rate = number("html_rate", m_faults.html_rate);
+    m_faults.oversize_rate = number("oversize_rate", m_faults.oversize_rate);
+    m_faults.hang_ms = static_cast<int>(number("hang_ms", m_faults.hang_ms));
+    m_faults.rate = static_cast<int>(number("rate", m_faults.rate));
+    m_faults.window_ms = static_cast<int>(number("window_ms", m_faults.window_ms));
+    if (const Value* seed = body.find("seed"); seed && seed->is_number()) {
+      m_random.seed(static_cast<unsigned>(std::stoul(seed->text())));
+    }
+    if (const Value* rules = body.find("rules"); rules && rules->is_array()) {
+      m_faults.rules.clear();
+      for (const Value& item : rules->items()) {
+        Rule rule;
+        const auto text = [&](const char* key) {
+          const Value* v = item.find(key);
+          return v && v->is_string() ? v->text() : std::string();
+        };
+        rule.method = text("method");
+        rule.path_contains = text("path_contains");
+        rule.body_contains = text("body_contains");
+        rule.body = text("body");
+        if (const Value* v = item.find("status"); v && v->is_number()) rule.status = std::stoi(v->text());
+        if (const Value* v = item.find("count"); v && v->is_number()) rule.count = std::stoi(v->text());
+        if (const Value* headers = item.find("headers"); headers && headers->is_object()) {
+          for (const auto& [name, value] : headers->members()) {
+            rule.headers.emplace_back(name, value.text());
+          }
+        }
+        m_faults.rules.push_back(std::move(rule));
+      }
+    }
+  }
+
+  std::string stats() {
+    std::lock_guard lock(m_mutex);
+    const auto number = [](long value) { return Value::number(static_cast<long long>(value)); };
+    Value out = Value::object();
+    out.set("requests", number(m_requests));
+    out.set("max_in_flight", number(m_max_in_flight));
+    out.set("in_flight", number(m_in_flight.load()));
+    out.set("creates", number(m_store.creates));
+    out.set("duplicate_creates", number(m_store.duplicate_creates));
+    out.set("rate_limited", number(m_rate_limited));
+    Value methods = Value::object();
+    for (const auto& [method, count] : m_by_method) methods.set(method, number(count));
+    out.set("by_method", std::move(methods));
+    long busiest = 0;
+    for (const auto& [minute, count] : m_per_minute) busiest = std::max(busiest, count);
+    out.set("max_requests_per_minute", number(busiest));
+    Value records = Value::object();
+    for (const auto& [resource, items] : m_store.records) {
+      records.set(resource, number(static_cast<long>(items.size())));
+    }
+    out.set("records", std::move(records));
+    return crm::json::dump(out);
+  }
+
+  /// Waits `ms` unless the server is stopping (no bare sleep: stop() is quick).
+  void pause(int ms) {
+    std::unique_lock lock(m_mutex);
+    m_wake.wait_for(lock, std::chrono::milliseconds(ms), [&] { return m_stopping; });
+  }
+
+  /// Counts the request in the rate window; the state after it.
+  RateState count_rate(const Faults& faults) {
+    RateState state;
+    if (faults.rate <= 0) return state;
+    const auto now = Clock::now();
+    const auto window = std::chrono::milliseconds(faults.window_ms);
+    while (!m_window.empty() && now - m_window.front() >= window) m_window.pop_front();
+    m_window.push_back(now);
+    state.limit = faults.rate;
+    state.remaining = std::max(0, faults.rate - static_cast<int>(m_window.size()));
+    state.reset_seconds = static_cast<int>(
+        std::chrono::duration_cast<std::chrono::seconds>(window - (now - m_window.front()))
+            .count()) + 1;
+    if (static_cast<int>(m_window.size()) > faults.rate) state.limit = -faults.rate;  // over
+    return state;
+  }
+
+  void handle(const httplib::Request& req, httplib::Response& res) {
+    const int now_in_flight = ++m_in_flight;
+    Faults faults;
+    std::optional<Rule> matched;
+    RateState rate;
+    double roll_error = 0, roll_timeout = 0, roll_malformed = 0, roll_html = 0, roll_size = 0;
+    {
+      std::lock_guard lock(m_mutex);
+      ++m_requests;
+      ++m_by_method[req.method];
+      ++m_per_minute[std::chrono::duration_cast<std::chrono::minutes>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count()];
+      m_max_in_flight = std::max(m_max_in_flight, now_in_flight);
+      Value entry = Value::object();
+      entry.set("method", Value::string(req.method));
+      entry.set("path", Value::string(req.path));
+      std::string query;
+      for (const auto& [key, value] : req.params) {
+        query += (query.empty() ? "" : "&") + key + "=" + value;
+      }
+      entry.set("query", Value::string(query));
+      entry.set("body", Value::string(req.body));
+      m_log.push_back(std::move(entry));
+      if (m_log.size() > 200) m_log.pop_front();
+      faults = m_faults;
+      for (Rule& rule : m_faults.rules) {
+        if (rule.count == 0) continue;
+        if (!rule.method.empty() && rule.method != req.method) continue;
+        if (!rule.path_contains.empty() && req.path.find(rule.path_contains) == std::string::npos) continue;
+        if (!rule.body_contains.empty() && req.body.find(rule.body_contains) == std::string::npos) continue;
+        if (rule.count > 0) --rule.count;
+        matched = rule;
+        break;
+      }
+      rate = count_rate(faults);
+      std::uniform_real_distribution<double> dist(0.0, 1.0);
+      roll_error = dist(m_random);
+      roll_timeout = dist(m_random);
+      roll_malformed = dist(m_random);
+      roll_html = dist(m_random);
+      roll_size = dist(m_random);
+    }
+    if (roll_size < faults.oversize_rate) {
+      if (faults.latency_ms > 0) pause(faults.latency_ms);
+      res.status = 200;
+      res.set_content(std::string(5 * 1024 * 1024, ' ') + "{}", "application/json");
+      --m_in_flight;
+      return;
+    }
+    if (faults.latency_ms > 0) {
+      pause(faults.latency_ms);
+    }
+    respond(req, res, faults, matched, rate, roll_error, roll_timeout, roll_malformed, roll_html);
+    --m_in_flight;
+  }
+
+  void respond(const httplib::Request& req, httplib::Response& res, const Faults& faults,
+               const std::optional<Rule>& matched, RateState rate, double roll_error,
+               double roll_timeout, double roll_malformed, double roll_html) {
+    if (rate.limit < 0) {
+      rate.limit = -rate.limit;
+      {
+        std::lock_guard lock(m_mutex);
+        ++m_rate_limited;
+      }
+      m_dialect->rate_limited(res, rate);
+      return;
+    }
+    if (rate.limit > 0) m_dialect->decorate(res, rate);
+    if (matched) {
+      res.status = matched->status;
+      for (const auto& [name, value] : matched->headers) res.set_header(name, value);
+      res.set_content(matched->body.empty()
+                          ? m_dialect->error_body(matched->status,
+                                                  fmt::format("injected status {}", matched->status))
+                          : matched->body,
+                      "application/json");
+      return;
+    }
+    if (!m_dialect->authorized(req)) {
+      m_dialect->unauthorized(res);
+      return;
+    }
+    if (roll_timeout < faults.timeout_rate) {
+      pause(faults.hang_ms);
+      res.status = 504;
+      res.set_content(m_dialect->error_body(504, "too late"), "application/json");
+      return;
+    }
+    if (roll_error < faults.error_rate) {
+      res.status = 503;
+      res.set_content(m_dialect->error_body(503, "service unavailable"), "application/json");
+      return;
+    }
+    if (roll_html < faults.html_rate) {
+      res.status = 502;
+      res.set_content("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
+                      "text/html");
+      return;
+    }
+    {
+      std::lock_guard lock(m_mutex);
+      m_dialect->api(req, res, m_store);
+    }
+    if (roll_malformed < faults.malformed_rate && res.status < 300 && !res.body.empty()) {
+      res.body = res.body.substr(0, res.body.size() / 2);  // truncated JSON
+    }
+  }
+
+  std::unique_ptr<Dialect> m_dialect;
+  std::mutex m_mutex;
+  std::condition_variable m_wake;
+  bool m_stopping = false;
+  std::mt19937 m_random;
+  Faults m_faults;
+  Store m_store;
+  std::deque<Clock::time_point> m_window;
+  std::deque<Value> m_log;
+  std::map<std::string, long> m_by_method;
+  std::map<long, long> m_per_minute;  ///< unix minute -> API requests
+  long m_requests = 0;
+  long m_rate_limited = 0;
+  std::atomic<int> m_in_flight{0};
+  int m_max_in_flight = 0;
+};
+
+}  // namespace
+
+void Store::count_create(const std::string& resource, const std::string& key) {
+  ++creates;
+  if (!key.empty() && ++create_keys[resource + "/" + key] > 1) ++duplicate_creates;
+}
+
+Value* Store::find(const std::string& resource, const std::string& id) {
+  auto table = records.find(resource);
+  if (table == records.end()) return nullptr;
+  auto it = table->second.find(id);
+  return it == table->second.end() ? nullptr : &it->second;
+}
+
+std::string text_of(const Value* value) {
+  if (value == nullptr) return {};
+  return value->scalar_text().value_or("");
+}
+
+bool is_digits(const std::string& text) {
+  return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+}
+
+double line_total(const Value* list, const std::string& quantity_path,
+                  const std::string& price_path) {
+  double total = 0;
+  if (list == nullptr || !list->is_array()) return total;
+  for (const Value& item : list->items()) {
+    const std::string quantity = text_of(item.find_path(quantity_path));
+    const std::string price = text_of(item.find_path(price_path));
+    total += (quantity.empty() ? 1.0 : std::stod(quantity)) * (price.empty() ? 0.0 : std::stod(price));
+  }
+  return total;
+}
+
+double sum_of(const Value* list, const std::string& path) {
+  double total = 0;
+  if (list == nullptr || !list->is_array()) return total;
+  for (const Value& item : list->items()) {
+    const std::string value = text_of(item.find_path(path));
+    if (!value.empty()) total += std::stod(value);
+  }
+  return total;
+}
+
+void merge(Value& target, const Value& patch) {
+  for (const auto& [name, value] : patch.members()) {
+    const Value* existing = target.find(name);
+    if (existing && existing->is_object() && value.is_object()) {
+      Value merged = *existing;
+      merge(merged, value);
+      target.set(name, std::move(merged));
+    } else {
+      target.set(name, value);
+    }
+  }
+}
+
+std::pair<std::vector<Value>, long> select(
+    Store& store, const std::string& resource,
+    const std::vector<std::pair<std::string, std::string>>& filters, long offset, long size) {
+  std::vector<Value> page;
+  long total = 0;
+  for (const auto& [id, record] : store.records[resource]) {
+    bool match = true;
+    for (const auto& [path, value] : filters) {
+      const Value* field = record.find_path(path);
+      match = match && field && field->scalar_text() == value;
+    }
+    if (!match) continue;
+    if (total >= offset && total < offset + size) page.push_back(record);
+    ++total;
+  }
+  return {std::move(page), total};
+}
+
+int run(int argc, char** argv, const std::string& name,
+        const std::function<std::unique_ptr<Dialect>(const std::map<std::string, std::string>&)>&
+            make) {
+  std::map<std::string, std::string> options;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::string(argv[i]).starts_with("--")) options[argv[i] + 2] = argv[i + 1];
+  }
+  const auto option = [&](const std::string& key, const std::string& fallback) {
+    const auto it = options.find(key);
+    return it == options.end() ? fallback : it->second;
+  };
+  const std::string port_file = option("port-file", "");
+  const int port = std::stoi(option("port", "0"));
+  Server fake(make(options), std::stoi(option("latency-ms", "0")),
+              static_cast<unsigned>(std::stoul(option("seed", "1"))),
+              std::stoi(option("rate", "0")), std::stoi(option("window-ms", "1000")));
+
+  // SIGTERM/SIGINT are taken by sigwait below, never by a worker thread.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  httplib::Server server;
+  // STACK.md section 5: the defaults (8 threads, backlog 5, 5 s keep-alive)
+  // serialise concurrent clients.
+  server.new_task_queue = [] { return new httplib::ThreadPool(128); };
+  server.set_keep_alive_timeout(1);
+  auto fd = std::make_shared<int>(-1);
+  server.set_socket_options([fd](socket_t s) {
+    httplib::default_socket_options(s);
+    // Without TCP_NODELAY (inherited by accepted sockets) httplib's separate
+    // header and body writes meet the client's delayed ACK: +40 ms a request.
+    int one = 1;
+    ::setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    *fd = s;
+  });
+  fake.install(server);
+  const int bound = port == 0 ? server.bind_to_any_port("127.0.0.1")
+                              : (server.bind_to_port("127.0.0.1", port) ? port : -1);
+  if (bound <= 0) {
+    fmt::print(stderr, "{}: cannot bind 127.0.0.1:{}\n", name, port);
+    return 1;
+  }
+  if (*fd >= 0) ::listen(*fd, 512);
+  std::thread listener([&] { server.listen_after_bind(); });
+  if (!port_file.empty()) {
+    const std::string temporary = port_file + ".tmp";
+    std::ofstream(temporary) << bound << "\n";
+    std::rename(temporary.c_str(), port_file.c_str());
+  } else {
+    fmt::print("{}\n", bound);
+    std::fflush(stdout);
+  }
+  int received = 0;
+  sigwait(&signals, &received);
+  fake.stop();
+  server.stop();
+  listener.join();
+  return 0;
+}
+
+}  // namespace fake
