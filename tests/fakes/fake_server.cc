@@ -141,6 +141,7 @@ class Server {
     m_faults.hang_ms = static_cast<int>(number("hang_ms", m_faults.hang_ms));
     m_faults.rate = static_cast<int>(number("rate", m_faults.rate));
     m_faults.window_ms = static_cast<int>(number("window_ms", m_faults.window_ms));
+    if (body.find("rate") || body.find("window_ms")) m_window.clear();  // a new window
     if (const Value* seed = body.find("seed"); seed && seed->is_number()) {
       m_random.seed(static_cast<unsigned>(std::stoul(seed->text())));
     }

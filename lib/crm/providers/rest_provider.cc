@@ -135,6 +135,11 @@ class RestExchange final : public Exchange {
     if (record().deleted) {
       return begin_delete();
     }
+    // The body first: a record that cannot be sent (a value that does not
+    // fit, a reference not synced yet) costs no lookup request.
+    auto payload = body(std::nullopt);
+    if (auto* stop = std::get_if<ItemOutcome>(&payload)) return std::move(*stop);
+    m_payload = std::get<std::string>(std::move(payload));
     if (record().external_id) {
       return start_update(*record().external_id, Operation::update, std::nullopt);
     }
@@ -315,19 +320,18 @@ class RestExchange final : public Exchange {
   }
 
   Step start_create() {
-    auto payload = body(std::nullopt);
-    if (auto* stop = std::get_if<ItemOutcome>(&payload)) return std::move(*stop);
     const std::string& path =
         m_endpoint.create_path.empty() ? m_endpoint.path : m_endpoint.create_path;
     m_state = State::write;
     m_operation = Operation::create;
     m_what = describe("POST", path);
-    return request("POST", m_profile.base_url + path, std::get<std::string>(std::move(payload)));
+    return request("POST", m_profile.base_url + path, m_payload);
   }
 
   Step start_update(const std::string& external_id, Operation operation,
                     const std::optional<std::pair<std::string, json::Value>>& extra) {
-    auto payload = extra && !m_profile.full_record_updates ? flag_only(*extra) : body(extra);
+    auto payload = extra ? (m_profile.full_record_updates ? body(extra) : flag_only(*extra))
+                         : std::variant<std::string, ItemOutcome>(m_payload);
     if (auto* stop = std::get_if<ItemOutcome>(&payload)) return std::move(*stop);
     m_state = State::write;
     m_operation = operation;
@@ -513,6 +517,7 @@ class RestExchange final : public Exchange {
   std::optional<ItemOutcome> m_failure;
   std::vector<RecordKey> m_waiting;
   std::vector<std::string> m_sent;  ///< labels sent in the object being built
+  std::string m_payload;  ///< the mapped body, built once in begin()
 };
 
 /// An exchange decided before any request.

@@ -350,9 +350,13 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
   for (std::size_t i = 0; i < items.size(); ++i) {
     park(i);
   }
+  std::map<BatchKey, std::string> synced;  ///< external ids obtained in this run
   const auto unpark = [&](const Item& done) {
     const BatchKey key{done.row.store_id, done.row.entity, done.row.record_id};
     in_batch.erase(key);
+    if (done.outcome->kind == OutcomeKind::success && done.outcome->external_id) {
+      synced[key] = *done.outcome->external_id;
+    }
     const auto it = parked.find(key);
     if (it == parked.end()) return;
     const std::vector<std::size_t> waiting = std::move(it->second);
@@ -381,8 +385,28 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
       }
     }
   };
+  // A waiting outcome that arrives mid-exchange: restart at once when this
+  // run already synced what it needs; true when it is back in the queue.
+  const auto resume = [&](Item& item, const ItemOutcome& waiting) {
+    for (const auto& needed : waiting.waiting_for) {
+      const auto done = synced.find(BatchKey{item.row.store_id, needed.first, needed.second});
+      const auto referenced = item.work.referenced.find(needed);
+      if (done == synced.end() || referenced == item.work.referenced.end()) return false;
+      referenced->second.external_id = done->second;
+    }
+    start_item(item, stores.at(item.row.store_id));
+    if (!item.pending) return false;
+    ready.push_back(static_cast<std::size_t>(&item - items.data()));
+    return true;
+  };
   int requests = 0;
   const auto record_outcome = [&](Item& item, ItemOutcome outcome) {
+    if (outcome.kind == OutcomeKind::waiting) {
+      if (resume(item, outcome)) return;
+      if (item.outcome && item.outcome->kind != OutcomeKind::waiting) {
+        outcome = *item.outcome;  // the restart ended without a request
+      }
+    }
     Store& store = stores.at(item.row.store_id);
     // A CRM may echo a credential in its error body: it never reaches erro,
     // the log table or the terminal.
@@ -420,6 +444,9 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
     }
     item.pending.reset();
     item.outcome = std::move(outcome);
+    if (item.outcome->kind == OutcomeKind::waiting) {
+      park(static_cast<std::size_t>(&item - items.data()));
+    }
     if (item.row.direction == Direction::to_crm) {
       unpark(item);
     }

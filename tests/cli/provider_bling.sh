@@ -1,0 +1,121 @@
+# Bling API v3 end to end: crm_sync against fake_bling (OAuth2 with rotating
+# refresh tokens, int64 ids, full-record PUT with 204, pagina/limite paging,
+# VALIDATION_ERROR fields, 429 bodies with period, 3 requests/s).
+source "$(dirname "$0")/lib.sh"
+start_provider_fake bling --client-id cid --client-secret csec-123 --refresh-token r0-initial --rate 3
+credentials='{"client_id": "cid", "client_secret": "csec-123", "refresh_token": "r0-initial"}'
+sql "INSERT INTO crm_integracoes (id, id_loja, provider, base_url, credenciais, configuracoes)
+     VALUES (1, 1, 'bling', '$FAKE_URL/Api/v3', '$credentials', '{\"page_size\": 2}')"
+oauth() { curl -sf "$FAKE_URL/_oauth" | jq -r ".$1"; }
+sql "INSERT INTO clientes (id, id_loja, nome, email, documento) VALUES
+       (1, 1, 'Ana Souza', 'ana@x.com', '123.456.789-01'), (2, 1, 'Loja Beta Ltda', 'beta@x.com', '12345678000195');
+     INSERT INTO produtos (id, id_loja, nome, sku, preco, custo) VALUES
+       (1, 1, 'Caneta', 'CAN-1', 2.50, 1.00), (2, 1, 'Caderno', 'CAD-1', 10.00, NULL);
+     INSERT INTO vendas (id, id_loja, id_cliente, total, status, data_venda) VALUES (1, 1, 2, 15.00, NULL, '2026-11-20 10:00:00');
+     INSERT INTO venda_itens (id_venda, id_produto, descricao, quantidade, valor_unitario) VALUES
+       (1, 1, 'Caneta', 2, 2.50), (1, 2, 'Caderno', 1, 10.00);
+     INSERT INTO venda_parcelas (id_venda, vencimento, valor, forma_pagamento) VALUES
+       (1, '2026-12-20', 7.50, 7), (1, '2027-01-20', 7.50, 7);
+     INSERT INTO atividades (id, id_loja, assunto) VALUES (1, 1, 'Ligar')"
+enqueue 1 venda 1 to_crm 10
+for id in 1 2; do enqueue 1 cliente "$id"; enqueue 1 produto "$id"; done
+enqueue 1 atividade 1
+
+run_sync --loja 1
+assert_eq 0 "$rc" "exit"
+assert_eq "" "$err" "stderr"
+assert_match "Processados: 5 \| Erros: 1 " "$out" "five synced, the activity refused"
+assert_eq 1 "$(oauth refreshes)" "one refresh before the run"
+assert_eq "refresh-1|1" "$(sql "SELECT CONCAT_WS('|', refresh_token, expira_em > NOW() + INTERVAL 5 HOUR) FROM crm_oauth_tokens WHERE id_integracao = 1")" \
+  "the rotated refresh token stored with its expiry"
+assert_eq 0 "$(fake_stat rate_limited)" "paced under 3 requests/s"
+beta=$(sql "SELECT external_id FROM clientes WHERE id = 2")
+assert_match '^64238177[0-9]{2}$' "$beta" "an id above 2^32 kept whole"
+assert_eq '{"nome":"Ana Souza","email":"ana@x.com","numeroDocumento":"12345678901","tipo":"F","situacao":"A"}' \
+  "$(remote contatos '.[] | select(.email == "ana@x.com") | del(.id)')" "contato: digits only, type from the document"
+assert_eq "J" "$(remote contatos ".[] | select(.id == $beta) | .tipo" | tr -d '"')" "a CNPJ is a company"
+assert_eq '{"nome":"Caderno","codigo":"CAD-1","preco":10,"tipo":"P","situacao":"A","formato":"S"}' \
+  "$(remote produtos '.[] | select(.codigo == "CAD-1") | del(.id)')" "produto without a cost: no fornecedor"
+assert_eq 1 "$(remote produtos '.[] | select(.codigo == "CAN-1") | .fornecedor.precoCusto')" "cost"
+order=$(remote pedidos/vendas '.[0]')
+assert_eq "$beta|Loja Beta Ltda|1|2026-11-20|2026-11-20" \
+  "$(jq -r '"\(.contato.id)|\(.contato.nome)|\(.numeroLoja)|\(.data)|\(.dataPrevista)"' <<<"$order")" "order header"
+assert_eq "$(sql "SELECT GROUP_CONCAT(external_id ORDER BY id) FROM produtos")" \
+  "$(jq -r '[.itens[].produto.id] | join(",")' <<<"$order")" "items name the products"
+assert_eq "7,7|7.5,7.5" "$(jq -r '"\([.parcelas[].formaPagamento.id] | join(","))|\([.parcelas[].valor] | join(","))"' <<<"$order")" "installments"
+assert_match "^1\|not supported: Bling API v3 has no tasks" "$(row_state atividade 1)" "atividade refused"
+# The runs below follow each other within a second: the fake's window would
+# count the previous run's requests.
+fake_faults '{"rate": 0}'
+
+# A second run reuses the stored access token.
+sql "UPDATE clientes SET nome = 'Ana Souza Lima' WHERE id = 1"
+enqueue 1 cliente 1
+run_sync --loja 1
+assert_match "Processados: 1 \| Erros: 0 " "$out" "update run"
+assert_eq 1 "$(oauth refreshes)" "no refresh while the token is valid"
+assert_eq "Ana Souza Lima|12345678901" "$(remote contatos '.[] | select(.email == "ana@x.com") | "\(.nome)|\(.numeroDocumento)"' | tr -d '"')" \
+  "PUT carried the full record"
+
+# The CRM rejects the access token (revoked or expired early): the items wait
+# without an attempt, the token is marked expired, the next run refreshes.
+curl -sf -X POST -d '{"expire_access": true}' "$FAKE_URL/_oauth" >/dev/null
+enqueue 1 cliente 2
+run_sync --loja 1
+assert_match "Processados: 0 \| Erros: 0 .*Adiados: 1$" "$out" "401 run"
+assert_eq 0 "$(sql "SELECT expira_em > NOW() FROM crm_oauth_tokens")" "token marked expired"
+sql "UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE processado = 0"
+# Two runs at once need the refresh: one refreshes (under the lock), the
+# other uses its result; a second refresh with the dead token would fail.
+"$CRM_SYNC" --loja 1 >"$scratch/a.out" 2>&1 & first=$!
+"$CRM_SYNC" --loja 1 >"$scratch/b.out" 2>&1 & second=$!
+wait "$first" || fail "first concurrent run: $(cat "$scratch/a.out")"
+wait "$second" || fail "second concurrent run: $(cat "$scratch/b.out")"
+assert_eq 2 "$(oauth refreshes)" "exactly one refresh for the two runs"
+assert_eq "refresh-2" "$(sql "SELECT refresh_token FROM crm_oauth_tokens")" "rotated again, stored"
+assert_eq "1|" "$(row_state cliente 2)" "the waiting item went through"
+
+# A dry run sends nothing and refreshes nothing.
+sql "UPDATE crm_oauth_tokens SET expira_em = NOW()"
+enqueue 1 cliente 2
+run_sync --loja 1 --dry-run
+assert_eq 0 "$rc" "dry run exit"
+assert_eq 2 "$(oauth refreshes)" "no refresh in a dry run"
+
+# A dead refresh token stops the run with a clear error and no secret.
+sql "UPDATE crm_oauth_tokens SET refresh_token = 'stale-token', expira_em = NOW()"
+run_sync --loja 1
+assert_eq 1 "$rc" "dead refresh token exit"
+assert_match "ERRO: crm_integracoes: store 1: bling OAuth: token refresh: HTTP 400: invalid_grant: Invalid refresh token \(if the refresh token was revoked or is older than 30 days, authorize again: docs/providers/bling.md\)$" \
+  "$out$err" "dead refresh token message"
+[[ "$out$err" != *csec-123* && "$out$err" != *stale-token* ]] || fail "a secret was printed"
+# Authorizing again: a new refresh token in credenciais starts a new chain.
+sql "UPDATE crm_integracoes SET credenciais = JSON_SET(credenciais, '$.refresh_token', '$(oauth refresh_token)')"
+run_sync --loja 1
+assert_eq 0 "$rc" "after authorizing again"
+assert_eq 3 "$(oauth refreshes)" "the new chain's first refresh"
+
+# Validation errors read error.fields; a 429's period sets the pause.
+sql "INSERT INTO vendas (id, id_loja, id_cliente, total, data_venda) VALUES (2, 1, 1, 5, '2026-11-21');
+     INSERT INTO venda_itens (id_venda, id_produto, descricao, quantidade, valor_unitario) VALUES (2, 1, 'Caneta', 2, 2.50);
+     INSERT INTO venda_parcelas (id_venda, vencimento, valor, forma_pagamento) VALUES (2, '2026-12-21', 4.00, 7)"
+enqueue 1 venda 2
+run_sync --loja 1
+assert_eq "1|POST /pedidos/vendas: HTTP 400: Não foi possível salvar o registro; Há erros de validação; A soma das parcelas deve ser igual ao total da venda" \
+  "$(row_state venda 2)" "Bling's validation message"
+fake_faults '{"rate": 0, "rules": [{"status": 429, "count": 1, "body": "{\"error\":{\"type\":\"TOO_MANY_REQUESTS\",\"message\":\"Limite de requisições atingido.\",\"description\":\"diário\",\"limit\":120000,\"period\":\"day\"}}"}]}'
+enqueue 1 produto 1
+run_sync --loja 1
+assert_match "Adiados: 1$" "$out" "429 run"
+assert_match "^(3599|3600|3601)$" "$(sql "SELECT TIMESTAMPDIFF(SECOND, NOW(), disponivel_em) FROM crm_sync_queue WHERE processado = 0")" \
+  "the daily limit pauses for an hour"
+
+# From the CRM, and an import that stops at the first short page.
+remote_id=$(seed_remote contatos '[{"nome": "Remoto", "email": "r@x.com", "numeroDocumento": "11122233344", "tipo": "F"}]')
+sql "INSERT INTO clientes (id, id_loja, nome, external_id) VALUES (3, 1, 'old', '$remote_id')"
+enqueue 1 cliente 3 from_crm
+run_sync --loja 1 --entity cliente
+assert_eq "Remoto|r@x.com|11122233344" "$(sql "SELECT CONCAT_WS('|', nome, email, documento) FROM clientes WHERE id = 3")" "fetched"
+run_program "$CRM_SYNC_FULL" --loja 1 --entity cliente --import --pages 10 --json
+assert_eq 0 "$rc" "import exit"
+assert_eq "2 0 3 true" "$(jq -r '"\(.paginas) \(.criados) \(.atualizados) \(.concluida)"' <<<"$out")" "3 contatos, pages of 2: the short second page ends it"
