@@ -59,8 +59,9 @@ class ActiveCampaign final : public fake::Dialect {
   }
 
   void api(const httplib::Request& req, httplib::Response& res, fake::Store& store) override {
-    const std::string id = req.matches.size() > 2 ? std::string(req.matches[2]) : std::string();
-    const bool sync = id == "sync";
+    const bool sync = req.matches[1] == "sync";
+    const std::string id =
+        !sync && req.matches.size() > 2 ? std::string(req.matches[2]) : std::string();
     const std::string resource = sync ? "contacts" : std::string(req.matches[1]);
     const std::string key = singular(resource);
     const auto reply = [&](int status, const Value& record) {
@@ -78,8 +79,8 @@ class ActiveCampaign final : public fake::Dialect {
                       "application/json");
     };
     if (req.method == "GET" && id.empty()) return list(req, res, store, resource);
-    Value* existing = id.empty() || sync ? nullptr : store.find(resource, id);
-    if (!id.empty() && !sync && existing == nullptr) {
+    Value* existing = id.empty() ? nullptr : store.find(resource, id);
+    if (!id.empty() && existing == nullptr) {
       res.status = 404;
       res.set_content(fmt::format(R"({{"message":"No Result found for {} with id {}"}})",
                                   key == "contact" ? "Subscriber" : key, id),

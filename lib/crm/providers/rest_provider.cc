@@ -498,6 +498,8 @@ class RestExchange final : public Exchange {
                                      [&](const auto& pair) { return pair.first == spec.field; });
       if (seen == out.end()) {
         out.emplace_back(spec.field, std::move(local));
+      } else if (spec.type == FieldType::last_name && seen->second && local && !local->empty()) {
+        *seen->second += " " + *local;  // firstName + lastName make the name again
       } else if (!seen->second && local) {
         seen->second = std::move(local);  // cpf or cnpj: the one present wins
       }
@@ -694,8 +696,7 @@ class RestProvider final : public Provider {
 
 bool readable(const FieldSpec& spec) {
   return !spec.constant && !spec.text_template && !spec.ref && spec.field != "local_id" &&
-         !spec.field.empty() && spec.type != FieldType::person_type &&
-         spec.type != FieldType::first_name && spec.type != FieldType::last_name;
+         !spec.field.empty() && spec.type != FieldType::person_type;
 }
 
 std::optional<json::Value> to_remote(const std::optional<std::string>& local,
