@@ -4,7 +4,7 @@
 set -euo pipefail
 
 : "${CRM_SYNC:?}" "${CRM_MIGRATE:?}" "${CRM_ENQUEUE:?}" "${CRM_CLEANUP:?}" "${CRM_STATUS:?}" "${CRM_SYNC_FULL:?}" "${FAKE_CRM:?}" "${CRM_TEST_DB_DIR:?}" "${CRM_SOURCE_DIR:?}"
-case_name=$(basename "$0" .sh)
+case_name=${CRM_CASE_NAME:-$(basename "$0" .sh)}
 scratch=${CRM_CLI_SCRATCH:-/tmp/crm-cli}/$case_name
 rm -rf "$scratch"
 mkdir -p "$scratch"

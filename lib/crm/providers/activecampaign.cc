@@ -38,9 +38,11 @@ Profile activecampaign_profile() {
   profile.default_reset = std::chrono::seconds(1);  // 5 requests per second
   profile.error_paths = {"errors.0.title", "errors.0.detail", "message"};
 
+  FieldSpec email = field("email", "email");
+  email.required = true;  // the key of contact/sync
   Endpoint contact = resource(
       "/contacts", "contact", "contacts",
-      {field("email", "email"), field("name", "firstName", T::first_name, "first_name"),
+      {email, field("name", "firstName", T::first_name, "first_name"),
        field("name", "lastName", T::last_name, "last_name"), field("phone", "phone")});
   contact.create_path = "/contact/sync";  // upsert by e-mail: never a duplicate
   profile.endpoints[Entity::customer] = contact;

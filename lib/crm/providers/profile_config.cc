@@ -73,6 +73,9 @@ FieldSpec parse_field(const std::string& label, const json::Value& spec,
       out.ref = *entity;
     } else if (key == "ref_field") {
       out.ref_field = string_setting(spec, key, "", where);
+    } else if (key == "required") {
+      if (!value.is_boolean()) throw FatalError(fmt::format("{}: 'required' must be true or false", where));
+      out.required = value.as_bool();
     } else if (key == "with") {
       out.with = string_setting(spec, key, "", where);
     } else if (key == "values" && value.is_array()) {

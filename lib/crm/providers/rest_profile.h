@@ -44,6 +44,7 @@ struct FieldSpec {
   std::optional<Entity> ref;  ///< the value is that entity's local id: send its external id
   std::string ref_field;  ///< with ref: send this field of the referenced record instead
   std::string with;       ///< sent only when the field labelled so was sent
+  bool required = false;  ///< an item without a value fails (permanent) unsent
   std::vector<std::string> values;  ///< person_type: {person, company}
   std::vector<std::pair<std::string, std::string>> value_map;  ///< local -> remote
 };

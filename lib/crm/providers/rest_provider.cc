@@ -224,6 +224,12 @@ class RestExchange final : public Exchange {
     } else {
       return true;  // the table mapping does not provide this field
     }
+    if (spec.required && (!value || util::trim(*value).empty())) {
+      m_failure = ItemOutcome::failed(
+          OutcomeKind::permanent,
+          fmt::format("field '{}' is empty, and {} requires it", spec.label, m_profile.name));
+      return false;
+    }
     if (spec.ref) {
       if (!value || value->empty()) return true;  // no reference: nothing to send
       const auto local = util::parse_int(*value);
