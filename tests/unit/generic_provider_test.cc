@@ -3,12 +3,17 @@
 #include <catch2/catch.hpp>
 
 #include "crm/core/errors.h"
+#include "provider_test_support.h"
 
 using crm::ItemOutcome;
 using crm::OutcomeKind;
 using crm::http::Request;
 using crm::http::Response;
 using crm::providers::Step;
+
+using test::outcome_of;
+using test::request_of;
+using test::response;
 
 namespace {
 
@@ -35,23 +40,6 @@ crm::WorkItem customer(std::optional<std::string> external_id = {}, bool deleted
                    {"document", "123"}};
   item.record = record;
   return item;
-}
-
-Response response(int status, std::string body) {
-  Response out;
-  out.status = status;
-  out.body = std::move(body);
-  return out;
-}
-
-Request request_of(const Step& step) {
-  REQUIRE(std::holds_alternative<Request>(step));
-  return std::get<Request>(step);
-}
-
-ItemOutcome outcome_of(const Step& step) {
-  REQUIRE(std::holds_alternative<ItemOutcome>(step));
-  return std::get<ItemOutcome>(step);
 }
 
 }  // namespace

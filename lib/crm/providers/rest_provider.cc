@@ -707,6 +707,11 @@ bool readable(const FieldSpec& spec) {
 
 std::optional<json::Value> to_remote(const std::optional<std::string>& local,
                                      const FieldSpec& spec) {
+  if (spec.type == FieldType::person_type) {
+    // Without a 14-digit document (none at all, too) it is a person.
+    if (spec.values.size() != 2) return json::Value();
+    return json::Value::string(spec.values[local && digits_of(*local).size() == 14 ? 1 : 0]);
+  }
   if (!local) {
     return json::Value();
   }
@@ -762,8 +767,7 @@ std::optional<json::Value> to_remote(const std::optional<std::string>& local,
                                      : json::Value();
     }
     case FieldType::person_type:
-      if (spec.values.size() != 2) return json::Value();
-      return json::Value::string(spec.values[digits_of(value).size() == 14 ? 1 : 0]);
+      return json::Value();  // handled above
     case FieldType::first_name:
     case FieldType::last_name: {
       const std::string name(util::trim(value));
