@@ -173,7 +173,6 @@ class ActiveCampaign final : public fake::Dialect {
 
 int main(int argc, char** argv) {
   return fake::run(argc, argv, "fake_activecampaign", [](const auto& options) {
-    const auto token = options.find("token");
-    return std::make_unique<ActiveCampaign>(token == options.end() ? "test-token" : token->second);
+    return std::make_unique<ActiveCampaign>(fake::option(options, "token", "test-token"));
   });
 }

@@ -307,11 +307,8 @@ class Bling final : public fake::Dialect {
 
 int main(int argc, char** argv) {
   return fake::run(argc, argv, "fake_bling", [](const auto& options) {
-    const auto get = [&](const std::string& key, const std::string& fallback) {
-      const auto it = options.find(key);
-      return it == options.end() ? fallback : it->second;
-    };
-    return std::make_unique<Bling>(get("client-id", "client"), get("client-secret", "secret"),
-                                   get("refresh-token", "refresh-0"));
+    return std::make_unique<Bling>(fake::option(options, "client-id", "client"),
+                                   fake::option(options, "client-secret", "secret"),
+                                   fake::option(options, "refresh-token", "refresh-0"));
   });
 }

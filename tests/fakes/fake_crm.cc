@@ -113,7 +113,6 @@ class Generic final : public fake::Dialect {
 
 int main(int argc, char** argv) {
   return fake::run(argc, argv, "fake_crm", [](const auto& options) {
-    const auto token = options.find("token");
-    return std::make_unique<Generic>(token == options.end() ? "test-token" : token->second);
+    return std::make_unique<Generic>(fake::option(options, "token", "test-token"));
   });
 }

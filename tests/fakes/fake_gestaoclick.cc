@@ -218,11 +218,8 @@ class GestaoClick final : public fake::Dialect {
 
 int main(int argc, char** argv) {
   return fake::run(argc, argv, "fake_gestaoclick", [](const auto& options) {
-    const auto get = [&](const std::string& key, const std::string& fallback) {
-      const auto it = options.find(key);
-      return it == options.end() ? fallback : it->second;
-    };
-    return std::make_unique<GestaoClick>(get("token", "test-token"), get("secret", "test-secret"),
-                                         std::stol(get("page-size", "100")));
+    return std::make_unique<GestaoClick>(fake::option(options, "token", "test-token"),
+                                         fake::option(options, "secret", "test-secret"),
+                                         std::stol(fake::option(options, "page-size", "100")));
   });
 }

@@ -204,7 +204,6 @@ class Pipedrive final : public fake::Dialect {
 
 int main(int argc, char** argv) {
   return fake::run(argc, argv, "fake_pipedrive", [](const auto& options) {
-    const auto token = options.find("token");
-    return std::make_unique<Pipedrive>(token == options.end() ? "test-token" : token->second);
+    return std::make_unique<Pipedrive>(fake::option(options, "token", "test-token"));
   });
 }

@@ -357,6 +357,12 @@ Value* Store::find(const std::string& resource, const std::string& id) {
   return it == table->second.end() ? nullptr : &it->second;
 }
 
+std::string option(const std::map<std::string, std::string>& options, const std::string& key,
+                   const std::string& fallback) {
+  const auto it = options.find(key);
+  return it == options.end() ? fallback : it->second;
+}
+
 std::string text_of(const Value* value) {
   if (value == nullptr) return {};
   return value->scalar_text().value_or("");
@@ -426,15 +432,14 @@ int run(int argc, char** argv, const std::string& name,
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::string(argv[i]).starts_with("--")) options[argv[i] + 2] = argv[i + 1];
   }
-  const auto option = [&](const std::string& key, const std::string& fallback) {
-    const auto it = options.find(key);
-    return it == options.end() ? fallback : it->second;
+  const auto value = [&](const std::string& key, const std::string& fallback) {
+    return option(options, key, fallback);
   };
-  const std::string port_file = option("port-file", "");
-  const int port = std::stoi(option("port", "0"));
-  Server fake(make(options), std::stoi(option("latency-ms", "0")),
-              static_cast<unsigned>(std::stoul(option("seed", "1"))),
-              std::stoi(option("rate", "0")), std::stoi(option("window-ms", "1000")));
+  const std::string port_file = value("port-file", "");
+  const int port = std::stoi(value("port", "0"));
+  Server fake(make(options), std::stoi(value("latency-ms", "0")),
+              static_cast<unsigned>(std::stoul(value("seed", "1"))),
+              std::stoi(value("rate", "0")), std::stoi(value("window-ms", "1000")));
 
   // SIGTERM/SIGINT are taken by sigwait below, never by a worker thread.
   sigset_t signals;

@@ -85,6 +85,10 @@ int run(int argc, char** argv, const std::string& name,
         const std::function<std::unique_ptr<Dialect>(const std::map<std::string, std::string>&)>&
             make);
 
+/// A command-line option given to `make`, or `fallback`.
+std::string option(const std::map<std::string, std::string>& options, const std::string& key,
+                   const std::string& fallback);
+
 /// Helpers for dialects.
 std::string text_of(const Value* value);
 bool is_digits(const std::string& text);

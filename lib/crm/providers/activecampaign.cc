@@ -6,7 +6,6 @@
 
 #include "crm/providers/profile_builders.h"
 #include "crm/providers/profile_config.h"
-#include "crm/providers/rest_provider.h"
 
 namespace crm::providers {
 
@@ -72,11 +71,8 @@ Profile activecampaign_profile() {
 
 std::unique_ptr<Provider> make_activecampaign_provider(
     const integrations::Integration& integration) {
-  Profile profile = activecampaign_profile();
-  profile.base_url = base_url_of(integration);
-  profile.auth_headers = {{"Api-Token", require_credential(integration, "api_token")}};
-  apply_configuration(profile, integration.settings, settings_where(integration));
-  return make_rest_provider(std::move(profile));
+  return make_named_provider(activecampaign_profile(), integration,
+                             {{"Api-Token", require_credential(integration, "api_token")}});
 }
 
 }  // namespace crm::providers

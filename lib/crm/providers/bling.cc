@@ -7,7 +7,6 @@
 
 #include "crm/providers/profile_builders.h"
 #include "crm/providers/profile_config.h"
-#include "crm/providers/rest_provider.h"
 
 namespace crm::providers {
 
@@ -81,12 +80,9 @@ Profile bling_profile() {
 }
 
 std::unique_ptr<Provider> make_bling_provider(const integrations::Integration& integration) {
-  Profile profile = bling_profile();
-  profile.base_url = base_url_of(integration);
-  profile.auth_headers = {
-      {"Authorization", "Bearer " + require_credential(integration, "access_token")}};
-  apply_configuration(profile, integration.settings, settings_where(integration));
-  return make_rest_provider(std::move(profile));
+  return make_named_provider(
+      bling_profile(), integration,
+      {{"Authorization", "Bearer " + require_credential(integration, "access_token")}});
 }
 
 }  // namespace crm::providers

@@ -6,7 +6,6 @@
 
 #include "crm/providers/profile_builders.h"
 #include "crm/providers/profile_config.h"
-#include "crm/providers/rest_provider.h"
 
 namespace crm::providers {
 
@@ -67,13 +66,10 @@ Profile gestaoclick_profile() {
 }
 
 std::unique_ptr<Provider> make_gestaoclick_provider(const integrations::Integration& integration) {
-  Profile profile = gestaoclick_profile();
-  profile.base_url = base_url_of(integration);
-  profile.auth_headers = {
-      {"access-token", require_credential(integration, "access_token")},
-      {"secret-access-token", require_credential(integration, "secret_access_token")}};
-  apply_configuration(profile, integration.settings, settings_where(integration));
-  return make_rest_provider(std::move(profile));
+  return make_named_provider(
+      gestaoclick_profile(), integration,
+      {{"access-token", require_credential(integration, "access_token")},
+       {"secret-access-token", require_credential(integration, "secret_access_token")}});
 }
 
 }  // namespace crm::providers

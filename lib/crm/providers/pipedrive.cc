@@ -6,7 +6,6 @@
 
 #include "crm/providers/profile_builders.h"
 #include "crm/providers/profile_config.h"
-#include "crm/providers/rest_provider.h"
 
 namespace crm::providers {
 
@@ -79,11 +78,8 @@ Profile pipedrive_profile() {
 }
 
 std::unique_ptr<Provider> make_pipedrive_provider(const integrations::Integration& integration) {
-  Profile profile = pipedrive_profile();
-  profile.base_url = base_url_of(integration);
-  profile.auth_headers = {{"x-api-token", require_credential(integration, "api_token")}};
-  apply_configuration(profile, integration.settings, settings_where(integration));
-  return make_rest_provider(std::move(profile));
+  return make_named_provider(pipedrive_profile(), integration,
+                             {{"x-api-token", require_credential(integration, "api_token")}});
 }
 
 }  // namespace crm::providers

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "crm/core/errors.h"
+#include "crm/providers/rest_provider.h"
 #include "crm/util/strings.h"
 
 namespace crm::providers {
@@ -228,6 +229,15 @@ std::string base_url_of(const integrations::Integration& integration) {
                                  integration.store_id));
   }
   return url;
+}
+
+std::unique_ptr<Provider> make_named_provider(
+    Profile profile, const integrations::Integration& integration,
+    std::vector<std::pair<std::string, std::string>> auth_headers) {
+  profile.base_url = base_url_of(integration);
+  profile.auth_headers = std::move(auth_headers);
+  apply_configuration(profile, integration.settings, settings_where(integration));
+  return make_rest_provider(std::move(profile));
 }
 
 void apply_configuration(Profile& profile, const json::Value& config, const std::string& where) {

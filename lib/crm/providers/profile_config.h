@@ -1,10 +1,14 @@
 // Per-store overrides of a provider's Profile, from crm_integracoes.configuracoes.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "crm/integrations/integration_repository.h"
 #include "crm/json/json.h"
+#include "crm/providers/provider.h"
 #include "crm/providers/rest_profile.h"
 
 namespace crm::providers {
@@ -22,6 +26,12 @@ std::string require_credential(const integrations::Integration& integration,
 
 /// `integration.base_url` without trailing slashes (FatalError when empty).
 std::string base_url_of(const integrations::Integration& integration);
+
+/// A named provider's adapter: `profile` with the integration's base URL,
+/// these auth headers and the store's configuracoes applied.
+std::unique_ptr<Provider> make_named_provider(
+    Profile profile, const integrations::Integration& integration,
+    std::vector<std::pair<std::string, std::string>> auth_headers);
 
 /// "crm_integracoes: store N: configuracoes"
 std::string settings_where(const integrations::Integration& integration);

@@ -5,25 +5,17 @@
 #include <fmt/format.h>
 
 namespace crm::records {
+namespace {
 
-std::map<std::int64_t, LocalRecord> RecordRepository::load_many(
-    const TableMapping& mapping, int store_id,
-    const std::vector<std::int64_t>& ids) {
-  constexpr std::size_t k_chunk = 500;
-  std::map<std::int64_t, LocalRecord> records;
-  std::string select = fmt::format(
-      "SELECT {}, {}, {}", db::quote_identifier(mapping.id_column),
-      db::quote_identifier(mapping.external_id_column),
-      mapping.deleted_column
-          ? fmt::format("{} IS NOT NULL", db::quote_identifier(*mapping.deleted_column))
-          : std::string("0"));
-  for (const auto& [field, column] : mapping.columns) {
-    select += ", " + db::quote_identifier(column);
-  }
-  select += " FROM " + db::quote_identifier(mapping.table) + " WHERE ";
-  if (mapping.store_column) {
-    select += db::quote_identifier(*mapping.store_column) + " = ? AND ";
-  }
+constexpr std::size_t k_chunk = 500;
+
+/// Runs `select` + "<id column> IN (...)" for the ids in chunks of 500, with
+/// the store as the first parameter when the table has a store column (the
+/// select then ends with "<store column> = ? AND "); each row to `on_row`.
+template <typename OnRow>
+void query_by_ids(db::Connection& connection, const TableMapping& mapping, int store_id,
+                  const std::string& select, const std::vector<std::int64_t>& ids,
+                  const OnRow& on_row) {
   for (std::size_t start = 0; start < ids.size(); start += k_chunk) {
     const std::size_t count = std::min(k_chunk, ids.size() - start);
     db::Params params;
@@ -33,25 +25,53 @@ std::map<std::int64_t, LocalRecord> RecordRepository::load_many(
     for (std::size_t i = 0; i < count; ++i) {
       params.emplace_back(static_cast<long long>(ids[start + i]));
     }
-    const db::Rows rows = m_connection.query(
+    const db::Rows rows = connection.query(
         select + fmt::format("{} IN ({})", db::quote_identifier(mapping.id_column),
                              db::placeholders(count)),
         params);
-    for (const db::Row& row : rows.rows) {
-      LocalRecord record;
-      record.id = row.integer(0);
-      record.external_id = row.get(1);
-      if (record.external_id && record.external_id->empty()) {
-        record.external_id.reset();
-      }
-      record.deleted = row.integer(2) != 0;
-      std::size_t index = 3;
-      for (const auto& [field, column] : mapping.columns) {
-        record.fields[field] = row.get(index++);
-      }
-      records.emplace(record.id, std::move(record));
-    }
+    for (const db::Row& row : rows.rows) on_row(row);
   }
+}
+
+/// "SELECT <columns> FROM <table> WHERE [<store column> = ? AND ]"
+std::string select_where(const TableMapping& mapping, const std::string& columns) {
+  std::string select = "SELECT " + columns + " FROM " + db::quote_identifier(mapping.table) + " WHERE ";
+  if (mapping.store_column) {
+    select += db::quote_identifier(*mapping.store_column) + " = ? AND ";
+  }
+  return select;
+}
+
+}  // namespace
+
+std::map<std::int64_t, LocalRecord> RecordRepository::load_many(
+    const TableMapping& mapping, int store_id,
+    const std::vector<std::int64_t>& ids) {
+  std::map<std::int64_t, LocalRecord> records;
+  std::string columns = fmt::format(
+      "{}, {}, {}", db::quote_identifier(mapping.id_column),
+      db::quote_identifier(mapping.external_id_column),
+      mapping.deleted_column
+          ? fmt::format("{} IS NOT NULL", db::quote_identifier(*mapping.deleted_column))
+          : std::string("0"));
+  for (const auto& [field, column] : mapping.columns) {
+    columns += ", " + db::quote_identifier(column);
+  }
+  query_by_ids(m_connection, mapping, store_id, select_where(mapping, columns), ids,
+               [&](const db::Row& row) {
+                 LocalRecord record;
+                 record.id = row.integer(0);
+                 record.external_id = row.get(1);
+                 if (record.external_id && record.external_id->empty()) {
+                   record.external_id.reset();
+                 }
+                 record.deleted = row.integer(2) != 0;
+                 std::size_t index = 3;
+                 for (const auto& [field, column] : mapping.columns) {
+                   record.fields[field] = row.get(index++);
+                 }
+                 records.emplace(record.id, std::move(record));
+               });
   for (const ChildMapping& child : mapping.children) {
     load_children(child, records);
   }
@@ -60,7 +80,6 @@ std::map<std::int64_t, LocalRecord> RecordRepository::load_many(
 
 void RecordRepository::load_children(const ChildMapping& child,
                                      std::map<std::int64_t, LocalRecord>& records) {
-  constexpr std::size_t k_chunk = 500;
   std::vector<std::int64_t> ids;
   for (auto& [id, record] : records) {
     ids.push_back(id);
@@ -94,37 +113,6 @@ void RecordRepository::load_children(const ChildMapping& child,
       parent->second.children[child.name].push_back(std::move(fields));
     }
   }
-}
-
-std::map<std::int64_t, std::optional<std::string>> RecordRepository::external_ids(
-    const TableMapping& mapping, int store_id, const std::vector<std::int64_t>& ids) {
-  constexpr std::size_t k_chunk = 500;
-  std::map<std::int64_t, std::optional<std::string>> found;
-  std::string select = fmt::format("SELECT {}, {} FROM {} WHERE ",
-                                   db::quote_identifier(mapping.id_column),
-                                   db::quote_identifier(mapping.external_id_column),
-                                   db::quote_identifier(mapping.table));
-  if (mapping.store_column) {
-    select += db::quote_identifier(*mapping.store_column) + " = ? AND ";
-  }
-  for (std::size_t start = 0; start < ids.size(); start += k_chunk) {
-    const std::size_t count = std::min(k_chunk, ids.size() - start);
-    db::Params params;
-    if (mapping.store_column) params.emplace_back(store_id);
-    for (std::size_t i = 0; i < count; ++i) {
-      params.emplace_back(static_cast<long long>(ids[start + i]));
-    }
-    const db::Rows rows = m_connection.query(
-        select + fmt::format("{} IN ({})", db::quote_identifier(mapping.id_column),
-                             db::placeholders(count)),
-        params);
-    for (const db::Row& row : rows.rows) {
-      std::optional<std::string> external = row.get(1);
-      if (external && external->empty()) external.reset();
-      found[row.integer(0)] = std::move(external);
-    }
-  }
-  return found;
 }
 
 void RecordRepository::save_external_id(const TableMapping& mapping,

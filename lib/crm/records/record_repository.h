@@ -26,11 +26,6 @@ class RecordRepository {
       const TableMapping& mapping, int store_id,
       const std::vector<std::int64_t>& ids);
 
-  /// The external ids of these records of one store (one query per 500
-  /// ids): absent when the record does not exist, nullopt when it has none.
-  [[nodiscard]] std::map<std::int64_t, std::optional<std::string>> external_ids(
-      const TableMapping& mapping, int store_id, const std::vector<std::int64_t>& ids);
-
   /// Stores the CRM id on the local record, in its own autocommit statement,
   /// so a later crash cannot cause a second create.
   void save_external_id(const TableMapping& mapping, std::int64_t id,
