@@ -112,7 +112,8 @@ void parse_fields(std::vector<FieldSpec>& fields, const json::Value& value, bool
     throw FatalError(fmt::format("{}: must be an object", where));
   }
   if (replace) fields.clear();
-  for (const auto& [label, spec] : value.members()) {
+  for (const auto& [key, spec] : value.members()) {
+    const std::string& label = key;  // a plain name: lambdas capture it
     std::erase_if(fields, [&label](const FieldSpec& field) { return field.label == label; });
     if (!spec.is_null()) {
       fields.push_back(parse_field(label, spec, fmt::format("{}.{}", where, label)));
@@ -182,7 +183,8 @@ void parse_endpoint(Endpoint& endpoint, const json::Value& value, const std::str
     if (!children->is_object()) {
       throw FatalError(fmt::format("{}: 'children' must be an object", where));
     }
-    for (const auto& [name, spec] : children->members()) {
+    for (const auto& [key, spec] : children->members()) {
+      const std::string& name = key;  // a plain name: lambdas capture it
       const std::string child_where = fmt::format("{}: children.{}", where, name);
       std::erase_if(endpoint.children, [&name](const ChildSpec& c) { return c.name == name; });
       if (spec.is_null()) continue;

@@ -215,12 +215,13 @@ RecordMap load_referenced(db::Connection& connection, const std::map<int, Store>
                           const RecordMap& loaded) {
   std::map<std::pair<int, Entity>, std::vector<std::int64_t>> wanted;
   for (const auto& [key, records] : loaded) {
-    const Store& store = stores.at(key.first);
+    const int store_id = key.first;  // a plain name: lambdas capture it
+    const Store& store = stores.at(store_id);
     for (const auto& [id, record] : records) {
       for_each_reference(store, key.second, record,
                          [&](Entity target, const std::optional<std::string>& value) {
                            const auto local = value ? util::parse_int(*value) : std::nullopt;
-                           if (local) wanted[{key.first, target}].push_back(*local);
+                           if (local) wanted[{store_id, target}].push_back(*local);
                          });
     }
   }
