@@ -57,8 +57,8 @@ void apply_children(TableMapping& base, const json::Value& value, const std::str
   if (!value.is_object()) {
     throw FatalError(fmt::format("{}: must be an object", where));
   }
-  for (const auto& [key, spec] : value.members()) {
-    const std::string& name = key;  // a plain name: lambdas capture it
+  for (const auto& [child_name, spec] : value.members()) {
+    const std::string& name = child_name;  // a plain name: lambdas capture it
     const std::string child_where = fmt::format("{}.{}", where, name);
     auto it = std::find_if(base.children.begin(), base.children.end(),
                            [&name](const ChildMapping& child) { return child.name == name; });
