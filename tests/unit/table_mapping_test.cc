@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "crm/core/errors.h"
 
 using crm::Entity;
@@ -31,4 +33,25 @@ TEST_CASE("mapping names that are not identifiers are refused", "[unit]") {
   const auto unknown = crm::json::parse(R"({"tabel": "x"})");
   REQUIRE_THROWS_WITH(apply_overrides(default_mapping(Entity::customer), *unknown, "store 1"),
                       "store 1: unknown key 'tabel'");
+}
+
+TEST_CASE("child tables are overridden by name and checked like the rest", "[unit]") {
+  const auto sale = default_mapping(crm::Entity::sale);
+  REQUIRE(sale.children.size() == 2);
+  CHECK(sale.children[0].table == "venda_itens");
+  const auto renamed = apply_overrides(
+      sale, *crm::json::parse(R"({"children": {"lines": {"table": "itens", "columns": {"price": "vl"}}}})"),
+      "where");
+  CHECK(renamed.children[0].table == "itens");
+  const auto& columns = renamed.children[0].columns;
+  CHECK(std::find(columns.begin(), columns.end(), std::pair<std::string, std::string>{"price", "vl"}) !=
+        columns.end());
+  REQUIRE_THROWS_WITH(
+      apply_overrides(sale, *crm::json::parse(R"({"children": {"lines": {"table": "itens; DROP"}}})"), "where"),
+      Catch::Contains("where: children.lines: table 'itens; DROP' is not a plain table or column name"));
+  REQUIRE_THROWS_WITH(
+      apply_overrides(sale, *crm::json::parse(R"({"children": {"lines": {"tabel": "x"}}})"), "where"),
+      "where: children.lines: unknown key 'tabel'");
+  CHECK(apply_overrides(sale, *crm::json::parse(R"({"children": {"installments": null}})"), "w")
+            .children.size() == 1);
 }
