@@ -113,7 +113,7 @@ class ActiveCampaign final : public fake::Dialect {
         }
       }
       if (sync && same) {  // contact/sync: update the one with this e-mail
-        fake::merge(*same, record);
+        crm::json::merge(*same, record);
         return reply(200, *same);
       }
       if (same) return unprocessable("Email address already exists in the system", "duplicate", "email");
@@ -143,7 +143,7 @@ class ActiveCampaign final : public fake::Dialect {
       store.records[resource][new_id] = record;
       return reply(201, record);
     }
-    fake::merge(*existing, record);
+    crm::json::merge(*existing, record);
     reply(200, *existing);
   }
 

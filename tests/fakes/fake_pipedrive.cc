@@ -115,7 +115,7 @@ class Pipedrive final : public fake::Dialect {
       store.records[resource][new_id] = *body;
       return reply(resource == "products" ? 201 : 200, *body);
     }
-    fake::merge(*existing, *body);  // PATCH: partial
+    crm::json::merge(*existing, *body);  // PATCH: partial
     reply(200, *existing);
   }
 

@@ -394,19 +394,6 @@ double sum_of(const Value* list, const std::string& path) {
   return total;
 }
 
-void merge(Value& target, const Value& patch) {
-  for (const auto& [name, value] : patch.members()) {
-    const Value* existing = target.find(name);
-    if (existing && existing->is_object() && value.is_object()) {
-      Value merged = *existing;
-      merge(merged, value);
-      target.set(name, std::move(merged));
-    } else {
-      target.set(name, value);
-    }
-  }
-}
-
 std::pair<std::vector<Value>, long> select(
     Store& store, const std::string& resource,
     const std::vector<std::pair<std::string, std::string>>& filters, long offset, long size) {

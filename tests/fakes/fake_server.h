@@ -96,8 +96,6 @@ bool is_digits(const std::string& text);
 double line_total(const Value* list, const std::string& quantity_path,
                   const std::string& price_path);
 double sum_of(const Value* list, const std::string& path);
-/// Merges `patch` into `target` (objects recursively; arrays replaced).
-void merge(Value& target, const Value& patch);
 /// Records of `resource` matching every (path, value) filter, paged by a
 /// 0-based offset and a size: (page, total).
 std::pair<std::vector<Value>, long> select(Store& store, const std::string& resource,

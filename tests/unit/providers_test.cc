@@ -166,10 +166,17 @@ TEST_CASE("bling: contatos carry digits and a person type, ids above 32 bits sta
   const auto created = response(201, R"({"data":{"id":6423817751}})");
   CHECK(outcome_of(exchange->next(&created)).external_id == "6423817751");
 
+  // An update reads the record first and writes the mapped fields over it:
+  // the PUT replaces the record, and what the store does not map stays.
   auto update = provider->start(item(Entity::customer, {{"name", "Ana"}, {"document", std::nullopt}}, "6423817751"));
-  const Request put = request_of(update->next(nullptr));
+  const Request read = request_of(update->next(nullptr));
+  CHECK(read.method == "GET");
+  CHECK(read.url == "https://crm.test/base/contatos/6423817751");
+  const auto current = response(200, R"({"data":{"id":6423817751,"nome":"Ana Velha","tipo":"F","endereco":{"geral":{"cep":"01001-000"}}}})");
+  const Request put = request_of(update->next(&current));
   CHECK(put.method == "PUT");
-  CHECK(put.body == R"({"nome":"Ana","tipo":"F","situacao":"A"})");
+  CHECK(put.body ==
+        R"({"id":6423817751,"nome":"Ana","tipo":"F","endereco":{"geral":{"cep":"01001-000"}},"situacao":"A"})");
   const auto no_content = response(204, "");
   CHECK(outcome_of(update->next(&no_content)).kind == OutcomeKind::success);
 }
@@ -333,13 +340,21 @@ TEST_CASE("gestaoclick: a sale's lines and installments, list pages by proxima_p
   sale.record->children["installments"] = {{{"due_date", "2026-12-20"}, {"amount", "5.00"}, {"payment_method", std::nullopt}}};
   sale.referenced[{Entity::customer, 5}] = referenced("1001");
   sale.referenced[{Entity::product, 8}] = referenced("2002");
-  const Request put = request_of(provider->start(sale)->next(nullptr));
+  auto exchange = provider->start(sale);
+  CHECK(request_of(exchange->next(nullptr)).url == "https://crm.test/base/vendas/77");
+  const auto current = response(200, R"({"code":200,"status":"success","data":{"id":"77","codigo":"12","vendedor_id":"4","produtos":[{"produto":{"produto_id":"1","quantidade":"9"}}]}})");
+  const Request put = request_of(exchange->next(&current));
   CHECK(put.method == "PUT");
   CHECK(put.url == "https://crm.test/base/vendas/77");
   CHECK(put.body ==
-        R"({"tipo":"produto","codigo":"12","cliente_id":"1001","data":"2026-11-20","situacao_id":"3",)"
+        R"({"id":"77","codigo":"12","vendedor_id":"4",)"
         R"("produtos":[{"produto":{"produto_id":"2002","quantidade":"2","valor_venda":"2.50"}}],)"
+        R"("tipo":"produto","cliente_id":"1001","data":"2026-11-20","situacao_id":"3",)"
         R"("pagamentos":[{"pagamento":{"data_vencimento":"2026-12-20","valor":"5.00"}}]})");
+  const auto missing = response(404, R"({"code":404,"status":"error","data":{"erro":"Not Found"}})");
+  auto gone = provider->start(sale);
+  (void)gone->next(nullptr);
+  CHECK(outcome_of(gone->next(&missing)).message == "GET /vendas/77: HTTP 404: Not Found");
 
   CHECK(request_of(provider->list_page(Entity::product, std::nullopt)).url ==
         "https://crm.test/base/produtos?pagina=1");

@@ -291,6 +291,23 @@ void Value::push_back(Value value) {
   m_items.push_back(std::move(value));
 }
 
+void merge(Value& target, const Value& patch) {
+  if (!target.is_object() || !patch.is_object()) {
+    target = patch;
+    return;
+  }
+  for (const auto& [name, value] : patch.members()) {
+    const Value* existing = target.find(name);
+    if (existing != nullptr && existing->is_object() && value.is_object()) {
+      Value merged = *existing;
+      merge(merged, value);
+      target.set(name, std::move(merged));
+    } else {
+      target.set(name, value);
+    }
+  }
+}
+
 std::optional<Value> parse(std::string_view text, std::string* error) {
   // Iterative: no recursion however deep the input, and the builder refuses
   // nesting beyond k_max_depth (Value's destructor and dump recurse).

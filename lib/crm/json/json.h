@@ -66,6 +66,10 @@ class Value {
 /// "offset N: <reason>".
 std::optional<Value> parse(std::string_view text, std::string* error = nullptr);
 
+/// Writes `patch` over `target`: objects member by member, recursively;
+/// anything else (arrays included) replaces what was there.
+void merge(Value& target, const Value& patch);
+
 /// Compact JSON text.
 std::string dump(const Value& value);
 

@@ -21,6 +21,7 @@ Profile bling_profile() {
   profile.page_size = 100;
   profile.remaining_header.clear();  // no rate headers; 429 with a body
   profile.full_record_updates = true;
+  profile.read_before_update = true;
   profile.error_paths = {"error.message", "error.description", "error.fields.0.msg",
                          "error.fields.1.msg", "error.fields.2.msg"};
   profile.period_in_body = true;

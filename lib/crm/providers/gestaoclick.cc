@@ -21,6 +21,7 @@ Profile gestaoclick_profile() {
   profile.next_path = "meta.proxima_pagina";
   profile.remaining_header.clear();  // no rate headers; 429 only
   profile.full_record_updates = true;
+  profile.read_before_update = true;
   profile.error_paths = {"data.mensagem", "data.erro", "mensagem", "message"};
   profile.not_found_has_message = true;
 

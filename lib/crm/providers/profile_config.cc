@@ -290,6 +290,12 @@ void apply_configuration(Profile& profile, const json::Value& config, const std:
       endpoint.deactivate = {deactivate->find("field")->text(), *deactivate->find("value")};
     }
   }
+  if (const json::Value* read = config.find("read_before_update")) {
+    if (!read->is_boolean()) {
+      throw FatalError(fmt::format("{}: 'read_before_update' must be true or false", where));
+    }
+    profile.read_before_update = read->as_bool();
+  }
   profile.page_param = string_setting(config, "page_param", profile.page_param, where);
   profile.page_size_param = string_setting(config, "page_size_param", profile.page_size_param, where);
   if (const json::Value* size = config.find("page_size")) {

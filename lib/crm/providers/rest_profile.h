@@ -116,6 +116,10 @@ struct Profile {
   /// GestaoClick, Bling: an update replaces the record, so deactivating
   /// sends the whole record with the flag set (others send only the flag).
   bool full_record_updates = false;
+  /// GestaoClick, Bling: an update first reads the CRM's record and writes
+  /// the mapped fields over it, so a PUT that replaces the record keeps what
+  /// the store does not map (addresses, contacts...). One more request.
+  bool read_before_update = false;
   /// Bling: a 429 body's error.period ("second" | "day") sets the pause.
   bool period_in_body = false;
   /// GestaoClick: a 404 with a message is a validation error, not "absent".

@@ -91,12 +91,14 @@ class RestExchange final : public Exchange {
         return after_fetch(*previous);
       case State::remove:
         return after_remove(*previous);
+      case State::read:
+        return after_read(*previous);
     }
     return ItemOutcome::failed(OutcomeKind::permanent, "internal: bad exchange state");
   }
 
  private:
-  enum class State { start, lookup, write, fetch, remove };
+  enum class State { start, lookup, write, fetch, remove, read };
 
   const LocalRecord& record() const { return *m_item.record; }
 
@@ -339,12 +341,43 @@ class RestExchange final : public Exchange {
     auto payload = extra ? (m_profile.full_record_updates ? body(extra) : flag_only(*extra))
                          : std::variant<std::string, ItemOutcome>(m_payload);
     if (auto* stop = std::get_if<ItemOutcome>(&payload)) return std::move(*stop);
-    m_state = State::write;
     m_operation = operation;
     m_external_id = external_id;
-    m_what = describe(m_endpoint.update_method, m_endpoint.path, "/" + external_id);
-    return request(m_endpoint.update_method, record_url(external_id),
-                   std::get<std::string>(std::move(payload)));
+    m_update_body = std::get<std::string>(std::move(payload));
+    if (m_profile.read_before_update) {
+      m_state = State::read;
+      m_what = describe("GET", m_endpoint.path, "/" + external_id);
+      return request("GET", record_url(external_id));
+    }
+    return send_update();
+  }
+
+  Step send_update() {
+    m_state = State::write;
+    m_what = describe(m_endpoint.update_method, m_endpoint.path, "/" + m_external_id);
+    return request(m_endpoint.update_method, record_url(m_external_id), m_update_body);
+  }
+
+  /// The CRM's record with the mapped fields written over it.
+  Step after_read(const http::Response& response) {
+    auto parsed = success_json(response);
+    if (auto* stop = std::get_if<ItemOutcome>(&parsed)) return std::move(*stop);
+    const json::Value* current = unwrap(std::get<json::Value>(parsed), m_endpoint.record_envelope);
+    if (current == nullptr || !current->is_object()) {
+      return ItemOutcome::failed(
+          OutcomeKind::permanent,
+          fmt::format("{}: no record at '{}' in the response", m_what, m_endpoint.record_envelope),
+          response.status);
+    }
+    json::Value merged = *current;
+    const auto mapped = json::parse(m_update_body);
+    const json::Value* fields =
+        !mapped ? nullptr
+        : m_endpoint.request_envelope.empty() ? &*mapped
+                                              : mapped->find_path(m_endpoint.request_envelope);
+    if (fields != nullptr) json::merge(merged, *fields);
+    m_update_body = wrap(std::move(merged));
+    return send_update();
   }
 
   /// The failure for a non-2xx response, in the provider's words.
@@ -526,6 +559,7 @@ class RestExchange final : public Exchange {
   std::vector<RecordKey> m_waiting;
   std::vector<std::string> m_sent;  ///< labels sent in the object being built
   std::string m_payload;  ///< the mapped body, built once in begin()
+  std::string m_update_body;  ///< what the update sends
 };
 
 /// An exchange decided before any request.
