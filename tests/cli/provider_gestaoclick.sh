@@ -54,14 +54,21 @@ assert_match "^1\|not supported: GestaoClick has no activities resource" "$(row_
 # count the previous run's requests.
 fake_faults '{"rate": 0}'
 
-# An update sends the whole record again (GestaoClick's PUT replaces it).
+# An update reads the record and writes the mapped fields over it, then PUTs
+# the whole (GestaoClick's PUT replaces it): what the store does not map, such
+# as an address typed into GestaoClick, stays.
+curl -sf -X PUT -H 'access-token: tok-1' -H 'secret-access-token: sec-1' \
+  -d '{"tipo_pessoa": "PF", "nome": "Ana Souza", "cpf": "123.456.789-01",
+       "enderecos": [{"endereco": {"cep": "01001-000", "logradouro": "Praça da Sé"}}]}' \
+  "$FAKE_URL/api/clientes/$ana" >/dev/null
 sql "UPDATE clientes SET nome = 'Ana Souza Lima' WHERE id = 1"
 enqueue 1 cliente 1
 run_sync --loja 1
 assert_match "Processados: 1 \| Erros: 0 " "$out" "update run"
 assert_eq "PUT /api/clientes/$ana" "$(curl -sf "$FAKE_URL/_requests" | jq -r 'last | "\(.method) \(.path)"')" "update verb"
-assert_eq "Ana Souza Lima|PF|123.456.789-01" \
-  "$(remote clientes ".[] | select(.id == \"$ana\") | \"\(.nome)|\(.tipo_pessoa)|\(.cpf)\"" | tr -d '"')" "full record kept"
+assert_eq "Ana Souza Lima|PF|123.456.789-01|01001-000" \
+  "$(remote clientes ".[] | select(.id == \"$ana\") | \"\(.nome)|\(.tipo_pessoa)|\(.cpf)|\(.enderecos[0].endereco.cep)\"" | tr -d '"')" \
+  "mapped fields updated, the unmapped address kept"
 
 # A customer already in GestaoClick (same CPF) is linked, not created again.
 known=$(seed_remote clientes '[{"nome": "Carla", "tipo_pessoa": "PF", "cpf": "987.654.321-00"}]')
