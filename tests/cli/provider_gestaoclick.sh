@@ -114,3 +114,11 @@ run_program "$CRM_SYNC_FULL" --loja 1 --entity produto --import --pages 10 --jso
 assert_eq 0 "$rc" "import exit"
 assert_eq "3 3 2 true" "$(jq -r '"\(.paginas) \(.criados) \(.atualizados) \(.concluida)"' <<<"$out")" "import: 3 pages, 3 new, 2 known"
 assert_eq "1.00|0.50" "$(sql "SELECT CONCAT_WS('|', preco, custo) FROM produtos WHERE sku = 'LAP-1'")" "imported product's prices"
+
+# An import links by document even when GestaoClick keeps it formatted and
+# the store keeps digits.
+formatted=$(seed_remote clientes '[{"nome": "Doc Formatado", "tipo_pessoa": "PF", "cpf": "222.333.444-05"}]')
+sql "INSERT INTO clientes (id, id_loja, nome, documento) VALUES (6, 1, 'Doc Digitos', '22233344405')"
+run_program "$CRM_SYNC_FULL" --loja 1 --entity cliente --import --pages 20
+assert_eq 0 "$rc" "customer import exit"
+assert_eq "$formatted" "$(sql "SELECT external_id FROM clientes WHERE id = 6")" "linked across document spellings"

@@ -44,3 +44,12 @@ TEST_CASE("UTF-8 validation is strict", "[unit]") {
   CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
   CHECK_FALSE(is_valid_utf8("\xe2\x82"));      // cut short
 }
+
+TEST_CASE("documents: digits and the CPF/CNPJ formats", "[unit]") {
+  CHECK(crm::util::digits_only("123.456.789-01") == "12345678901");
+  CHECK(crm::util::digits_only("") == "");
+  CHECK(crm::util::format_document("12345678901") == "123.456.789-01");
+  CHECK(crm::util::format_document("12345678000195") == "12.345.678/0001-95");
+  CHECK(crm::util::format_document("123") == "");
+  CHECK(crm::util::format_document("1234567890a") == "");
+}

@@ -13,26 +13,9 @@ namespace {
 
 using Fields = std::map<std::string, std::optional<std::string>>;
 
-std::string digits_of(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c >= '0' && c <= '9') out.push_back(c);
-  }
-  return out;
-}
-
 bool is_date(std::string_view text) {
   if (text.size() < 10 || text[4] != '-' || text[7] != '-') return false;
-  return digits_of(text.substr(0, 10)).size() == 8;
-}
-
-std::string format_document(const std::string& digits) {
-  if (digits.size() == 11) {
-    return fmt::format("{}.{}.{}-{}", digits.substr(0, 3), digits.substr(3, 3),
-                       digits.substr(6, 3), digits.substr(9, 2));
-  }
-  return fmt::format("{}.{}.{}/{}-{}", digits.substr(0, 2), digits.substr(2, 3),
-                     digits.substr(5, 3), digits.substr(8, 4), digits.substr(12, 2));
+  return util::digits_only(text.substr(0, 10)).size() == 8;
 }
 
 std::string_view type_name(FieldType type) {
@@ -744,7 +727,7 @@ std::optional<json::Value> to_remote(const std::optional<std::string>& local,
   if (spec.type == FieldType::person_type) {
     // Without a 14-digit document (none at all, too) it is a person.
     if (spec.values.size() != 2) return json::Value();
-    return json::Value::string(spec.values[local && digits_of(*local).size() == 14 ? 1 : 0]);
+    return json::Value::string(spec.values[local && util::digits_only(*local).size() == 14 ? 1 : 0]);
   }
   if (!local) {
     return json::Value();
@@ -778,7 +761,7 @@ std::optional<json::Value> to_remote(const std::optional<std::string>& local,
       return json::Value::number(static_cast<long long>(std::llround(*number * 100.0)));
     }
     case FieldType::digits: {
-      const std::string digits = digits_of(value);
+      const std::string digits = util::digits_only(value);
       return digits.empty() ? json::Value() : json::Value::string(digits);
     }
     case FieldType::date:
@@ -795,9 +778,9 @@ std::optional<json::Value> to_remote(const std::optional<std::string>& local,
       return json::Value::string(value.substr(11, 8));
     case FieldType::cpf:
     case FieldType::cnpj: {
-      const std::string digits = digits_of(value);
+      const std::string digits = util::digits_only(value);
       const std::size_t wanted = spec.type == FieldType::cpf ? 11 : 14;
-      return digits.size() == wanted ? json::Value::string(format_document(digits))
+      return digits.size() == wanted ? json::Value::string(util::format_document(digits))
                                      : json::Value();
     }
     case FieldType::person_type:

@@ -9,6 +9,7 @@
 #include "crm/queue/request_budget.h"
 #include "crm/records/record_repository.h"
 #include "crm/records/table_mapping.h"
+#include "crm/util/strings.h"
 #include "crm/util/time.h"
 
 namespace crm::sync {
@@ -127,8 +128,19 @@ ImportResult run_import(db::Connection& connection, const config::Environment& e
         std::optional<std::int64_t> match;
         for (const std::string& field : link_fields(options.entity)) {
           const auto value = value_of(remote, field);
-          if (value && !value->empty()) {
-            match = records.find_by(mapping, options.store_id, field, *value);
+          if (!value || value->empty()) continue;
+          // A document may be kept formatted on one side and as digits on
+          // the other (GestaoClick formats, Bling does not).
+          std::vector<std::string> spellings{*value};
+          if (field == "document") {
+            const std::string digits = util::digits_only(*value);
+            for (const std::string& other : {digits, util::format_document(digits)}) {
+              if (!other.empty() && other != *value) spellings.push_back(other);
+            }
+          }
+          for (const std::string& spelling : spellings) {
+            match = records.find_by(mapping, options.store_id, field, spelling);
+            if (match) break;
           }
           if (match) break;
         }

@@ -1,5 +1,7 @@
 #include "crm/util/strings.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cstdlib>
 #include <random>
@@ -198,6 +200,26 @@ std::string base64_encode(std::string_view bytes) {
     out.push_back(left > 2 ? k_alphabet[chunk & 63] : '=');
   }
   return out;
+}
+
+
+std::string digits_only(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') out.push_back(c);
+  }
+  return out;
+}
+
+std::string format_document(std::string_view d) {
+  if (d.size() == 11 && digits_only(d).size() == 11) {
+    return fmt::format("{}.{}.{}-{}", d.substr(0, 3), d.substr(3, 3), d.substr(6, 3), d.substr(9, 2));
+  }
+  if (d.size() == 14 && digits_only(d).size() == 14) {
+    return fmt::format("{}.{}.{}/{}-{}", d.substr(0, 2), d.substr(2, 3), d.substr(5, 3),
+                       d.substr(8, 4), d.substr(12, 2));
+  }
+  return {};
 }
 
 }  // namespace crm::util

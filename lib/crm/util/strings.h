@@ -36,6 +36,12 @@ std::string redact(std::string text, std::string_view secret);
 namespace crm::util {
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 std::string url_encode(std::string_view text);
+/// Only the ASCII digits of `text` ("123.456.789-01" -> "12345678901").
+std::string digits_only(std::string_view text);
+/// A CPF (11 digits) as 000.000.000-00 or a CNPJ (14) as 00.000.000/0000-00;
+/// empty for any other length.
+std::string format_document(std::string_view digits);
+
 /// Standard base64 with padding (HTTP Basic credentials).
 std::string base64_encode(std::string_view bytes);
 }  // namespace crm::util
