@@ -50,6 +50,17 @@ enqueue 1 venda 1 from_crm
 run_sync --loja 1
 assert_eq "1234.56" "$(sql "SELECT total FROM vendas WHERE id = 1")" "cents read back"
 
+# Contacts and deal tasks come back too.
+sql "UPDATE clientes SET nome = 'x', telefone = NULL WHERE id = 2;
+     UPDATE atividades SET assunto = 'x', vencimento = NULL, concluida = 1 WHERE id = 1"
+enqueue 1 cliente 2 from_crm
+enqueue 1 atividade 1 from_crm
+run_sync --loja 1
+assert_match "Processados: 2 \| Erros: 0 " "$out" "fetch run"
+assert_eq "Bruno|555-0002" "$(sql "SELECT CONCAT_WS('|', nome, telefone) FROM clientes WHERE id = 2")" "contact fetched"
+assert_eq "Ligar para Ana|2026-11-25 00:00:00|0" \
+  "$(sql "SELECT CONCAT_WS('|', assunto, vencimento, concluida) FROM atividades WHERE id = 1")" "deal task fetched"
+
 # 422 errors carry their title.
 sql "INSERT INTO atividades (id, id_loja, assunto, vencimento, id_cliente) VALUES (2, 1, 'Sem data', NULL, 1)"
 enqueue 1 atividade 2

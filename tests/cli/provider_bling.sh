@@ -103,6 +103,14 @@ enqueue 1 venda 2
 run_sync --loja 1
 assert_eq "1|POST /pedidos/vendas: HTTP 400: Não foi possível salvar o registro; Há erros de validação; A soma das parcelas deve ser igual ao total da venda" \
   "$(row_state venda 2)" "Bling's validation message"
+# Products and orders come back from the CRM over local changes.
+sql "UPDATE produtos SET nome = 'x', preco = 0, custo = NULL WHERE id = 1; UPDATE vendas SET data_venda = NULL WHERE id = 1"
+enqueue 1 produto 1 from_crm
+enqueue 1 venda 1 from_crm
+run_sync --loja 1
+assert_match "Processados: 2 \| Erros: 0 " "$out" "fetch run"
+assert_eq "Caneta|2.50|1.00" "$(sql "SELECT CONCAT_WS('|', nome, preco, custo) FROM produtos WHERE id = 1")" "product fetched"
+assert_eq "2026-11-20 00:00:00" "$(sql "SELECT data_venda FROM vendas WHERE id = 1")" "order fetched"
 fake_faults '{"rate": 0, "rules": [{"status": 429, "count": 1, "body": "{\"error\":{\"type\":\"TOO_MANY_REQUESTS\",\"message\":\"Limite de requisições atingido.\",\"description\":\"diário\",\"limit\":120000,\"period\":\"day\"}}"}]}'
 enqueue 1 produto 1
 run_sync --loja 1

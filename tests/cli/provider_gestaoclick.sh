@@ -98,6 +98,16 @@ run_sync --loja 1
 assert_eq "Remoto|r@x.com|11.222.333/0001-81" \
   "$(sql "SELECT CONCAT_WS('|', nome, email, documento) FROM clientes WHERE id = 4")" "fetched"
 
+# Every entity comes back from the CRM over local changes.
+sql "UPDATE produtos SET nome = 'x', preco = 0 WHERE id = 1;
+     UPDATE vendas SET status = 'x', data_venda = NULL WHERE id = 1"
+enqueue 1 produto 1 from_crm
+enqueue 1 venda 1 from_crm
+run_sync --loja 1
+assert_match "Processados: 2 \| Erros: 0 " "$out" "fetch run"
+assert_eq "Caneta|2.50|1.00" "$(sql "SELECT CONCAT_WS('|', nome, preco, custo) FROM produtos WHERE id = 1")" "product fetched"
+assert_eq "3|2026-11-20 00:00:00" "$(sql "SELECT CONCAT_WS('|', status, data_venda) FROM vendas WHERE id = 1")" "sale fetched"
+
 # 429 (no Retry-After): deferred, no attempt spent, due again later.
 fake_faults '{"rules": [{"method": "POST", "status": 429, "body": "{\"code\":429,\"status\":\"error\",\"data\":{\"mensagem\":\"O limite de requisicoes foi atingido\"}}", "count": 1}]}'
 sql "INSERT INTO clientes (id, id_loja, nome, email) VALUES (5, 1, 'Eva', 'eva@x.com')"

@@ -55,6 +55,17 @@ enqueue 1 cliente 4 from_crm
 run_sync --loja 1
 assert_eq "Remota|r@x.com|123" "$(sql "SELECT CONCAT_WS('|', nome, email, telefone) FROM clientes WHERE id = 4")" "fetched"
 
+# Products, deals and activities come back too (date and time joined again).
+sql "UPDATE produtos SET nome = 'x', preco = 0 WHERE id = 1; UPDATE vendas SET total = 0, data_venda = NULL WHERE id = 1;
+     UPDATE atividades SET assunto = 'x', vencimento = NULL, concluida = 0 WHERE id = 1"
+for entity in produto venda atividade; do enqueue 1 "$entity" 1 from_crm; done
+run_sync --loja 1
+assert_match "Processados: 3 \| Erros: 0 " "$out" "fetch run"
+assert_eq "Caneta|2.50" "$(sql "SELECT CONCAT_WS('|', nome, preco) FROM produtos WHERE id = 1")" "product fetched"
+assert_eq "15.00|2026-11-20 00:00:00" "$(sql "SELECT CONCAT_WS('|', total, data_venda) FROM vendas WHERE id = 1")" "deal fetched"
+assert_eq "Ligar para Ana|2026-11-25 14:00:00|1" \
+  "$(sql "SELECT CONCAT_WS('|', assunto, vencimento, concluida) FROM atividades WHERE id = 1")" "activity fetched"
+
 # x-ratelimit-remaining at 0 pauses the store for the rest of the run.
 fake_faults '{"rate": 2, "window_ms": 60000}'
 for id in 1 2 3; do enqueue 1 cliente "$id"; done

@@ -522,6 +522,9 @@ class RestExchange final : public Exchange {
         out.emplace_back(spec.field, std::move(local));
       } else if (spec.type == FieldType::last_name && seen->second && local && !local->empty()) {
         *seen->second += " " + *local;  // firstName + lastName make the name again
+      } else if (spec.type == FieldType::time && seen->second && seen->second->size() == 10 &&
+                 local && local->size() == 8) {
+        *seen->second += " " + *local;  // due_date + due_time make the moment again
       } else if (!seen->second && local) {
         seen->second = std::move(local);  // cpf or cnpj: the one present wins
       }
