@@ -5,7 +5,8 @@
 source "$(dirname "$0")/lib.sh"
 start_provider_fake activecampaign --token ac-tok --rate 5
 sql "INSERT INTO crm_integracoes (id_loja, provider, base_url, credenciais, configuracoes)
-     VALUES (1, 'activecampaign', '$FAKE_URL/api/3', '{\"api_token\": \"ac-tok\"}', '{\"page_size\": 2}')"
+     VALUES (1, 'activecampaign', '$FAKE_URL/api/3', '{\"api_token\": \"ac-tok\"}',
+             '{\"page_size\": 2, \"requests_per_second\": 3}')"
 # A contact that already exists in ActiveCampaign with the same e-mail.
 existing=$(seed_remote contacts '[{"email": "ana@x.com", "firstName": "Ana"}]')
 sql "INSERT INTO clientes (id, id_loja, nome, email, telefone) VALUES
@@ -23,7 +24,7 @@ run_sync --loja 1
 assert_eq 0 "$rc" "exit"
 assert_eq "" "$err" "stderr"
 assert_match "Processados: 4 \| Erros: 1 " "$out" "contacts, the deal and the task synced; the product refused"
-assert_eq 0 "$(fake_stat rate_limited)" "paced under 5 requests/s"
+assert_eq 0 "$(fake_stat rate_limited)" "paced under the 5 requests/s limit: no 429"
 assert_eq "$existing" "$(sql "SELECT external_id FROM clientes WHERE id = 1")" "contact/sync upserted the known e-mail: no duplicate"
 assert_eq 1 "$(remote contacts '[.[] | select(.email == "ana@x.com")] | length')" "one Ana"
 assert_eq '{"email":"ana@x.com","firstName":"Ana","lastName":"Souza Lima","phone":"555-0001"}' \

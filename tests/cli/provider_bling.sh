@@ -5,7 +5,8 @@ source "$(dirname "$0")/lib.sh"
 start_provider_fake bling --client-id cid --client-secret csec-123 --refresh-token r0-initial --rate 3
 credentials='{"client_id": "cid", "client_secret": "csec-123", "refresh_token": "r0-initial"}'
 sql "INSERT INTO crm_integracoes (id, id_loja, provider, base_url, credenciais, configuracoes)
-     VALUES (1, 1, 'bling', '$FAKE_URL/Api/v3', '$credentials', '{\"page_size\": 2}')"
+     VALUES (1, 1, 'bling', '$FAKE_URL/Api/v3', '$credentials',
+             '{\"page_size\": 2, \"requests_per_second\": 2}')"
 oauth() { curl -sf "$FAKE_URL/_oauth" | jq -r ".$1"; }
 sql "INSERT INTO clientes (id, id_loja, nome, email, documento) VALUES
        (1, 1, 'Ana Souza', 'ana@x.com', '123.456.789-01'), (2, 1, 'Loja Beta Ltda', 'beta@x.com', '12345678000195');
@@ -28,7 +29,7 @@ assert_match "Processados: 5 \| Erros: 1 " "$out" "five synced, the activity ref
 assert_eq 1 "$(oauth refreshes)" "one refresh before the run"
 assert_eq "refresh-1|1" "$(sql "SELECT CONCAT_WS('|', refresh_token, expira_em > NOW() + INTERVAL 5 HOUR) FROM crm_oauth_tokens WHERE id_integracao = 1")" \
   "the rotated refresh token stored with its expiry"
-assert_eq 0 "$(fake_stat rate_limited)" "paced under 3 requests/s"
+assert_eq 0 "$(fake_stat rate_limited)" "paced under the 3 requests/s limit: no 429"
 beta=$(sql "SELECT external_id FROM clientes WHERE id = 2")
 assert_match '^64238177[0-9]{2}$' "$beta" "an id above 2^32 kept whole"
 assert_eq '{"nome":"Ana Souza","email":"ana@x.com","numeroDocumento":"12345678901","tipo":"F","situacao":"A"}' \

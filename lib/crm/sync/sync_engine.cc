@@ -49,7 +49,7 @@ struct Store {
   /// Shared request budget per minute (configuracoes.requests_per_minute).
   std::optional<int> per_minute;
   /// Request starts per second (configuracoes.requests_per_second): starts
-  /// are spaced so a provider's per-second limit is not hit in bursts.
+  /// are spaced 1.1/N s apart so a provider's per-second limit is not hit.
   std::optional<int> per_second;
   util::Clock::time_point next_slot{};
   int granted = 0;  ///< requests reserved and not yet sent
@@ -488,9 +488,11 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
         continue;
       }
       if (store.per_second) {
+        // 10% above 1/N: the provider counts arrivals, and a request may
+        // reach it later than it started here while the next one does not.
         store.next_slot = std::max(now, store.next_slot) +
                           std::chrono::duration_cast<util::Clock::duration>(
-                              std::chrono::microseconds(1000000 / *store.per_second));
+                              std::chrono::microseconds(1100000 / *store.per_second));
       }
       http::Request request = std::move(*item.pending);
       item.pending.reset();
