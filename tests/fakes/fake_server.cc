@@ -107,6 +107,21 @@ class Server {
       }
       res.set_content(crm::json::dump(ids), "application/json");
     });
+    // A body without Content-Length (chunked), for clients that must cap a
+    // body they cannot size in advance: GET /_chunked?bytes=N
+    server.Get("/_chunked", [](const httplib::Request& req, httplib::Response& res) {
+      const std::size_t total =
+          req.has_param("bytes") ? std::stoul(req.get_param_value("bytes")) : 1024;
+      res.set_chunked_content_provider(
+          "application/json", [total](std::size_t offset, httplib::DataSink& sink) {
+            if (offset >= total) {
+              sink.done();
+              return true;
+            }
+            const std::string chunk(std::min<std::size_t>(4096, total - offset), ' ');
+            return sink.write(chunk.data(), chunk.size());
+          });
+    });
     server.Get("/_requests", [this](const httplib::Request&, httplib::Response& res) {
       std::lock_guard lock(m_mutex);
       Value list = Value::array();

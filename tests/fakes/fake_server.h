@@ -18,6 +18,7 @@
 //   GET  /_records/<resource>  every stored record of a resource
 //   POST /_records/<resource>  store records (JSON array) with new ids
 //   GET  /_requests  the last 200 API requests: [{"method", "path", "query", "body"}]
+//   GET  /_chunked?bytes=N  N spaces, chunked (no Content-Length)
 #pragma once
 
 #include <httplib.h>

@@ -72,4 +72,15 @@ TEST_CASE("bodies above the cap fail the transfer", "[db][http]") {
   const auto done = run_all(transport);
   REQUIRE(done.size() == 1);
   CHECK(done[0].response.transfer_error == "response body larger than 5 bytes");
+  // Refused at the headers by its Content-Length; a chunked body of unknown
+  // length is cut while it is read.
+  transport.start(2, get(fake.base_url() + "/_chunked?bytes=100000"));
+  const auto chunked = run_all(transport);
+  REQUIRE(chunked.size() == 1);
+  CHECK(chunked[0].response.transfer_error == "response body larger than 5 bytes");
+  CurlTransport roomy(crm::http::TransportOptions{.max_body_bytes = 200000});
+  roomy.start(3, get(fake.base_url() + "/_chunked?bytes=100000"));
+  const auto whole = run_all(roomy);
+  REQUIRE(whole.size() == 1);
+  CHECK(whole[0].response.body.size() == 100000);
 }

@@ -135,6 +135,10 @@ void CurlTransport::start(std::uint64_t tag, const Request& request) {
                    static_cast<long>(std::max<long long>(1, request.timeout.count())));
   curl_easy_setopt(easy, CURLOPT_USERAGENT, m_impl->options.user_agent.c_str());
   curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+  // A Content-Length above the cap fails at the headers, before any body is
+  // read; the write callback still guards bodies of unknown length.
+  curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
+                   static_cast<curl_off_t>(m_impl->options.max_body_bytes));
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
@@ -206,7 +210,7 @@ std::vector<Completion> CurlTransport::wait(std::chrono::milliseconds max_wait) 
     } else {
       response.status = 0;
       response.timed_out = result == CURLE_OPERATION_TIMEDOUT;
-      if (transfer.body_too_big) {
+      if (transfer.body_too_big || result == CURLE_FILESIZE_EXCEEDED) {
         response.transfer_error =
             fmt::format("response body larger than {} bytes", transfer.max_body);
       } else {
