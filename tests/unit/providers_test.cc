@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "crm/core/errors.h"
-#include "crm/integrations/oauth.h"
+#include "crm/providers/oauth.h"
 #include "crm/providers/named_providers.h"
 #include "crm/providers/provider_factory.h"
 #include "crm/providers/rest_provider.h"
@@ -236,20 +236,20 @@ TEST_CASE("bling: errors, 429 periods and an expired access token", "[unit]") {
 
 TEST_CASE("bling: OAuth refresh request and response", "[unit]") {
   const Request request =
-      crm::integrations::refresh_request("https://crm.test/oauth/token", "cid", "sec", "r/1+");
+      crm::providers::refresh_request("https://crm.test/oauth/token", "cid", "sec", "r/1+");
   CHECK(request.method == "POST");
   CHECK(header(request, "Authorization") == "Basic Y2lkOnNlYw==");
   CHECK(request.body == "grant_type=refresh_token&refresh_token=r%2F1%2B");
   const auto ok = response(200, R"({"access_token":"a2","expires_in":21600,"token_type":"Bearer","scope":"1 2","refresh_token":"r2"})");
-  const auto pair = std::get<crm::integrations::TokenPair>(crm::integrations::read_refresh_response(ok));
+  const auto pair = std::get<crm::providers::TokenPair>(crm::providers::read_refresh_response(ok));
   CHECK(pair.access_token == "a2");
   CHECK(pair.refresh_token == "r2");
   CHECK(pair.expires_in == 21600);
   const auto dead = response(400, R"({"error":{"type":"invalid_grant","message":"invalid_grant","description":"Invalid refresh token"}})");
-  CHECK(std::get<std::string>(crm::integrations::read_refresh_response(dead)) ==
+  CHECK(std::get<std::string>(crm::providers::read_refresh_response(dead)) ==
         "token refresh: HTTP 400: invalid_grant: Invalid refresh token");
   const auto half = response(200, R"({"access_token":"a2"})");
-  CHECK(std::get<std::string>(crm::integrations::read_refresh_response(half))
+  CHECK(std::get<std::string>(crm::providers::read_refresh_response(half))
             .starts_with("token refresh: HTTP 200 without access_token and refresh_token"));
 }
 

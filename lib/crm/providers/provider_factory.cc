@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include "crm/core/errors.h"
-#include "crm/integrations/oauth.h"
 #include "crm/providers/generic_provider.h"
 #include "crm/providers/named_providers.h"
 
@@ -21,12 +20,6 @@ std::unique_ptr<Provider> make_provider(const integrations::Integration& integra
   }
   throw FatalError(fmt::format("crm_integracoes: store {}: unknown provider '{}'",
                                integration.store_id, integration.provider));
-}
-
-void prepare_credentials(db::Connection& connection, integrations::Integration& integration) {
-  if (integration.provider == "bling") {
-    integrations::ensure_access_token(connection, integration);
-  }
 }
 
 std::optional<int> default_requests_per_minute(std::string_view provider) {

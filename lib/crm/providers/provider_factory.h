@@ -15,11 +15,6 @@ namespace crm::providers {
 /// malformed configuration.
 std::unique_ptr<Provider> make_provider(const integrations::Integration& integration);
 
-/// Completes the credentials a provider needs before its first request:
-/// for Bling, a valid OAuth access token (refreshed and stored when due;
-/// integrations/oauth.h). Nothing for the others.
-void prepare_credentials(db::Connection& connection, integrations::Integration& integration);
-
 /// The request budget per minute a provider's API allows by default
 /// (CRM_APIS.md): GestaoClick and Bling 3/s, ActiveCampaign 5/s per account,
 /// Pipedrive 2-second burst windows (a conservative 10/s); nullopt for

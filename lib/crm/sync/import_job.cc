@@ -9,6 +9,7 @@
 #include "crm/queue/request_budget.h"
 #include "crm/records/record_repository.h"
 #include "crm/records/table_mapping.h"
+#include "crm/sync/credentials.h"
 #include "crm/util/strings.h"
 #include "crm/util/time.h"
 
@@ -62,7 +63,7 @@ ImportResult run_import(db::Connection& connection, const config::Environment& e
     throw FatalError(fmt::format("store {}: no active integration in crm_integracoes",
                                  options.store_id));
   }
-  providers::prepare_credentials(connection, active.front());
+  prepare_credentials(connection, active.front());
   const auto provider = providers::make_provider(active.front());
   const auto mapping =
       records::mappings_for_store(active.front().settings, options.store_id).at(options.entity);

@@ -11,7 +11,7 @@
 #include "crm/db/connection.h"
 #include "crm/http/curl_transport.h"
 #include "crm/integrations/integration_repository.h"
-#include "crm/integrations/oauth.h"
+#include "crm/integrations/oauth_tokens.h"
 #include "crm/providers/provider_factory.h"
 #include "crm/queue/queue_repository.h"
 #include "crm/queue/request_budget.h"
@@ -19,6 +19,7 @@
 #include "crm/records/record_repository.h"
 #include "crm/records/table_mapping.h"
 #include "crm/runs/run_repository.h"
+#include "crm/sync/credentials.h"
 #include "crm/sync/full_sync.h"
 #include "crm/util/atomic_file.h"
 #include "crm/util/strings.h"
@@ -149,7 +150,7 @@ std::map<int, Store> load_stores(db::Connection& connection,
       // A dry run sends nothing: no token refresh (a database write) either.
       integration.credentials.set("access_token", "dry-run");
     } else {
-      providers::prepare_credentials(connection, integration);
+      prepare_credentials(connection, integration);
     }
     store.provider = providers::make_provider(integration);
     store.integration = std::move(integration);
@@ -675,7 +676,7 @@ report::SyncSummary run_sync(const Config& config, const config::Environment& en
   }
   const queue::FinishResult result = queue.finish(claim.token, finished);
   for (const auto& [id, store] : stores) {
-    if (store.token_rejected) integrations::expire_access_token(*connection, store.integration.id);
+    if (store.token_rejected) integrations::expire_token(*connection, store.integration.id);
   }
   // A record that waits for another one makes sure that one is coming.
   for (const Item& item : items) {
