@@ -1,4 +1,4 @@
-// Bling ERP API v3: OAuth2 bearer (refreshed by oauth.h before the run),
+// Bling ERP API v3: OAuth2 bearer (refreshed by sync/credentials before the run),
 // {data} envelopes with int64 ids, full-record PUT (204 for contatos),
 // ?pagina=&limite= paging until a short page, error.{message, description,
 // fields[]}, 429 bodies whose error.period tells second from day.
