@@ -4,6 +4,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -81,8 +82,6 @@ ItemOutcome paused_by_store(const Store& store) {
   deferred.retry_after = store.blocked_for;
   return deferred;
 }
-
-int record_store(const Store& store) { return store.integration.store_id; }
 
 /// (Re)starts an item's exchange: its first request, or an outcome decided
 /// without HTTP (unsupported, a value that does not fit, waiting...).
@@ -247,7 +246,7 @@ std::map<RecordKey, LocalRecord> references_of(const Store& store, Entity entity
                      [&](Entity target, const std::optional<std::string>& value) {
                        const auto local = value ? util::parse_int(*value) : std::nullopt;
                        if (!local) return;
-                       const auto table = referenced.find({record_store(store), target});
+                       const auto table = referenced.find({store.integration.store_id, target});
                        if (table == referenced.end()) return;
                        const auto found = table->second.find(*local);
                        if (found != table->second.end()) {
@@ -257,10 +256,12 @@ std::map<RecordKey, LocalRecord> references_of(const Store& store, Entity entity
   return out;
 }
 
-/// Starts each item: a first request, or an outcome decided without HTTP.
-std::vector<Item> prepare_items(const std::map<int, Store>& stores,
-                                const std::vector<QueueRow>& rows, RecordMap& records,
-                                const RecordMap& referenced) {
+/// Loads the rows' records (and what they reference) and starts each item:
+/// a first request, or an outcome decided without HTTP.
+std::vector<Item> prepare_items(db::Connection& connection, const std::map<int, Store>& stores,
+                                const std::vector<QueueRow>& rows) {
+  RecordMap records = load_records(connection, stores, rows);
+  const RecordMap referenced = load_referenced(connection, stores, records);
   std::vector<Item> items;
   items.reserve(rows.size());
   for (const QueueRow& row : rows) {
@@ -329,12 +330,14 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
   }
   // An item waiting for a record that this batch sends to the CRM (a new
   // sale and its new customer) is parked until that item succeeds, then
-  // restarted with the new external id: no minute lost.
+  // restarted with the new external id: no minute lost. Exchanges decide
+  // "waiting" when they start (the body is built before any request), so
+  // parking happens here and on a restart, never on a response.
   using BatchKey = std::tuple<int, Entity, std::int64_t>;
-  std::map<BatchKey, std::size_t> in_batch;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (items[i].pending && items[i].row.direction == Direction::to_crm) {
-      in_batch.emplace(BatchKey{items[i].row.store_id, items[i].row.entity, items[i].row.record_id}, i);
+  std::set<BatchKey> in_batch;  ///< records this run is still sending to the CRM
+  for (const Item& item : items) {
+    if (item.pending && item.row.direction == Direction::to_crm) {
+      in_batch.insert(BatchKey{item.row.store_id, item.row.entity, item.row.record_id});
     }
   }
   std::map<BatchKey, std::vector<std::size_t>> parked;
@@ -352,13 +355,9 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
   for (std::size_t i = 0; i < items.size(); ++i) {
     park(i);
   }
-  std::map<BatchKey, std::string> synced;  ///< external ids obtained in this run
   const auto unpark = [&](const Item& done) {
     const BatchKey key{done.row.store_id, done.row.entity, done.row.record_id};
     in_batch.erase(key);
-    if (done.outcome->kind == OutcomeKind::success && done.outcome->external_id) {
-      synced[key] = *done.outcome->external_id;
-    }
     const auto it = parked.find(key);
     if (it == parked.end()) return;
     const std::vector<std::size_t> waiting = std::move(it->second);
@@ -387,28 +386,8 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
       }
     }
   };
-  // A waiting outcome that arrives mid-exchange: restart at once when this
-  // run already synced what it needs; true when it is back in the queue.
-  const auto resume = [&](Item& item, const ItemOutcome& waiting) {
-    for (const auto& needed : waiting.waiting_for) {
-      const auto done = synced.find(BatchKey{item.row.store_id, needed.first, needed.second});
-      const auto referenced = item.work.referenced.find(needed);
-      if (done == synced.end() || referenced == item.work.referenced.end()) return false;
-      referenced->second.external_id = done->second;
-    }
-    start_item(item, stores.at(item.row.store_id));
-    if (!item.pending) return false;
-    ready.push_back(static_cast<std::size_t>(&item - items.data()));
-    return true;
-  };
   int requests = 0;
   const auto record_outcome = [&](Item& item, ItemOutcome outcome) {
-    if (outcome.kind == OutcomeKind::waiting) {
-      if (resume(item, outcome)) return;
-      if (item.outcome && item.outcome->kind != OutcomeKind::waiting) {
-        outcome = *item.outcome;  // the restart ended without a request
-      }
-    }
     Store& store = stores.at(item.row.store_id);
     // A CRM may echo a credential in its error body: it never reaches erro,
     // the log table or the terminal.
@@ -446,9 +425,6 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
     }
     item.pending.reset();
     item.outcome = std::move(outcome);
-    if (item.outcome->kind == OutcomeKind::waiting) {
-      park(static_cast<std::size_t>(&item - items.data()));
-    }
     if (item.row.direction == Direction::to_crm) {
       unpark(item);
     }
@@ -577,9 +553,7 @@ report::SyncSummary dry_run(db::Connection& connection, std::map<int, Store>& st
                             const report::Printer& printer) {
   queue::QueueRepository queue(connection);
   const std::vector<QueueRow> rows = queue.peek(filter, limit);
-  auto records = load_records(connection, stores, rows);
-  const auto referenced = load_referenced(connection, stores, records);
-  std::vector<Item> items = prepare_items(stores, rows, records, referenced);
+  std::vector<Item> items = prepare_items(connection, stores, rows);
   report::SyncSummary summary;
   summary.dry_run = true;
   for (Item& item : items) {
@@ -646,9 +620,7 @@ report::SyncSummary run_sync(const Config& config, const config::Environment& en
                                   .lease = options.deadline + k_lease_margin,
                                   .run_id = run_id});
 
-  auto records = load_records(*connection, stores, claim.rows);
-  const auto referenced = load_referenced(*connection, stores, records);
-  std::vector<Item> items = prepare_items(stores, claim.rows, records, referenced);
+  std::vector<Item> items = prepare_items(*connection, stores, claim.rows);
   records::RecordRepository record_repository(*connection);
   queue::RequestBudget budget(*connection);
 
