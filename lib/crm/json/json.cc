@@ -193,21 +193,31 @@ const Value* Value::find(std::string_view key) const {
   return nullptr;
 }
 
+namespace {
+
+/// The index a path segment names ("0", "12"), or nullopt for a key.
+std::optional<std::size_t> index_of(std::string_view part) {
+  if (part.empty() || part.size() > 6) {
+    return std::nullopt;
+  }
+  std::size_t index = 0;
+  for (char c : part) {
+    if (c < '0' || c > '9') return std::nullopt;
+    index = index * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return index;
+}
+
+}  // namespace
+
 const Value* Value::find_path(std::string_view path) const {
   const Value* current = this;
   while (current != nullptr) {
     const auto dot = path.find('.');
     const auto part = path.substr(0, dot);
     if (current->m_type == Type::array) {
-      std::size_t index = 0;
-      bool numeric = !part.empty();
-      for (char c : part) {
-        numeric = numeric && c >= '0' && c <= '9';
-        index = index * 10 + static_cast<std::size_t>(c - '0');
-      }
-      current = numeric && index < current->m_items.size()
-                    ? &current->m_items[index]
-                    : nullptr;
+      const auto index = index_of(part);
+      current = index && *index < current->m_items.size() ? &current->m_items[*index] : nullptr;
     } else {
       current = current->find(part);
     }
@@ -233,22 +243,6 @@ Value& Value::set(std::string key, Value value) {
   return m_members.back().second;
 }
 
-namespace {
-
-/// The index a path segment names ("0", "12"), or nullopt for a key.
-std::optional<std::size_t> index_of(std::string_view part) {
-  if (part.empty() || part.size() > 6) {
-    return std::nullopt;
-  }
-  std::size_t index = 0;
-  for (char c : part) {
-    if (c < '0' || c > '9') return std::nullopt;
-    index = index * 10 + static_cast<std::size_t>(c - '0');
-  }
-  return index;
-}
-
-}  // namespace
 
 void Value::set_path(std::string_view path, Value value) {
   const auto dot = path.find('.');

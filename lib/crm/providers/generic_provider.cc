@@ -32,6 +32,7 @@ Profile generic_defaults() {
   Profile profile;
   profile.name = "generic";
   profile.omit_nulls = false;
+  profile.first_error_only = true;  // its error paths are alternative shapes
   profile.endpoints[Entity::customer] =
       endpoint("/clientes", {field("local_id", "codigo", T::integer), field("name", "nome"),
                              field("email", "email"), field("phone", "telefone"),

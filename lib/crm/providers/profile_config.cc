@@ -133,9 +133,8 @@ Lookup parse_lookup(const json::Value& value, const Endpoint& endpoint, const st
   lookup.path = string_setting(value, "path", "", where);
   lookup.list_path = string_setting(value, "list", endpoint.list_envelope, where);
   lookup.id_path = string_setting(value, "id", endpoint.id_field, where);
-  if (const json::Value* type = value.find("type")) {
+  if (value.find("type") != nullptr) {
     lookup.type = parse_type(string_setting(value, "type", "", where), where);
-    (void)type;
   }
   if (const json::Value* params = value.find("params")) {
     if (!params->is_object()) {

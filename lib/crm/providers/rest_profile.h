@@ -109,10 +109,12 @@ struct Profile {
   std::string reset_header = "x-ratelimit-reset";
   /// How long to pause when remaining is 0 and no reset header came.
   std::chrono::seconds default_reset{60};
-  /// Where the API puts its error text; the ones present are joined by "; ".
+  /// Where the API puts its error text; the ones present are joined by "; ",
+  /// or only the first one found with `first_error_only` (alternatives).
   std::vector<std::string> error_paths = {"message",         "error.message",  "error",
                                           "errors.0.detail", "errors.0.title", "data.mensagem",
                                           "detail"};
+  bool first_error_only = false;
   /// GestaoClick, Bling: an update replaces the record, so deactivating
   /// sends the whole record with the flag set (others send only the flag).
   bool full_record_updates = false;

@@ -501,7 +501,7 @@ class RestExchange final : public Exchange {
       if (value == nullptr || !value->is_string() || value->text().empty()) continue;
       if (out.find(value->text()) != std::string::npos) continue;
       out += (out.empty() ? "" : "; ") + value->text();
-      if (profile.name == "generic") break;  // generic: the first shape found
+      if (profile.first_error_only) break;
     }
     return util::truncate_utf8(out, 300);
   }
