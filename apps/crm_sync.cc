@@ -8,23 +8,26 @@
 int main(int argc, char** argv) {
   using namespace crm;
   return cli::run_app(
-      "crm_sync", "Claims due rows of crm_sync_queue and syncs them with the CRM.",
-      argc, argv,
+      "crm_sync",
+      "Claims due rows of crm_sync_queue and syncs them with the CRM.", argc,
+      argv,
       [](cxxopts::Options& options) {
-        options.add_options("Sync")
-            ("loja", "only this store", cxxopts::value<std::string>(), "N")
-            ("entity", "only cliente, produto, venda or atividade",
-             cxxopts::value<std::string>(), "E")
-            ("limit", "rows to claim (default: the store's batch_size, else 100)",
-             cxxopts::value<std::string>(), "N")
-            ("batch-size", "alias of --limit", cxxopts::value<std::string>(), "N")
-            ("concurrency", "requests in flight (default: the stores' setting, else 10)",
-             cxxopts::value<std::string>(), "N")
-            ("deadline", "seconds after which no request starts (default 50)",
-             cxxopts::value<std::string>(), "S")
-            ("dry-run", "show what would be sent; no HTTP, no database writes")
-            ("metrics-file", "write Prometheus metrics here, atomically",
-             cxxopts::value<std::string>(), "PATH");
+        options.add_options("Sync")("loja", "only this store",
+                                    cxxopts::value<std::string>(), "N")(
+            "entity", "only cliente, produto, venda or atividade",
+            cxxopts::value<std::string>(),
+            "E")("limit",
+                 "rows to claim (default: the store's batch_size, else 100)",
+                 cxxopts::value<std::string>(), "N")(
+            "batch-size", "alias of --limit", cxxopts::value<std::string>(),
+            "N")("concurrency",
+                 "requests in flight (default: the stores' setting, else 10)",
+                 cxxopts::value<std::string>(), "N")(
+            "deadline", "seconds after which no request starts (default 50)",
+            cxxopts::value<std::string>(), "S")(
+            "dry-run", "show what would be sent; no HTTP, no database writes")(
+            "metrics-file", "write Prometheus metrics here, atomically",
+            cxxopts::value<std::string>(), "PATH");
       },
       [](cli::Args& args) {
         sync::SyncOptions options;
@@ -34,16 +37,19 @@ int main(int argc, char** argv) {
         if (!options.limit) {
           options.limit = cli::int_option(args.parsed, "batch-size", 1, 10000);
         }
-        options.concurrency = cli::int_option(args.parsed, "concurrency", 1, 256);
+        options.concurrency =
+            cli::int_option(args.parsed, "concurrency", 1, 256);
         options.deadline = std::chrono::seconds(
             cli::int_option(args.parsed, "deadline", 1, 3600).value_or(50));
-        options.dry_run = args.parsed.count("dry-run") ? sync::DryRun::yes : sync::DryRun::no;
+        options.dry_run =
+            args.parsed.count("dry-run") ? sync::DryRun::yes : sync::DryRun::no;
         if (args.parsed.count("metrics-file")) {
           options.metrics_file = args.parsed["metrics-file"].as<std::string>();
         }
-        const report::SyncSummary summary =
-            sync::run_sync(args.config(), args.environment, options, args.printer);
-        args.printer.result_line(report::format_sync_line(summary, util::timestamp_prefix()));
+        const report::SyncSummary summary = sync::run_sync(
+            args.config(), args.environment, options, args.printer);
+        args.printer.result_line(
+            report::format_sync_line(summary, util::timestamp_prefix()));
         args.printer.result_json(report::sync_json(summary));
         return cli::ExitCode::ok;
       });

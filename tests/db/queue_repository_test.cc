@@ -1,11 +1,10 @@
 #include "crm/queue/queue_repository.h"
 
-#include <catch2/catch.hpp>
+#include <fmt/format.h>
 
+#include <catch2/catch.hpp>
 #include <set>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "crm/queue/backoff.h"
 #include "support/db_fixture.h"
@@ -20,10 +19,11 @@ using crm::queue::ClaimFilter;
 using crm::queue::ClaimOptions;
 using crm::queue::QueueRepository;
 
-void insert(crm::db::Connection& c, int store, const char* entity, int record, int priority,
-            const char* created = "2026-01-01 00:00:00") {
+void insert(crm::db::Connection& c, int store, const char* entity, int record,
+            int priority, const char* created = "2026-01-01 00:00:00") {
   c.execute(
-      "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, prioridade, "
+      "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, "
+      "prioridade, "
       "criado_em) VALUES (?, ?, ?, 'ecletech_para_crm', ?, ?)",
       {store, entity, record, priority, created});
 }
@@ -46,57 +46,72 @@ long long scalar(crm::db::Connection& c, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("claim takes rows by priority, then age, then id, up to the limit", "[db]") {
+TEST_CASE("claim takes rows by priority, then age, then id, up to the limit",
+          "[db]") {
   auto c = crm::testing::connect();
   crm::testing::reset_tables(*c);
   insert(*c, 1, "cliente", 1, 0, "2026-01-01 00:00:03");
   insert(*c, 1, "cliente", 2, 10, "2026-01-01 00:00:05");
   insert(*c, 1, "cliente", 3, 5, "2026-01-01 00:00:01");
   insert(*c, 1, "cliente", 4, 10, "2026-01-01 00:00:04");
-  insert(*c, 1, "cliente", 5, 0, "2026-01-01 00:00:03");  // same age as 1, later id
+  insert(*c, 1, "cliente", 5, 0,
+         "2026-01-01 00:00:03");  // same age as 1, later id
   QueueRepository queue(*c);
   const auto claim = queue.claim(ClaimFilter{{1}, {}}, limit_of(4));
   CHECK(record_ids(claim.rows) == std::vector<long long>{4, 2, 3, 1});
   CHECK(claim.rows[0].attempts == 1);
-  CHECK(scalar(*c, "SELECT COUNT(*) FROM crm_sync_queue WHERE claim_token IS NOT NULL") == 4);
+  CHECK(scalar(*c,
+               "SELECT COUNT(*) FROM crm_sync_queue WHERE claim_token IS NOT "
+               "NULL") == 4);
   // The fifth row is still claimable; the four others are leased.
   CHECK(record_ids(queue.claim(ClaimFilter{{1}, {}}, limit_of(10)).rows) ==
         std::vector<long long>{5});
 }
 
-TEST_CASE("claim filters by store and entity and skips rows not yet due", "[db]") {
+TEST_CASE("claim filters by store and entity and skips rows not yet due",
+          "[db]") {
   auto c = crm::testing::connect();
   crm::testing::reset_tables(*c);
   insert(*c, 1, "cliente", 1, 0);
   insert(*c, 2, "cliente", 2, 0);
   insert(*c, 1, "produto", 3, 0);
   insert(*c, 1, "cliente", 4, 0);
-  c->execute_raw("UPDATE crm_sync_queue SET disponivel_em = NOW() + INTERVAL 1 HOUR "
-                 "WHERE id_registro = 4");
+  c->execute_raw(
+      "UPDATE crm_sync_queue SET disponivel_em = NOW() + INTERVAL 1 HOUR "
+      "WHERE id_registro = 4");
   QueueRepository queue(*c);
-  CHECK(record_ids(queue.peek(ClaimFilter{{2}, {}}, 10)) == std::vector<long long>{2});
+  CHECK(record_ids(queue.peek(ClaimFilter{{2}, {}}, 10)) ==
+        std::vector<long long>{2});
   CHECK(record_ids(queue.peek(ClaimFilter{{1}, Entity::product}, 10)) ==
         std::vector<long long>{3});
   CHECK(record_ids(queue.peek(ClaimFilter{{1, 2}, Entity::customer}, 10)) ==
         std::vector<long long>{1, 2});
   // peek writes nothing
-  CHECK(scalar(*c, "SELECT COUNT(*) FROM crm_sync_queue WHERE claim_token IS NOT NULL") == 0);
+  CHECK(scalar(*c,
+               "SELECT COUNT(*) FROM crm_sync_queue WHERE claim_token IS NOT "
+               "NULL") == 0);
 }
 
-TEST_CASE("the claim query reads its order off an index, never a filesort", "[db]") {
+TEST_CASE("the claim query reads its order off an index, never a filesort",
+          "[db]") {
   auto c = crm::testing::connect();
   crm::testing::reset_tables(*c);
   // Enough rows of several stores that the optimizer has a real choice.
   c->execute_raw(
-      "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, prioridade, "
-      "processado) SELECT seq % 7, ELT(1 + seq % 4, 'cliente', 'produto', 'venda', "
-      "'atividade'), seq, 'ecletech_para_crm', seq % 11, seq % 3 = 0 FROM seq_1_to_5000");
+      "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, "
+      "prioridade, "
+      "processado) SELECT seq % 7, ELT(1 + seq % 4, 'cliente', 'produto', "
+      "'venda', "
+      "'atividade'), seq, 'ecletech_para_crm', seq % 11, seq % 3 = 0 FROM "
+      "seq_1_to_5000");
   c->execute_raw("ANALYZE TABLE crm_sync_queue");
   for (const ClaimFilter& filter :
-       {ClaimFilter{{3}, {}}, ClaimFilter{{1, 2, 3}, {}}, ClaimFilter{{3}, Entity::sale},
+       {ClaimFilter{{3}, {}}, ClaimFilter{{1, 2, 3}, {}},
+        ClaimFilter{{3}, Entity::sale},
         ClaimFilter{{1, 2, 3, 4, 5, 6}, Entity::customer}}) {
     const auto sql = "EXPLAIN " + crm::queue::claim_select_sql(filter, true);
-    const auto plan = c->query(sql, crm::queue::claim_select_params(filter, 100));
+    const auto plan =
+        c->query(sql, crm::queue::claim_select_params(filter, 100));
     REQUIRE(plan.size() == 1);
     const std::size_t extra = plan.columns.size() - 1;
     INFO(sql << " -> " << plan.rows[0].text(extra));
@@ -105,19 +120,22 @@ TEST_CASE("the claim query reads its order off an index, never a filesort", "[db
   }
 }
 
-TEST_CASE("overlapping claims never return the same row and do not starve", "[db]") {
+TEST_CASE("overlapping claims never return the same row and do not starve",
+          "[db]") {
   auto c = crm::testing::connect();
   crm::testing::reset_tables(*c);
   c->execute_raw(
-      "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, prioridade) "
-      "SELECT 1, 'cliente', seq, 'ecletech_para_crm', seq % 5 FROM seq_1_to_2000");
+      "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, "
+      "prioridade) "
+      "SELECT 1, 'cliente', seq, 'ecletech_para_crm', seq % 5 FROM "
+      "seq_1_to_2000");
   // While one claim transaction holds its 100 row locks, another claims.
   auto holder = crm::testing::connect();
   holder->execute_raw("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
   holder->begin();
-  const auto held = holder->query(
-      crm::queue::claim_select_sql(ClaimFilter{{1}, {}}, true),
-      crm::queue::claim_select_params(ClaimFilter{{1}, {}}, 100));
+  const auto held =
+      holder->query(crm::queue::claim_select_sql(ClaimFilter{{1}, {}}, true),
+                    crm::queue::claim_select_params(ClaimFilter{{1}, {}}, 100));
   REQUIRE(held.size() == 100);
   QueueRepository other(*c);
   const auto claim = other.claim(ClaimFilter{{1}, {}}, limit_of(100));
@@ -130,7 +148,8 @@ TEST_CASE("overlapping claims never return the same row and do not starve", "[db
   // And eight claimers at once split the queue with no overlap.
   crm::testing::reset_tables(*c);
   c->execute_raw(
-      "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, prioridade) "
+      "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, "
+      "prioridade) "
       "SELECT 1, 'cliente', seq, 'ecletech_para_crm', 0 FROM seq_1_to_2000");
   std::vector<std::vector<crm::QueueRow>> results(8);
   std::vector<std::thread> threads;
@@ -140,7 +159,8 @@ TEST_CASE("overlapping claims never return the same row and do not starve", "[db
       QueueRepository queue(*connection);
       for (int round = 0; round < 3; ++round) {
         auto claimed = queue.claim(ClaimFilter{{1}, {}}, limit_of(100));
-        results[i].insert(results[i].end(), claimed.rows.begin(), claimed.rows.end());
+        results[i].insert(results[i].end(), claimed.rows.begin(),
+                          claimed.rows.end());
       }
     });
   }
@@ -161,7 +181,8 @@ TEST_CASE("finish records each outcome kind as the spec says", "[db]") {
   auto c = crm::testing::connect();
   crm::testing::reset_tables(*c);
   for (int i = 1; i <= 5; ++i) insert(*c, 1, "cliente", i, 0);
-  c->execute_raw("UPDATE crm_sync_queue SET erro = 'old failure' WHERE id_registro = 1");
+  c->execute_raw(
+      "UPDATE crm_sync_queue SET erro = 'old failure' WHERE id_registro = 1");
   QueueRepository queue(*c);
   const auto claim = queue.claim(ClaimFilter{{1}, {}}, limit_of(5));
   REQUIRE(claim.rows.size() == 5);
@@ -172,18 +193,21 @@ TEST_CASE("finish records each outcome kind as the spec says", "[db]") {
       ItemOutcome::succeeded(crm::Operation::create, "ok", "55"),
       ItemOutcome::failed(OutcomeKind::transient, "HTTP 503"),
       ItemOutcome::failed(OutcomeKind::permanent, "HTTP 422: bad e-mail"),
-      rate_limited,
-      ItemOutcome::failed(OutcomeKind::released, "deadline")};
-  for (std::size_t i = 0; i < 5; ++i) finished.push_back({claim.rows[i], outcomes[i]});
+      rate_limited, ItemOutcome::failed(OutcomeKind::released, "deadline")};
+  for (std::size_t i = 0; i < 5; ++i)
+    finished.push_back({claim.rows[i], outcomes[i]});
   const auto result = queue.finish(claim.token, finished);
   CHECK(result.recorded == 5);
   CHECK(result.lost_lease == 0);
 
   const auto row = [&](int record) {
-    return c->query(
-        "SELECT processado, erro, tentativas, claim_token IS NULL, "
-        "TIMESTAMPDIFF(SECOND, NOW(), disponivel_em) FROM crm_sync_queue WHERE id_registro = ?",
-        {record}).rows.at(0);
+    return c
+        ->query(
+            "SELECT processado, erro, tentativas, claim_token IS NULL, "
+            "TIMESTAMPDIFF(SECOND, NOW(), disponivel_em) FROM crm_sync_queue "
+            "WHERE id_registro = ?",
+            {record})
+        .rows.at(0);
   };
   CHECK(row(1).integer(0) == 1);  // success clears the old error
   CHECK(row(1).is_null(1));
@@ -199,7 +223,9 @@ TEST_CASE("finish records each outcome kind as the spec says", "[db]") {
   for (int i = 1; i <= 5; ++i) CHECK(row(i).integer(3) == 1);
 }
 
-TEST_CASE("a transient failure is given up on the third attempt, keeping the error", "[db]") {
+TEST_CASE(
+    "a transient failure is given up on the third attempt, keeping the error",
+    "[db]") {
   auto c = crm::testing::connect();
   crm::testing::reset_tables(*c);
   insert(*c, 1, "cliente", 1, 0);
@@ -209,11 +235,14 @@ TEST_CASE("a transient failure is given up on the third attempt, keeping the err
     const auto claim = queue.claim(ClaimFilter{{1}, {}}, limit_of(1));
     REQUIRE(claim.rows.size() == 1);
     CHECK(claim.rows[0].attempts == attempt);
-    queue.finish(claim.token, {{claim.rows[0], ItemOutcome::failed(
-                                                   OutcomeKind::transient,
-                                                   fmt::format("timeout {}", attempt))}});
+    queue.finish(claim.token,
+                 {{claim.rows[0],
+                   ItemOutcome::failed(OutcomeKind::transient,
+                                       fmt::format("timeout {}", attempt))}});
   }
-  const auto row = c->query("SELECT processado, erro, tentativas FROM crm_sync_queue").rows[0];
+  const auto row =
+      c->query("SELECT processado, erro, tentativas FROM crm_sync_queue")
+          .rows[0];
   CHECK(row.integer(0) == 1);
   CHECK(row.text(1) == "timeout 3");
   CHECK(row.integer(2) == 3);
@@ -225,20 +254,28 @@ TEST_CASE("finish after the lease was taken over changes nothing", "[db]") {
   insert(*c, 1, "cliente", 1, 0);
   QueueRepository queue(*c);
   const auto first = queue.claim(ClaimFilter{{1}, {}}, limit_of(1));
-  c->execute_raw("UPDATE crm_sync_queue SET disponivel_em = NOW()");  // lease expired
+  c->execute_raw(
+      "UPDATE crm_sync_queue SET disponivel_em = NOW()");  // lease expired
   const auto second = queue.claim(ClaimFilter{{1}, {}}, limit_of(1));
   REQUIRE(second.rows.size() == 1);
   CHECK(second.rows[0].attempts == 2);
   const auto late = queue.finish(
-      first.token, {{first.rows[0], ItemOutcome::failed(OutcomeKind::permanent, "stale")}});
+      first.token,
+      {{first.rows[0], ItemOutcome::failed(OutcomeKind::permanent, "stale")}});
   CHECK(late.lost_lease == 1);
   CHECK(scalar(*c, "SELECT processado FROM crm_sync_queue") == 0);
-  queue.finish(second.token,
-               {{second.rows[0], ItemOutcome::succeeded(crm::Operation::create, "ok")}});
-  CHECK(scalar(*c, "SELECT processado FROM crm_sync_queue WHERE erro IS NULL") == 1);
+  queue.finish(
+      second.token,
+      {{second.rows[0], ItemOutcome::succeeded(crm::Operation::create, "ok")}});
+  CHECK(
+      scalar(*c, "SELECT processado FROM crm_sync_queue WHERE erro IS NULL") ==
+      1);
 }
 
-TEST_CASE("a row claimed three times without an outcome is given up at the next claim", "[db]") {
+TEST_CASE(
+    "a row claimed three times without an outcome is given up at the next "
+    "claim",
+    "[db]") {
   auto c = crm::testing::connect();
   crm::testing::reset_tables(*c);
   insert(*c, 1, "cliente", 1, 0);
@@ -247,12 +284,14 @@ TEST_CASE("a row claimed three times without an outcome is given up at the next 
   const auto claim = queue.claim(ClaimFilter{{1}, {}}, limit_of(1));
   CHECK(claim.rows.empty());
   REQUIRE(claim.exhausted.size() == 1);
-  const auto row = c->query("SELECT processado, erro FROM crm_sync_queue").rows[0];
+  const auto row =
+      c->query("SELECT processado, erro FROM crm_sync_queue").rows[0];
   CHECK(row.integer(0) == 1);
   CHECK(row.text(1).starts_with("given up after 3 attempts"));
 }
 
-TEST_CASE("enqueue keeps one pending row per key and raises its priority", "[db]") {
+TEST_CASE("enqueue keeps one pending row per key and raises its priority",
+          "[db]") {
   auto c = crm::testing::connect();
   crm::testing::reset_tables(*c);
   QueueRepository queue(*c);
@@ -271,25 +310,30 @@ TEST_CASE("enqueue keeps one pending row per key and raises its priority", "[db]
   CHECK(queue.enqueue(1, Entity::customer, 9, Direction::to_crm, 0) != id);
 }
 
-TEST_CASE("a change enqueued while the row is processed keeps it pending", "[db]") {
+TEST_CASE("a change enqueued while the row is processed keeps it pending",
+          "[db]") {
   auto c = crm::testing::connect();
   crm::testing::reset_tables(*c);
   QueueRepository queue(*c);
   queue.enqueue(1, Entity::customer, 9, Direction::to_crm, 0);
   const auto claim = queue.claim(ClaimFilter{{1}, {}}, limit_of(1));
-  queue.enqueue(1, Entity::customer, 9, Direction::to_crm, 5);  // the record changed
+  queue.enqueue(1, Entity::customer, 9, Direction::to_crm,
+                5);  // the record changed
   const auto result = queue.finish(
-      claim.token, {{claim.rows[0], ItemOutcome::succeeded(crm::Operation::update, "ok")}});
+      claim.token,
+      {{claim.rows[0], ItemOutcome::succeeded(crm::Operation::update, "ok")}});
   CHECK(result.requeued == 1);
   const auto row =
-      c->query("SELECT processado, tentativas, prioridade FROM crm_sync_queue").rows[0];
+      c->query("SELECT processado, tentativas, prioridade FROM crm_sync_queue")
+          .rows[0];
   CHECK(row.integer(0) == 0);
   CHECK(row.integer(1) == 0);
   CHECK(row.integer(2) == 5);
   CHECK(queue.claim(ClaimFilter{{1}, {}}, limit_of(1)).rows.size() == 1);
 }
 
-TEST_CASE("concurrent enqueuers of one key leave exactly one pending row", "[db]") {
+TEST_CASE("concurrent enqueuers of one key leave exactly one pending row",
+          "[db]") {
   auto c = crm::testing::connect();
   crm::testing::reset_tables(*c);
   std::vector<std::thread> threads;

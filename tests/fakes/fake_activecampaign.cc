@@ -22,7 +22,8 @@ class ActiveCampaign final : public fake::Dialect {
  public:
   explicit ActiveCampaign(std::string token) : m_token(std::move(token)) {}
 
-  void routes(httplib::Server& server, const httplib::Server::Handler& api) override {
+  void routes(httplib::Server& server,
+              const httplib::Server::Handler& api) override {
     const std::string many = R"(/api/3/(contacts|deals|dealTasks))";
     const std::string one = many + R"(/(\d+))";
     server.Get(many, api);
@@ -46,7 +47,8 @@ class ActiveCampaign final : public fake::Dialect {
     return fmt::format(R"({{"message":{}}})", crm::json::quote(message));
   }
 
-  void rate_limited(httplib::Response& res, const fake::RateState& state) override {
+  void rate_limited(httplib::Response& res,
+                    const fake::RateState& state) override {
     res.status = 429;
     decorate(res, state);
     res.set_header("Retry-After", "1");
@@ -58,11 +60,14 @@ class ActiveCampaign final : public fake::Dialect {
     res.set_header("RateLimit-Remaining", std::to_string(state.remaining));
   }
 
-  void api(const httplib::Request& req, httplib::Response& res, fake::Store& store) override {
+  void api(const httplib::Request& req, httplib::Response& res,
+           fake::Store& store) override {
     const bool sync = req.matches[1] == "sync";
-    const std::string id =
-        !sync && req.matches.size() > 2 ? std::string(req.matches[2]) : std::string();
-    const std::string resource = sync ? "contacts" : std::string(req.matches[1]);
+    const std::string id = !sync && req.matches.size() > 2
+                               ? std::string(req.matches[2])
+                               : std::string();
+    const std::string resource =
+        sync ? "contacts" : std::string(req.matches[1]);
     const std::string key = singular(resource);
     const auto reply = [&](int status, const Value& record) {
       Value out = Value::object();
@@ -70,21 +75,25 @@ class ActiveCampaign final : public fake::Dialect {
       res.status = status;
       res.set_content(crm::json::dump(out), "application/json");
     };
-    const auto unprocessable = [&](const std::string& title, const std::string& code,
+    const auto unprocessable = [&](const std::string& title,
+                                   const std::string& code,
                                    const std::string& field) {
       res.status = 422;
-      res.set_content(fmt::format(R"({{"errors":[{{"title":{},"detail":"","code":"{}",)"
-                                  R"("source":{{"pointer":"/data/attributes/{}"}}}}]}})",
-                                  crm::json::quote(title), code, field),
-                      "application/json");
+      res.set_content(
+          fmt::format(R"({{"errors":[{{"title":{},"detail":"","code":"{}",)"
+                      R"("source":{{"pointer":"/data/attributes/{}"}}}}]}})",
+                      crm::json::quote(title), code, field),
+          "application/json");
     };
-    if (req.method == "GET" && id.empty()) return list(req, res, store, resource);
+    if (req.method == "GET" && id.empty())
+      return list(req, res, store, resource);
     Value* existing = id.empty() ? nullptr : store.find(resource, id);
     if (!id.empty() && existing == nullptr) {
       res.status = 404;
-      res.set_content(fmt::format(R"({{"message":"No Result found for {} with id {}"}})",
-                                  key == "contact" ? "Subscriber" : key, id),
-                      "application/json");
+      res.set_content(
+          fmt::format(R"({{"message":"No Result found for {} with id {}"}})",
+                      key == "contact" ? "Subscriber" : key, id),
+          "application/json");
       return;
     }
     if (req.method == "GET") return reply(200, *existing);
@@ -98,17 +107,21 @@ class ActiveCampaign final : public fake::Dialect {
     const Value* body = parsed ? parsed->find(key) : nullptr;
     if (body == nullptr || !body->is_object()) {
       res.status = 400;
-      res.set_content("{}", "application/json");  // AC's 400s are often empty objects
+      res.set_content("{}",
+                      "application/json");  // AC's 400s are often empty objects
       return;
     }
     Value record = *body;
     const bool create = req.method == "POST";
     if (resource == "contacts") {
       const std::string email = fake::text_of(record.find("email"));
-      if (create && email.empty()) return unprocessable("Email address is required", "field_missing", "email");
+      if (create && email.empty())
+        return unprocessable("Email address is required", "field_missing",
+                             "email");
       Value* same = nullptr;
       for (auto& [other_id, other] : store.records["contacts"]) {
-        if (!email.empty() && fake::text_of(other.find("email")) == email && other_id != id) {
+        if (!email.empty() && fake::text_of(other.find("email")) == email &&
+            other_id != id) {
           same = &other;
         }
       }
@@ -116,30 +129,44 @@ class ActiveCampaign final : public fake::Dialect {
         crm::json::merge(*same, record);
         return reply(200, *same);
       }
-      if (same) return unprocessable("Email address already exists in the system", "duplicate", "email");
+      if (same)
+        return unprocessable("Email address already exists in the system",
+                             "duplicate", "email");
     } else if (resource == "deals") {
       for (const char* field : {"title", "contact", "value", "currency"}) {
-        if (create && !record.find(field)) return unprocessable(fmt::format("Deal {} is required", field), "field_missing", field);
+        if (create && !record.find(field))
+          return unprocessable(fmt::format("Deal {} is required", field),
+                               "field_missing", field);
       }
-      if (const Value* value = record.find("value"); value && (!value->is_number() || value->text().find('.') != std::string::npos)) {
-        return unprocessable("Deal value must be an integer (cents)", "field_invalid", "value");
+      if (const Value* value = record.find("value");
+          value && (!value->is_number() ||
+                    value->text().find('.') != std::string::npos)) {
+        return unprocessable("Deal value must be an integer (cents)",
+                             "field_invalid", "value");
       }
-      if (const Value* contact = record.find("contact"); contact && !store.find("contacts", fake::text_of(contact))) {
-        return unprocessable("Contact does not exist", "related_missing", "contact");
+      if (const Value* contact = record.find("contact");
+          contact && !store.find("contacts", fake::text_of(contact))) {
+        return unprocessable("Contact does not exist", "related_missing",
+                             "contact");
       }
     } else {
       for (const char* field : {"relid", "duedate", "dealTasktype"}) {
-        if (create && !record.find(field)) return unprocessable(fmt::format("Task {} is required", field), "field_missing", field);
+        if (create && !record.find(field))
+          return unprocessable(fmt::format("Task {} is required", field),
+                               "field_missing", field);
       }
-      if (const Value* relid = record.find("relid"); relid && !store.find("contacts", fake::text_of(relid))) {
-        return unprocessable("Related contact does not exist", "related_missing", "relid");
+      if (const Value* relid = record.find("relid");
+          relid && !store.find("contacts", fake::text_of(relid))) {
+        return unprocessable("Related contact does not exist",
+                             "related_missing", "relid");
       }
     }
     if (create) {
       const std::string new_id = std::to_string(++store.next_id);
       record.set("id", Value::string(new_id));
-      store.count_create(resource, resource == "contacts" ? fake::text_of(record.find("email"))
-                                                          : fake::text_of(record.find("title")));
+      store.count_create(resource, resource == "contacts"
+                                       ? fake::text_of(record.find("email"))
+                                       : fake::text_of(record.find("title")));
       store.records[resource][new_id] = record;
       return reply(201, record);
     }
@@ -148,13 +175,17 @@ class ActiveCampaign final : public fake::Dialect {
   }
 
  private:
-  void list(const httplib::Request& req, httplib::Response& res, fake::Store& store,
-            const std::string& resource) {
-    const long limit = req.has_param("limit") ? std::stol(req.get_param_value("limit")) : 20;
-    const long offset = req.has_param("offset") ? std::stol(req.get_param_value("offset")) : 0;
+  void list(const httplib::Request& req, httplib::Response& res,
+            fake::Store& store, const std::string& resource) {
+    const long limit =
+        req.has_param("limit") ? std::stol(req.get_param_value("limit")) : 20;
+    const long offset =
+        req.has_param("offset") ? std::stol(req.get_param_value("offset")) : 0;
     std::vector<std::pair<std::string, std::string>> filters;
-    if (req.has_param("email")) filters.emplace_back("email", req.get_param_value("email"));
-    auto [records, total] = fake::select(store, resource, filters, offset, std::min(limit, 100L));
+    if (req.has_param("email"))
+      filters.emplace_back("email", req.get_param_value("email"));
+    auto [records, total] =
+        fake::select(store, resource, filters, offset, std::min(limit, 100L));
     Value list = Value::array();
     for (Value& record : records) list.push_back(std::move(record));
     Value meta = Value::object();
@@ -173,6 +204,7 @@ class ActiveCampaign final : public fake::Dialect {
 
 int main(int argc, char** argv) {
   return fake::run(argc, argv, "fake_activecampaign", [](const auto& options) {
-    return std::make_unique<ActiveCampaign>(fake::option(options, "token", "test-token"));
+    return std::make_unique<ActiveCampaign>(
+        fake::option(options, "token", "test-token"));
   });
 }

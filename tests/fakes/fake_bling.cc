@@ -8,10 +8,10 @@
 //   fake_bling --client-id C --client-secret S --refresh-token R0 ...
 // Control: GET /_oauth {"refreshes", "access_token", "refresh_token"};
 //          POST /_oauth {"expire_access": true} makes the access token invalid.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <regex>
-
-#include <fmt/format.h>
 
 #include "crm/util/strings.h"
 #include "fake_server.h"
@@ -34,13 +34,15 @@ std::string error_json(const std::string& type, const std::string& message,
 
 class Bling final : public fake::Dialect {
  public:
-  Bling(std::string client_id, std::string client_secret, std::string refresh_token)
+  Bling(std::string client_id, std::string client_secret,
+        std::string refresh_token)
       : m_client_id(std::move(client_id)),
         m_client_secret(std::move(client_secret)),
         m_initial_refresh(std::move(refresh_token)),
         m_refresh(m_initial_refresh) {}
 
-  void routes(httplib::Server& server, const httplib::Server::Handler& api) override {
+  void routes(httplib::Server& server,
+              const httplib::Server::Handler& api) override {
     const std::string many = R"(/Api/v3/(contatos|produtos|pedidos/vendas))";
     const std::string one = many + R"(/(\d+))";
     server.Get(many, api);
@@ -48,14 +50,16 @@ class Bling final : public fake::Dialect {
     server.Post(many, api);
     server.Put(one, api);
     server.Delete(one, api);
-    server.Post("/Api/v3/oauth/token", [this](const httplib::Request& req, httplib::Response& res) {
-      token(req, res);
-    });
+    server.Post("/Api/v3/oauth/token",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  token(req, res);
+                });
   }
 
   void control(httplib::Server& server, std::mutex& mutex) override {
     m_mutex = &mutex;
-    server.Get("/_oauth", [this](const httplib::Request&, httplib::Response& res) {
+    server.Get("/_oauth", [this](const httplib::Request&,
+                                 httplib::Response& res) {
       std::lock_guard lock(*m_mutex);
       Value out = Value::object();
       out.set("refreshes", Value::number(static_cast<long long>(m_refreshes)));
@@ -63,11 +67,13 @@ class Bling final : public fake::Dialect {
       out.set("refresh_token", Value::string(m_refresh));
       res.set_content(crm::json::dump(out), "application/json");
     });
-    server.Post("/_oauth", [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(*m_mutex);
-      if (req.body.find("expire_access") != std::string::npos) m_access = "expired";
-      res.set_content("{}", "application/json");
-    });
+    server.Post("/_oauth",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  std::lock_guard lock(*m_mutex);
+                  if (req.body.find("expire_access") != std::string::npos)
+                    m_access = "expired";
+                  res.set_content("{}", "application/json");
+                });
   }
 
   void reset() override {
@@ -90,16 +96,20 @@ class Bling final : public fake::Dialect {
   }
 
   std::string error_body(int status, const std::string& message) override {
-    return error_json(status >= 500 ? "SERVER_ERROR" : "BAD_REQUEST", message, message);
+    return error_json(status >= 500 ? "SERVER_ERROR" : "BAD_REQUEST", message,
+                      message);
   }
 
-  void rate_limited(httplib::Response& res, const fake::RateState& state) override {
+  void rate_limited(httplib::Response& res,
+                    const fake::RateState& state) override {
     res.status = 429;
-    Value out = crm::json::parse(error_json(
-                                     "TOO_MANY_REQUESTS", "Limite de requisições atingido.",
-                                     "O limite de requisições por segundo foi atingido, tente "
-                                     "novamente mais tarde."))
-                    .value();
+    Value out =
+        crm::json::parse(
+            error_json(
+                "TOO_MANY_REQUESTS", "Limite de requisições atingido.",
+                "O limite de requisições por segundo foi atingido, tente "
+                "novamente mais tarde."))
+            .value();
     Value error = *out.find("error");
     error.set("limit", Value::number(static_cast<long long>(state.limit)));
     error.set("period", Value::string("second"));
@@ -107,19 +117,24 @@ class Bling final : public fake::Dialect {
     res.set_content(crm::json::dump(out), "application/json");
   }
 
-  Value id_value(const std::string& id) override { return Value::number_text(id); }
+  Value id_value(const std::string& id) override {
+    return Value::number_text(id);
+  }
   long first_id() override { return 6423817750; }  // above 2^32, as Bling's are
 
-  void api(const httplib::Request& req, httplib::Response& res, fake::Store& store) override {
+  void api(const httplib::Request& req, httplib::Response& res,
+           fake::Store& store) override {
     const std::string resource = req.matches[1];
-    const std::string id = req.matches.size() > 2 ? std::string(req.matches[2]) : std::string();
+    const std::string id =
+        req.matches.size() > 2 ? std::string(req.matches[2]) : std::string();
     const auto reply = [&](int status, Value data) {
       Value out = Value::object();
       out.set("data", std::move(data));
       res.status = status;
       res.set_content(crm::json::dump(out), "application/json");
     };
-    if (req.method == "GET" && id.empty()) return list(req, res, store, resource);
+    if (req.method == "GET" && id.empty())
+      return list(req, res, store, resource);
     Value* existing = id.empty() ? nullptr : store.find(resource, id);
     if (!id.empty() && existing == nullptr) {
       res.status = 404;
@@ -137,22 +152,26 @@ class Bling final : public fake::Dialect {
     auto body = crm::json::parse(req.body);
     if (!body || !body->is_object()) {
       res.status = 400;
-      res.set_content(error_json("INVALID_REQUEST_BODY", "Corpo inválido", "JSON inválido"),
-                      "application/json");
+      res.set_content(
+          error_json("INVALID_REQUEST_BODY", "Corpo inválido", "JSON inválido"),
+          "application/json");
       return;
     }
-    if (auto problem = validate(resource, *body, store); !problem.first.empty()) {
+    if (auto problem = validate(resource, *body, store);
+        !problem.first.empty()) {
       Value field = Value::object();
       field.set("code", Value::number(49LL));
       field.set("msg", Value::string(problem.second));
       field.set("element", Value::string(problem.first));
-      field.set("namespace", Value::string(resource == "contatos" ? "CONTATOS" : "VENDAS"));
+      field.set("namespace",
+                Value::string(resource == "contatos" ? "CONTATOS" : "VENDAS"));
       Value fields = Value::array();
       fields.push_back(std::move(field));
       res.status = 400;
-      res.set_content(error_json("VALIDATION_ERROR", "Não foi possível salvar o registro",
-                                 "Há erros de validação", std::move(fields)),
-                      "application/json");
+      res.set_content(
+          error_json("VALIDATION_ERROR", "Não foi possível salvar o registro",
+                     "Há erros de validação", std::move(fields)),
+          "application/json");
       return;
     }
     if (req.method == "POST") {
@@ -181,14 +200,17 @@ class Bling final : public fake::Dialect {
   void token(const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(*m_mutex);
     const std::string basic =
-        "Basic " + crm::util::base64_encode(m_client_id + ":" + m_client_secret);
+        "Basic " +
+        crm::util::base64_encode(m_client_id + ":" + m_client_secret);
     const auto refused = [&](int status, const std::string& description) {
       res.status = status;
       res.set_content(error_json("invalid_grant", "invalid_grant", description),
                       "application/json");
     };
-    if (req.get_header_value("Authorization") != basic) return refused(401, "invalid client");
-    if (req.get_header_value("Content-Type").find("application/x-www-form-urlencoded") ==
+    if (req.get_header_value("Authorization") != basic)
+      return refused(401, "invalid client");
+    if (req.get_header_value("Content-Type")
+                .find("application/x-www-form-urlencoded") ==
             std::string::npos ||
         req.get_param_value("grant_type") != "refresh_token") {
       return refused(400, "grant_type must be refresh_token (form encoded)");
@@ -198,7 +220,8 @@ class Bling final : public fake::Dialect {
     }
     ++m_refreshes;
     m_access = fmt::format("access-{}", m_refreshes);
-    m_refresh = fmt::format("refresh-{}", m_refreshes);  // rotates; the old one dies
+    m_refresh =
+        fmt::format("refresh-{}", m_refreshes);  // rotates; the old one dies
     Value out = Value::object();
     out.set("access_token", Value::string(m_access));
     out.set("expires_in", Value::number(21600LL));
@@ -209,19 +232,24 @@ class Bling final : public fake::Dialect {
     res.set_content(crm::json::dump(out), "application/json");
   }
 
-  static std::string natural_key(const std::string& resource, const Value& body) {
-    if (resource == "contatos") return fake::text_of(body.find("numeroDocumento"));
+  static std::string natural_key(const std::string& resource,
+                                 const Value& body) {
+    if (resource == "contatos")
+      return fake::text_of(body.find("numeroDocumento"));
     if (resource == "produtos") return fake::text_of(body.find("codigo"));
     return fake::text_of(body.find("numeroLoja"));
   }
 
   /// (element, message) of the first problem, or empty.
-  static std::pair<std::string, std::string> validate(const std::string& resource,
-                                                      const Value& body, fake::Store& store) {
-    const auto missing = [&](const char* field) { return fake::text_of(body.find_path(field)).empty(); };
+  static std::pair<std::string, std::string> validate(
+      const std::string& resource, const Value& body, fake::Store& store) {
+    const auto missing = [&](const char* field) {
+      return fake::text_of(body.find_path(field)).empty();
+    };
     static const std::regex date(R"(\d{4}-\d{2}-\d{2})");
     if (resource == "contatos") {
-      if (missing("nome")) return {"nome", "O nome do contato deve ser informado"};
+      if (missing("nome"))
+        return {"nome", "O nome do contato deve ser informado"};
       const std::string document = fake::text_of(body.find("numeroDocumento"));
       if (!document.empty() && !fake::is_digits(document)) {
         return {"numeroDocumento", "O CPF/CNPJ deve conter apenas números"};
@@ -234,15 +262,18 @@ class Bling final : public fake::Dialect {
     }
     if (resource == "produtos") {
       for (const char* field : {"nome", "tipo", "situacao", "formato"}) {
-        if (missing(field)) return {field, fmt::format("O campo {} deve ser informado", field)};
+        if (missing(field))
+          return {field, fmt::format("O campo {} deve ser informado", field)};
       }
-      if (const Value* price = body.find("preco"); price && !price->is_number()) {
+      if (const Value* price = body.find("preco");
+          price && !price->is_number()) {
         return {"preco", "O preço deve ser um número"};
       }
       return {};
     }
     const Value* contact = body.find_path("contato.id");
-    if (contact == nullptr || !contact->is_number() || !store.find("contatos", contact->text())) {
+    if (contact == nullptr || !contact->is_number() ||
+        !store.find("contatos", contact->text())) {
       return {"contato", "O contato informado não existe"};
     }
     for (const char* field : {"data", "dataSaida", "dataPrevista"}) {
@@ -256,36 +287,45 @@ class Bling final : public fake::Dialect {
     }
     for (const Value& item : items->items()) {
       const Value* product = item.find_path("produto.id");
-      if (product == nullptr || !product->is_number() || !store.find("produtos", product->text())) {
+      if (product == nullptr || !product->is_number() ||
+          !store.find("produtos", product->text())) {
         return {"itens", "O produto informado não existe"};
       }
     }
     const Value* installments = body.find("parcelas");
-    if (installments && installments->is_array() && !installments->items().empty() &&
-        std::fabs(fake::sum_of(installments, "valor") - fake::line_total(items, "quantidade", "valor")) >
-            0.005) {
-      return {"parcelas", "A soma das parcelas deve ser igual ao total da venda"};
+    if (installments && installments->is_array() &&
+        !installments->items().empty() &&
+        std::fabs(fake::sum_of(installments, "valor") -
+                  fake::line_total(items, "quantidade", "valor")) > 0.005) {
+      return {"parcelas",
+              "A soma das parcelas deve ser igual ao total da venda"};
     }
     return {};
   }
 
-  void list(const httplib::Request& req, httplib::Response& res, fake::Store& store,
-            const std::string& resource) {
-    const long page = req.has_param("pagina") ? std::stol(req.get_param_value("pagina")) : 1;
-    const long size = req.has_param("limite") ? std::stol(req.get_param_value("limite")) : 100;
+  void list(const httplib::Request& req, httplib::Response& res,
+            fake::Store& store, const std::string& resource) {
+    const long page =
+        req.has_param("pagina") ? std::stol(req.get_param_value("pagina")) : 1;
+    const long size = req.has_param("limite")
+                          ? std::stol(req.get_param_value("limite"))
+                          : 100;
     if (size < 1 || size > 100) {
       res.status = 400;
-      res.set_content(error_json("VALIDATION_ERROR", "limite inválido", "limite: 1 a 100"),
-                      "application/json");
+      res.set_content(
+          error_json("VALIDATION_ERROR", "limite inválido", "limite: 1 a 100"),
+          "application/json");
       return;
     }
     std::vector<std::pair<std::string, std::string>> filters;
     for (const auto& [name, value] : req.params) {
-      if (name == "numeroDocumento") filters.emplace_back("numeroDocumento", value);
+      if (name == "numeroDocumento")
+        filters.emplace_back("numeroDocumento", value);
       if (name == "codigos[]") filters.emplace_back("codigo", value);
       if (name == "numerosLojas[]") filters.emplace_back("numeroLoja", value);
     }
-    auto records = fake::select(store, resource, filters, (page - 1) * size, size).first;
+    auto records =
+        fake::select(store, resource, filters, (page - 1) * size, size).first;
     Value data = Value::array();
     for (Value& record : records) data.push_back(std::move(record));
     Value out = Value::object();
@@ -307,8 +347,9 @@ class Bling final : public fake::Dialect {
 
 int main(int argc, char** argv) {
   return fake::run(argc, argv, "fake_bling", [](const auto& options) {
-    return std::make_unique<Bling>(fake::option(options, "client-id", "client"),
-                                   fake::option(options, "client-secret", "secret"),
-                                   fake::option(options, "refresh-token", "refresh-0"));
+    return std::make_unique<Bling>(
+        fake::option(options, "client-id", "client"),
+        fake::option(options, "client-secret", "secret"),
+        fake::option(options, "refresh-token", "refresh-0"));
   });
 }

@@ -13,7 +13,8 @@ class Generic final : public fake::Dialect {
  public:
   explicit Generic(std::string token) : m_token(std::move(token)) {}
 
-  void routes(httplib::Server& server, const httplib::Server::Handler& api) override {
+  void routes(httplib::Server& server,
+              const httplib::Server::Handler& api) override {
     server.Get(R"(/api/([a-z_]+)(?:/([^/]+))?)", api);
     server.Post(R"(/api/([a-z_]+))", api);
     server.Put(R"(/api/([a-z_]+)/([^/]+))", api);
@@ -27,7 +28,8 @@ class Generic final : public fake::Dialect {
 
   void unauthorized(httplib::Response& res) override {
     res.status = 401;
-    res.set_content(R"({"message":"invalid or missing token"})", "application/json");
+    res.set_content(R"({"message":"invalid or missing token"})",
+                    "application/json");
   }
 
   std::string error_body(int, const std::string& message) override {
@@ -40,27 +42,36 @@ class Generic final : public fake::Dialect {
     res.set_content(R"({"message":"too many requests"})", "application/json");
   }
 
-  void api(const httplib::Request& req, httplib::Response& res, fake::Store& store) override {
+  void api(const httplib::Request& req, httplib::Response& res,
+           fake::Store& store) override {
     const std::string resource = req.matches[1];
-    const std::string id = req.matches.size() > 2 ? std::string(req.matches[2]) : std::string();
+    const std::string id =
+        req.matches.size() > 2 ? std::string(req.matches[2]) : std::string();
     auto& table = store.records[resource];
     const auto reply = [&](int status, const std::string& body) {
       res.status = status;
       res.set_content(body, "application/json");
     };
     const auto not_found = [&] {
-      reply(404, fmt::format(R"({{"message":"{} {} not found"}})", resource, id));
+      reply(404,
+            fmt::format(R"({{"message":"{} {} not found"}})", resource, id));
     };
     if (req.method == "GET" && id.empty()) {
       // Filters by any field; pages with ?page=N (1-based) & limit=M.
-      const long page = req.has_param("page") ? std::stol(req.get_param_value("page")) : 1;
-      const long limit = req.has_param("limit") ? std::stol(req.get_param_value("limit")) : 1000000;
+      const long page =
+          req.has_param("page") ? std::stol(req.get_param_value("page")) : 1;
+      const long limit = req.has_param("limit")
+                             ? std::stol(req.get_param_value("limit"))
+                             : 1000000;
       std::vector<std::pair<std::string, std::string>> filters;
       for (const auto& [name, value] : req.params) {
-        if (name != "page" && name != "limit") filters.emplace_back(name, value);
+        if (name != "page" && name != "limit")
+          filters.emplace_back(name, value);
       }
       Value list = Value::array();
-      for (Value& record : fake::select(store, resource, filters, (page - 1) * limit, limit).first) {
+      for (Value& record :
+           fake::select(store, resource, filters, (page - 1) * limit, limit)
+               .first) {
         list.push_back(std::move(record));
       }
       Value out = Value::object();
@@ -81,7 +92,8 @@ class Generic final : public fake::Dialect {
     std::string error;
     auto body = crm::json::parse(req.body, &error);
     if (!body || !body->is_object()) {
-      return reply(400, fmt::format(R"({{"message":"invalid JSON: {}"}})", error));
+      return reply(400,
+                   fmt::format(R"({{"message":"invalid JSON: {}"}})", error));
     }
     if (req.method == "POST") {
       const std::string new_id = std::to_string(++store.next_id);
@@ -98,7 +110,8 @@ class Generic final : public fake::Dialect {
       body->set("id", Value::string(id));
       it->second = *body;
     } else {
-      for (const auto& [name, value] : body->members()) it->second.set(name, value);
+      for (const auto& [name, value] : body->members())
+        it->second.set(name, value);
     }
     Value out = Value::object();
     out.set("data", it->second);
@@ -113,6 +126,7 @@ class Generic final : public fake::Dialect {
 
 int main(int argc, char** argv) {
   return fake::run(argc, argv, "fake_crm", [](const auto& options) {
-    return std::make_unique<Generic>(fake::option(options, "token", "test-token"));
+    return std::make_unique<Generic>(
+        fake::option(options, "token", "test-token"));
   });
 }

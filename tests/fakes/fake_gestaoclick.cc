@@ -6,10 +6,10 @@
 // "O limite de requisicoes foi atingido" without Retry-After.
 //
 //   fake_gestaoclick --token ACCESS --secret SECRET [--page-size N] ...
+#include <fmt/format.h>
+
 #include <cmath>
 #include <regex>
-
-#include <fmt/format.h>
 
 #include "fake_server.h"
 
@@ -28,9 +28,12 @@ std::string envelope(int code, const std::string& status, Value data) {
 class GestaoClick final : public fake::Dialect {
  public:
   GestaoClick(std::string token, std::string secret, long page_size)
-      : m_token(std::move(token)), m_secret(std::move(secret)), m_page_size(page_size) {}
+      : m_token(std::move(token)),
+        m_secret(std::move(secret)),
+        m_page_size(page_size) {}
 
-  void routes(httplib::Server& server, const httplib::Server::Handler& api) override {
+  void routes(httplib::Server& server,
+              const httplib::Server::Handler& api) override {
     const std::string one = R"(/api/(clientes|produtos|vendas)/([^/]+))";
     server.Get(R"(/api/(clientes|produtos|vendas))", api);
     server.Get(one, api);
@@ -46,7 +49,8 @@ class GestaoClick final : public fake::Dialect {
 
   void unauthorized(httplib::Response& res) override {
     res.status = 401;
-    res.set_content(error_body(401, "Token de acesso inválido"), "application/json");
+    res.set_content(error_body(401, "Token de acesso inválido"),
+                    "application/json");
   }
 
   std::string error_body(int status, const std::string& message) override {
@@ -58,12 +62,15 @@ class GestaoClick final : public fake::Dialect {
 
   void rate_limited(httplib::Response& res, const fake::RateState&) override {
     res.status = 429;
-    res.set_content(error_body(429, "O limite de requisicoes foi atingido"), "application/json");
+    res.set_content(error_body(429, "O limite de requisicoes foi atingido"),
+                    "application/json");
   }
 
-  void api(const httplib::Request& req, httplib::Response& res, fake::Store& store) override {
+  void api(const httplib::Request& req, httplib::Response& res,
+           fake::Store& store) override {
     const std::string resource = req.matches[1];
-    const std::string id = req.matches.size() > 2 ? std::string(req.matches[2]) : std::string();
+    const std::string id =
+        req.matches.size() > 2 ? std::string(req.matches[2]) : std::string();
     const auto reply = [&](int status, const std::string& body) {
       res.status = status;
       res.set_content(body, "application/json");
@@ -72,7 +79,8 @@ class GestaoClick final : public fake::Dialect {
     const auto invalid = [&](const std::string& message) {
       reply(404, error_body(404, message));
     };
-    if (req.method == "GET" && id.empty()) return list(req, res, store, resource);
+    if (req.method == "GET" && id.empty())
+      return list(req, res, store, resource);
     Value* existing = id.empty() ? nullptr : store.find(resource, id);
     if (!id.empty() && existing == nullptr) {
       // A missing record: 404 without a message.
@@ -80,21 +88,27 @@ class GestaoClick final : public fake::Dialect {
       data.set("erro", Value::string("Not Found"));
       return reply(404, envelope(404, "error", std::move(data)));
     }
-    if (req.method == "GET") return reply(200, envelope(200, "success", *existing));
+    if (req.method == "GET")
+      return reply(200, envelope(200, "success", *existing));
     if (req.method == "DELETE") {
       store.records[resource].erase(id);
-      return reply(200, envelope(200, "success", Value::string("Registro excluido com sucesso")));
+      return reply(200,
+                   envelope(200, "success",
+                            Value::string("Registro excluido com sucesso")));
     }
     auto body = crm::json::parse(req.body);
     if (!body || !body->is_object()) return invalid("JSON inválido");
-    if (const std::string problem = validate(resource, *body, store); !problem.empty()) {
+    if (const std::string problem = validate(resource, *body, store);
+        !problem.empty()) {
       return invalid(problem);
     }
     if (req.method == "POST") {
       const std::string new_id = std::to_string(++store.next_id);
       body->set("id", Value::string(new_id));
       store.count_create(resource, natural_key(resource, *body));
-      if (resource == "vendas") body->set("valor_total", Value::string(fmt::format("{:.2f}", total_of(*body))));
+      if (resource == "vendas")
+        body->set("valor_total",
+                  Value::string(fmt::format("{:.2f}", total_of(*body))));
       store.records[resource][new_id] = *body;
       return reply(200, envelope(200, "success", *body));
     }
@@ -105,23 +119,28 @@ class GestaoClick final : public fake::Dialect {
   }
 
  private:
-  static std::string natural_key(const std::string& resource, const Value& body) {
+  static std::string natural_key(const std::string& resource,
+                                 const Value& body) {
     if (resource == "clientes") return fake::text_of(body.find("email"));
-    if (resource == "produtos") return fake::text_of(body.find("codigo_interno"));
+    if (resource == "produtos")
+      return fake::text_of(body.find("codigo_interno"));
     return fake::text_of(body.find("codigo"));
   }
 
   static double total_of(const Value& sale) {
-    return fake::line_total(sale.find("produtos"), "produto.quantidade", "produto.valor_venda");
+    return fake::line_total(sale.find("produtos"), "produto.quantidade",
+                            "produto.valor_venda");
   }
 
   static bool is_money(const Value* value) {
     const std::string text = fake::text_of(value);
-    return !text.empty() && std::regex_match(text, std::regex(R"(-?\d+(\.\d+)?)"));
+    return !text.empty() &&
+           std::regex_match(text, std::regex(R"(-?\d+(\.\d+)?)"));
   }
 
   /// What the blueprint says the API refuses; empty when valid.
-  std::string validate(const std::string& resource, const Value& body, fake::Store& store) {
+  std::string validate(const std::string& resource, const Value& body,
+                       fake::Store& store) {
     const auto missing = [&](const char* field) {
       return fake::text_of(body.find(field)).empty();
     };
@@ -133,24 +152,30 @@ class GestaoClick final : public fake::Dialect {
       }
       static const std::regex cpf(R"(\d{3}\.\d{3}\.\d{3}-\d{2})");
       static const std::regex cnpj(R"(\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2})");
-      if (!missing("cpf") && !std::regex_match(fake::text_of(body.find("cpf")), cpf)) {
+      if (!missing("cpf") &&
+          !std::regex_match(fake::text_of(body.find("cpf")), cpf)) {
         return "CPF inválido";
       }
-      if (!missing("cnpj") && !std::regex_match(fake::text_of(body.find("cnpj")), cnpj)) {
+      if (!missing("cnpj") &&
+          !std::regex_match(fake::text_of(body.find("cnpj")), cnpj)) {
         return "CNPJ inválido";
       }
       return {};
     }
     if (resource == "produtos") {
       if (missing("nome")) return "O campo nome é obrigatório";
-      if (missing("codigo_interno")) return "O campo codigo_interno é obrigatório";
-      if (!is_money(body.find("valor_custo"))) return "O campo valor_custo é obrigatório";
+      if (missing("codigo_interno"))
+        return "O campo codigo_interno é obrigatório";
+      if (!is_money(body.find("valor_custo")))
+        return "O campo valor_custo é obrigatório";
       return {};
     }
-    for (const char* field : {"tipo", "codigo", "cliente_id", "situacao_id", "data"}) {
+    for (const char* field :
+         {"tipo", "codigo", "cliente_id", "situacao_id", "data"}) {
       if (missing(field)) return fmt::format("O campo {} é obrigatório", field);
     }
-    if (!std::regex_match(fake::text_of(body.find("data")), std::regex(R"(\d{4}-\d{2}-\d{2})"))) {
+    if (!std::regex_match(fake::text_of(body.find("data")),
+                          std::regex(R"(\d{4}-\d{2}-\d{2})"))) {
       return "Data inválida";
     }
     if (!store.find("clientes", fake::text_of(body.find("cliente_id")))) {
@@ -159,45 +184,54 @@ class GestaoClick final : public fake::Dialect {
     const Value* lines = body.find("produtos");
     if (lines && lines->is_array()) {
       for (const Value& line : lines->items()) {
-        if (!store.find("produtos", fake::text_of(line.find_path("produto.produto_id")))) {
+        if (!store.find("produtos",
+                        fake::text_of(line.find_path("produto.produto_id")))) {
           return "Produto não encontrado";
         }
       }
     }
     const Value* payments = body.find("pagamentos");
     if (payments && payments->is_array() && !payments->items().empty() &&
-        std::fabs(fake::sum_of(payments, "pagamento.valor") - total_of(body)) > 0.005) {
+        std::fabs(fake::sum_of(payments, "pagamento.valor") - total_of(body)) >
+            0.005) {
       return "O valor do pedido não pode ser diferente do valor das parcelas";
     }
     return {};
   }
 
-  void list(const httplib::Request& req, httplib::Response& res, fake::Store& store,
-            const std::string& resource) {
-    const long page = req.has_param("pagina") ? std::stol(req.get_param_value("pagina")) : 1;
+  void list(const httplib::Request& req, httplib::Response& res,
+            fake::Store& store, const std::string& resource) {
+    const long page =
+        req.has_param("pagina") ? std::stol(req.get_param_value("pagina")) : 1;
     std::vector<std::pair<std::string, std::string>> filters;
     for (const auto& [name, value] : req.params) {
-      if (name == "pagina" || name == "ordenacao" || name == "direcao") continue;
+      if (name == "pagina" || name == "ordenacao" || name == "direcao")
+        continue;
       if (name == "cpf_cnpj") {
         // One filter over both documents.
-        const long cpf_matches = fake::select(store, resource, {{"cpf", value}}, 0, 1).second;
+        const long cpf_matches =
+            fake::select(store, resource, {{"cpf", value}}, 0, 1).second;
         filters.emplace_back(cpf_matches > 0 ? "cpf" : "cnpj", value);
         continue;
       }
-      filters.emplace_back(name == "codigo" && resource == "produtos" ? "codigo_interno" : name,
-                           value);
+      filters.emplace_back(
+          name == "codigo" && resource == "produtos" ? "codigo_interno" : name,
+          value);
     }
-    auto [records, total] = fake::select(store, resource, filters, (page - 1) * m_page_size,
-                                         m_page_size);
+    auto [records, total] = fake::select(store, resource, filters,
+                                         (page - 1) * m_page_size, m_page_size);
     const long pages = (total + m_page_size - 1) / m_page_size;
     Value meta = Value::object();
     meta.set("total_registros", Value::number(static_cast<long long>(total)));
     meta.set("total_paginas", Value::number(static_cast<long long>(pages)));
-    meta.set("total_registros_pagina", Value::number(static_cast<long long>(records.size())));
+    meta.set("total_registros_pagina",
+             Value::number(static_cast<long long>(records.size())));
     meta.set("pagina_atual", Value::number(static_cast<long long>(page)));
-    meta.set("limite_por_pagina", Value::number(static_cast<long long>(m_page_size)));
+    meta.set("limite_por_pagina",
+             Value::number(static_cast<long long>(m_page_size)));
     meta.set("proxima_pagina",
-             page < pages ? Value::number(static_cast<long long>(page + 1)) : Value());
+             page < pages ? Value::number(static_cast<long long>(page + 1))
+                          : Value());
     Value data = Value::array();
     for (Value& record : records) data.push_back(std::move(record));
     Value out = Value::object();
@@ -218,8 +252,9 @@ class GestaoClick final : public fake::Dialect {
 
 int main(int argc, char** argv) {
   return fake::run(argc, argv, "fake_gestaoclick", [](const auto& options) {
-    return std::make_unique<GestaoClick>(fake::option(options, "token", "test-token"),
-                                         fake::option(options, "secret", "test-secret"),
-                                         std::stol(fake::option(options, "page-size", "100")));
+    return std::make_unique<GestaoClick>(
+        fake::option(options, "token", "test-token"),
+        fake::option(options, "secret", "test-secret"),
+        std::stol(fake::option(options, "page-size", "100")));
   });
 }

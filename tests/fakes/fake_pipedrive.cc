@@ -16,7 +16,8 @@ class Pipedrive final : public fake::Dialect {
  public:
   explicit Pipedrive(std::string token) : m_token(std::move(token)) {}
 
-  void routes(httplib::Server& server, const httplib::Server::Handler& api) override {
+  void routes(httplib::Server& server,
+              const httplib::Server::Handler& api) override {
     const std::string many = R"(/api/v2/(persons|products|deals|activities))";
     const std::string one = many + R"(/(\d+))";
     server.Get(R"(/api/v2/(persons|products)/(search))", api);
@@ -40,13 +41,16 @@ class Pipedrive final : public fake::Dialect {
     Value out = Value::object();
     out.set("success", Value::boolean(false));
     out.set("error", Value::string(message));
-    out.set("error_info", Value::string("Please check developers.pipedrive.com for more information about Pipedrive API."));
+    out.set("error_info",
+            Value::string("Please check developers.pipedrive.com for more "
+                          "information about Pipedrive API."));
     out.set("data", Value());
     out.set("additional_data", Value());
     return crm::json::dump(out);
   }
 
-  void rate_limited(httplib::Response& res, const fake::RateState& state) override {
+  void rate_limited(httplib::Response& res,
+                    const fake::RateState& state) override {
     res.status = 429;
     decorate(res, state);
     res.set_header("Retry-After", std::to_string(state.reset_seconds));
@@ -59,16 +63,21 @@ class Pipedrive final : public fake::Dialect {
     res.set_header("x-ratelimit-reset", std::to_string(state.reset_seconds));
   }
 
-  Value id_value(const std::string& id) override { return Value::number_text(id); }
+  Value id_value(const std::string& id) override {
+    return Value::number_text(id);
+  }
 
-  void api(const httplib::Request& req, httplib::Response& res, fake::Store& store) override {
+  void api(const httplib::Request& req, httplib::Response& res,
+           fake::Store& store) override {
     const std::string resource = req.matches[1];
-    const std::string id = req.matches.size() > 2 ? std::string(req.matches[2]) : std::string();
+    const std::string id =
+        req.matches.size() > 2 ? std::string(req.matches[2]) : std::string();
     const auto reply = [&](int status, Value data, Value additional = Value()) {
       Value out = Value::object();
       out.set("success", Value::boolean(status < 300));
       out.set("data", std::move(data));
-      if (!additional.is_null()) out.set("additional_data", std::move(additional));
+      if (!additional.is_null())
+        out.set("additional_data", std::move(additional));
       res.status = status;
       res.set_content(crm::json::dump(out), "application/json");
     };
@@ -78,17 +87,23 @@ class Pipedrive final : public fake::Dialect {
     };
     if (id == "search") return search(req, res, store, resource);
     if (req.method == "GET" && id.empty()) {
-      const long limit = req.has_param("limit") ? std::stol(req.get_param_value("limit")) : 100;
-      if (limit < 1 || limit > 500) return fail(400, "limit must be between 1 and 500");
+      const long limit = req.has_param("limit")
+                             ? std::stol(req.get_param_value("limit"))
+                             : 100;
+      if (limit < 1 || limit > 500)
+        return fail(400, "limit must be between 1 and 500");
       const long offset =
-          req.has_param("cursor") ? std::stol(decode_cursor(req.get_param_value("cursor"))) : 0;
+          req.has_param("cursor")
+              ? std::stol(decode_cursor(req.get_param_value("cursor")))
+              : 0;
       auto [records, total] = fake::select(store, resource, {}, offset, limit);
       Value data = Value::array();
       for (Value& record : records) data.push_back(std::move(record));
       Value additional = Value::object();
-      additional.set("next_cursor", offset + limit < total
-                                        ? Value::string(encode_cursor(offset + limit))
-                                        : Value());
+      additional.set("next_cursor",
+                     offset + limit < total
+                         ? Value::string(encode_cursor(offset + limit))
+                         : Value());
       return reply(200, std::move(data), std::move(additional));
     }
     Value* existing = id.empty() ? nullptr : store.find(resource, id);
@@ -104,7 +119,8 @@ class Pipedrive final : public fake::Dialect {
     }
     auto body = crm::json::parse(req.body);
     if (!body || !body->is_object()) return fail(400, "Invalid JSON body");
-    if (const std::string problem = validate(resource, *body, store, req.method == "POST");
+    if (const std::string problem =
+            validate(resource, *body, store, req.method == "POST");
         !problem.empty()) {
       return fail(400, problem);
     }
@@ -120,27 +136,36 @@ class Pipedrive final : public fake::Dialect {
   }
 
  private:
-  static std::string encode_cursor(long offset) { return "c" + std::to_string(offset); }
+  static std::string encode_cursor(long offset) {
+    return "c" + std::to_string(offset);
+  }
   static std::string decode_cursor(const std::string& cursor) {
-    return cursor.size() > 1 && fake::is_digits(cursor.substr(1)) ? cursor.substr(1) : "0";
+    return cursor.size() > 1 && fake::is_digits(cursor.substr(1))
+               ? cursor.substr(1)
+               : "0";
   }
 
-  static std::string natural_key(const std::string& resource, const Value& body) {
-    if (resource == "persons") return fake::text_of(body.find_path("emails.0.value"));
+  static std::string natural_key(const std::string& resource,
+                                 const Value& body) {
+    if (resource == "persons")
+      return fake::text_of(body.find_path("emails.0.value"));
     if (resource == "products") return fake::text_of(body.find("code"));
     return fake::text_of(body.find("title"));
   }
 
   /// What the v2 API refuses (the spec's required fields and types).
-  static std::string validate(const std::string& resource, const Value& body, fake::Store& store,
-                              bool create) {
-    const auto missing = [&](const char* field) { return fake::text_of(body.find(field)).empty(); };
+  static std::string validate(const std::string& resource, const Value& body,
+                              fake::Store& store, bool create) {
+    const auto missing = [&](const char* field) {
+      return fake::text_of(body.find(field)).empty();
+    };
     for (const char* list : {"emails", "phones"}) {
       const Value* items = body.find(list);
       if (items == nullptr) continue;
       if (!items->is_array()) return fmt::format("{} must be an array", list);
       for (const Value& item : items->items()) {
-        if (!item.is_object() || !item.find("value") || !item.find("value")->is_string()) {
+        if (!item.is_object() || !item.find("value") ||
+            !item.find("value")->is_string()) {
           return fmt::format("{}[].value must be a string", list);
         }
       }
@@ -148,12 +173,16 @@ class Pipedrive final : public fake::Dialect {
     for (const char* reference : {"person_id"}) {
       const Value* value = body.find(reference);
       if (value == nullptr) continue;
-      if (!value->is_number()) return fmt::format("{} must be an integer", reference);
+      if (!value->is_number())
+        return fmt::format("{} must be an integer", reference);
       if (!store.find("persons", value->text())) return "Person not found";
     }
-    if (create && resource == "persons" && missing("name")) return "Name is required";
-    if (create && resource == "products" && missing("name")) return "Name is required";
-    if (create && resource == "deals" && missing("title")) return "Title is required";
+    if (create && resource == "persons" && missing("name"))
+      return "Name is required";
+    if (create && resource == "products" && missing("name"))
+      return "Name is required";
+    if (create && resource == "deals" && missing("title"))
+      return "Title is required";
     if (const Value* value = body.find("value"); value && !value->is_number()) {
       return "value must be a number";
     }
@@ -163,13 +192,14 @@ class Pipedrive final : public fake::Dialect {
     return {};
   }
 
-  void search(const httplib::Request& req, httplib::Response& res, fake::Store& store,
-              const std::string& resource) {
+  void search(const httplib::Request& req, httplib::Response& res,
+              fake::Store& store, const std::string& resource) {
     const std::string term = req.get_param_value("term");
     const std::string field = req.get_param_value("fields");
     if (term.size() < 2 && req.get_param_value("exact_match") != "true") {
       res.status = 400;
-      res.set_content(error_body(400, "term must be at least 2 characters"), "application/json");
+      res.set_content(error_body(400, "term must be at least 2 characters"),
+                      "application/json");
       return;
     }
     Value items = Value::array();
@@ -178,7 +208,8 @@ class Pipedrive final : public fake::Dialect {
       if (fake::text_of(record.find_path(path)) != term) continue;
       Value item = Value::object();
       item.set("id", record.find("id") ? *record.find("id") : Value());
-      item.set("type", Value::string(resource == "persons" ? "person" : "product"));
+      item.set("type",
+               Value::string(resource == "persons" ? "person" : "product"));
       item.set("name", record.find("name") ? *record.find("name") : Value());
       Value hit = Value::object();
       hit.set("result_score", Value::number(1.0));
@@ -204,6 +235,7 @@ class Pipedrive final : public fake::Dialect {
 
 int main(int argc, char** argv) {
   return fake::run(argc, argv, "fake_pipedrive", [](const auto& options) {
-    return std::make_unique<Pipedrive>(fake::option(options, "token", "test-token"));
+    return std::make_unique<Pipedrive>(
+        fake::option(options, "token", "test-token"));
   });
 }

@@ -1,5 +1,6 @@
 #include "fake_server.h"
 
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -13,8 +14,6 @@
 #include <fstream>
 #include <random>
 #include <thread>
-
-#include <fmt/format.h>
 
 namespace fake {
 namespace {
@@ -46,7 +45,8 @@ using Clock = std::chrono::steady_clock;
 
 class Server {
  public:
-  Server(std::unique_ptr<Dialect> dialect, int latency_ms, unsigned seed, int rate, int window_ms)
+  Server(std::unique_ptr<Dialect> dialect, int latency_ms, unsigned seed,
+         int rate, int window_ms)
       : m_dialect(std::move(dialect)), m_random(seed) {
     m_faults.latency_ms = latency_ms;
     m_faults.rate = rate;
@@ -55,42 +55,49 @@ class Server {
   }
 
   void install(httplib::Server& server) {
-    server.Get("/_stats", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_content(stats(), "application/json");
-    });
-    server.Post("/_reset", [this](const httplib::Request&, httplib::Response& res) {
-      std::lock_guard lock(m_mutex);
-      m_store = Store{};
-      m_store.next_id = m_dialect->first_id();
-      m_by_method.clear();
-      m_per_minute.clear();
-      m_requests = 0;
-      m_rate_limited = 0;
-      m_max_in_flight = 0;
-      m_faults = Faults{};
-      m_log.clear();
-      m_dialect->reset();
-      res.set_content("{}", "application/json");
-    });
-    server.Post("/_faults", [this](const httplib::Request& req, httplib::Response& res) {
-      std::string error;
-      auto body = crm::json::parse(req.body, &error);
-      if (!body || !body->is_object()) {
-        res.status = 400;
-        res.set_content(fmt::format("{{\"message\":{}}}", crm::json::quote(error)),
-                        "application/json");
-        return;
-      }
-      set_faults(*body);
-      res.set_content("{}", "application/json");
-    });
-    server.Get(R"(/_records/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
+    server.Get("/_stats",
+               [this](const httplib::Request&, httplib::Response& res) {
+                 res.set_content(stats(), "application/json");
+               });
+    server.Post("/_reset",
+                [this](const httplib::Request&, httplib::Response& res) {
+                  std::lock_guard lock(m_mutex);
+                  m_store = Store{};
+                  m_store.next_id = m_dialect->first_id();
+                  m_by_method.clear();
+                  m_per_minute.clear();
+                  m_requests = 0;
+                  m_rate_limited = 0;
+                  m_max_in_flight = 0;
+                  m_faults = Faults{};
+                  m_log.clear();
+                  m_dialect->reset();
+                  res.set_content("{}", "application/json");
+                });
+    server.Post("/_faults",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  std::string error;
+                  auto body = crm::json::parse(req.body, &error);
+                  if (!body || !body->is_object()) {
+                    res.status = 400;
+                    res.set_content(fmt::format("{{\"message\":{}}}",
+                                                crm::json::quote(error)),
+                                    "application/json");
+                    return;
+                  }
+                  set_faults(*body);
+                  res.set_content("{}", "application/json");
+                });
+    server.Get(R"(/_records/(.+))", [this](const httplib::Request& req,
+                                           httplib::Response& res) {
       std::lock_guard lock(m_mutex);
       Value list = Value::array();
-      for (const auto& [id, record] : m_store.records[req.matches[1]]) list.push_back(record);
+      for (const auto& [id, record] : m_store.records[req.matches[1]])
+        list.push_back(record);
       res.set_content(crm::json::dump(list), "application/json");
     });
-    server.Post(R"(/_records/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
+    server.Post(R"(/_records/(.+))", [this](const httplib::Request& req,
+                                            httplib::Response& res) {
       auto body = crm::json::parse(req.body);
       if (!body || !body->is_array()) {
         res.status = 400;
@@ -109,29 +116,35 @@ class Server {
     });
     // A body without Content-Length (chunked), for clients that must cap a
     // body they cannot size in advance: GET /_chunked?bytes=N
-    server.Get("/_chunked", [](const httplib::Request& req, httplib::Response& res) {
-      const std::size_t total =
-          req.has_param("bytes") ? std::stoul(req.get_param_value("bytes")) : 1024;
-      res.set_chunked_content_provider(
-          "application/json", [total](std::size_t offset, httplib::DataSink& sink) {
-            if (offset >= total) {
-              sink.done();
-              return true;
-            }
-            const std::string chunk(std::min<std::size_t>(4096, total - offset), ' ');
-            return sink.write(chunk.data(), chunk.size());
-          });
-    });
-    server.Get("/_requests", [this](const httplib::Request&, httplib::Response& res) {
-      std::lock_guard lock(m_mutex);
-      Value list = Value::array();
-      for (const Value& entry : m_log) list.push_back(entry);
-      res.set_content(crm::json::dump(list), "application/json");
-    });
+    server.Get(
+        "/_chunked", [](const httplib::Request& req, httplib::Response& res) {
+          const std::size_t total =
+              req.has_param("bytes") ? std::stoul(req.get_param_value("bytes"))
+                                     : 1024;
+          res.set_chunked_content_provider(
+              "application/json",
+              [total](std::size_t offset, httplib::DataSink& sink) {
+                if (offset >= total) {
+                  sink.done();
+                  return true;
+                }
+                const std::string chunk(
+                    std::min<std::size_t>(4096, total - offset), ' ');
+                return sink.write(chunk.data(), chunk.size());
+              });
+        });
+    server.Get("/_requests",
+               [this](const httplib::Request&, httplib::Response& res) {
+                 std::lock_guard lock(m_mutex);
+                 Value list = Value::array();
+                 for (const Value& entry : m_log) list.push_back(entry);
+                 res.set_content(crm::json::dump(list), "application/json");
+               });
     m_dialect->control(server, m_mutex);
-    m_dialect->routes(server, [this](const httplib::Request& req, httplib::Response& res) {
-      handle(req, res);
-    });
+    m_dialect->routes(
+        server, [this](const httplib::Request& req, httplib::Response& res) {
+          handle(req, res);
+        });
   }
 
   void stop() {
@@ -147,7 +160,8 @@ class Server {
       const Value* v = body.find(key);
       return v && v->is_number() ? std::stod(v->text()) : fallback;
     };
-    m_faults.latency_ms = static_cast<int>(number("latency_ms", m_faults.latency_ms));
+    m_faults.latency_ms =
+        static_cast<int>(number("latency_ms", m_faults.latency_ms));
     m_faults.error_rate = number("error_rate", m_faults.error_rate);
     m_faults.timeout_rate = number("timeout_rate", m_faults.timeout_rate);
     m_faults.malformed_rate = number("malformed_rate", m_faults.malformed_rate);
@@ -155,8 +169,10 @@ class Server {
     m_faults.oversize_rate = number("oversize_rate", m_faults.oversize_rate);
     m_faults.hang_ms = static_cast<int>(number("hang_ms", m_faults.hang_ms));
     m_faults.rate = static_cast<int>(number("rate", m_faults.rate));
-    m_faults.window_ms = static_cast<int>(number("window_ms", m_faults.window_ms));
-    if (body.find("rate") || body.find("window_ms")) m_window.clear();  // a new window
+    m_faults.window_ms =
+        static_cast<int>(number("window_ms", m_faults.window_ms));
+    if (body.find("rate") || body.find("window_ms"))
+      m_window.clear();  // a new window
     if (const Value* seed = body.find("seed"); seed && seed->is_number()) {
       m_random.seed(static_cast<unsigned>(std::stoul(seed->text())));
     }
@@ -172,9 +188,12 @@ class Server {
         rule.path_contains = text("path_contains");
         rule.body_contains = text("body_contains");
         rule.body = text("body");
-        if (const Value* v = item.find("status"); v && v->is_number()) rule.status = std::stoi(v->text());
-        if (const Value* v = item.find("count"); v && v->is_number()) rule.count = std::stoi(v->text());
-        if (const Value* headers = item.find("headers"); headers && headers->is_object()) {
+        if (const Value* v = item.find("status"); v && v->is_number())
+          rule.status = std::stoi(v->text());
+        if (const Value* v = item.find("count"); v && v->is_number())
+          rule.count = std::stoi(v->text());
+        if (const Value* headers = item.find("headers");
+            headers && headers->is_object()) {
           for (const auto& [name, value] : headers->members()) {
             rule.headers.emplace_back(name, value.text());
           }
@@ -186,7 +205,9 @@ class Server {
 
   std::string stats() {
     std::lock_guard lock(m_mutex);
-    const auto number = [](long value) { return Value::number(static_cast<long long>(value)); };
+    const auto number = [](long value) {
+      return Value::number(static_cast<long long>(value));
+    };
     Value out = Value::object();
     out.set("requests", number(m_requests));
     out.set("max_in_flight", number(m_max_in_flight));
@@ -195,10 +216,12 @@ class Server {
     out.set("duplicate_creates", number(m_store.duplicate_creates));
     out.set("rate_limited", number(m_rate_limited));
     Value methods = Value::object();
-    for (const auto& [method, count] : m_by_method) methods.set(method, number(count));
+    for (const auto& [method, count] : m_by_method)
+      methods.set(method, number(count));
     out.set("by_method", std::move(methods));
     long busiest = 0;
-    for (const auto& [minute, count] : m_per_minute) busiest = std::max(busiest, count);
+    for (const auto& [minute, count] : m_per_minute)
+      busiest = std::max(busiest, count);
     out.set("max_requests_per_minute", number(busiest));
     Value records = Value::object();
     for (const auto& [resource, items] : m_store.records) {
@@ -211,7 +234,8 @@ class Server {
   /// Waits `ms` unless the server is stopping (no bare sleep: stop() is quick).
   void pause(int ms) {
     std::unique_lock lock(m_mutex);
-    m_wake.wait_for(lock, std::chrono::milliseconds(ms), [&] { return m_stopping; });
+    m_wake.wait_for(lock, std::chrono::milliseconds(ms),
+                    [&] { return m_stopping; });
   }
 
   /// Counts the request in the rate window; the state after it.
@@ -220,14 +244,19 @@ class Server {
     if (faults.rate <= 0) return state;
     const auto now = Clock::now();
     const auto window = std::chrono::milliseconds(faults.window_ms);
-    while (!m_window.empty() && now - m_window.front() >= window) m_window.pop_front();
+    while (!m_window.empty() && now - m_window.front() >= window)
+      m_window.pop_front();
     m_window.push_back(now);
     state.limit = faults.rate;
-    state.remaining = std::max(0, faults.rate - static_cast<int>(m_window.size()));
-    state.reset_seconds = static_cast<int>(
-        std::chrono::duration_cast<std::chrono::seconds>(window - (now - m_window.front()))
-            .count()) + 1;
-    if (static_cast<int>(m_window.size()) > faults.rate) state.limit = -faults.rate;  // over
+    state.remaining =
+        std::max(0, faults.rate - static_cast<int>(m_window.size()));
+    state.reset_seconds =
+        static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(
+                             window - (now - m_window.front()))
+                             .count()) +
+        1;
+    if (static_cast<int>(m_window.size()) > faults.rate)
+      state.limit = -faults.rate;  // over
     return state;
   }
 
@@ -236,7 +265,8 @@ class Server {
     Faults faults;
     std::optional<Rule> matched;
     RateState rate;
-    double roll_error = 0, roll_timeout = 0, roll_malformed = 0, roll_html = 0, roll_size = 0;
+    double roll_error = 0, roll_timeout = 0, roll_malformed = 0, roll_html = 0,
+           roll_size = 0;
     {
       std::lock_guard lock(m_mutex);
       ++m_requests;
@@ -260,8 +290,12 @@ class Server {
       for (Rule& rule : m_faults.rules) {
         if (rule.count == 0) continue;
         if (!rule.method.empty() && rule.method != req.method) continue;
-        if (!rule.path_contains.empty() && req.path.find(rule.path_contains) == std::string::npos) continue;
-        if (!rule.body_contains.empty() && req.body.find(rule.body_contains) == std::string::npos) continue;
+        if (!rule.path_contains.empty() &&
+            req.path.find(rule.path_contains) == std::string::npos)
+          continue;
+        if (!rule.body_contains.empty() &&
+            req.body.find(rule.body_contains) == std::string::npos)
+          continue;
         if (rule.count > 0) --rule.count;
         matched = rule;
         break;
@@ -277,20 +311,23 @@ class Server {
     if (roll_size < faults.oversize_rate) {
       if (faults.latency_ms > 0) pause(faults.latency_ms);
       res.status = 200;
-      res.set_content(std::string(5 * 1024 * 1024, ' ') + "{}", "application/json");
+      res.set_content(std::string(5 * 1024 * 1024, ' ') + "{}",
+                      "application/json");
       --m_in_flight;
       return;
     }
     if (faults.latency_ms > 0) {
       pause(faults.latency_ms);
     }
-    respond(req, res, faults, matched, rate, roll_error, roll_timeout, roll_malformed, roll_html);
+    respond(req, res, faults, matched, rate, roll_error, roll_timeout,
+            roll_malformed, roll_html);
     --m_in_flight;
   }
 
-  void respond(const httplib::Request& req, httplib::Response& res, const Faults& faults,
-               const std::optional<Rule>& matched, RateState rate, double roll_error,
-               double roll_timeout, double roll_malformed, double roll_html) {
+  void respond(const httplib::Request& req, httplib::Response& res,
+               const Faults& faults, const std::optional<Rule>& matched,
+               RateState rate, double roll_error, double roll_timeout,
+               double roll_malformed, double roll_html) {
     if (rate.limit < 0) {
       rate.limit = -rate.limit;
       {
@@ -303,12 +340,15 @@ class Server {
     if (rate.limit > 0) m_dialect->decorate(res, rate);
     if (matched) {
       res.status = matched->status;
-      for (const auto& [name, value] : matched->headers) res.set_header(name, value);
-      res.set_content(matched->body.empty()
-                          ? m_dialect->error_body(matched->status,
-                                                  fmt::format("injected status {}", matched->status))
-                          : matched->body,
-                      "application/json");
+      for (const auto& [name, value] : matched->headers)
+        res.set_header(name, value);
+      res.set_content(
+          matched->body.empty()
+              ? m_dialect->error_body(
+                    matched->status,
+                    fmt::format("injected status {}", matched->status))
+              : matched->body,
+          "application/json");
       return;
     }
     if (!m_dialect->authorized(req)) {
@@ -318,25 +358,30 @@ class Server {
     if (roll_timeout < faults.timeout_rate) {
       pause(faults.hang_ms);
       res.status = 504;
-      res.set_content(m_dialect->error_body(504, "too late"), "application/json");
+      res.set_content(m_dialect->error_body(504, "too late"),
+                      "application/json");
       return;
     }
     if (roll_error < faults.error_rate) {
       res.status = 503;
-      res.set_content(m_dialect->error_body(503, "service unavailable"), "application/json");
+      res.set_content(m_dialect->error_body(503, "service unavailable"),
+                      "application/json");
       return;
     }
     if (roll_html < faults.html_rate) {
       res.status = 502;
-      res.set_content("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
-                      "text/html");
+      res.set_content(
+          "<html><head><title>502 Bad "
+          "Gateway</title></head><body>nginx</body></html>",
+          "text/html");
       return;
     }
     {
       std::lock_guard lock(m_mutex);
       m_dialect->api(req, res, m_store);
     }
-    if (roll_malformed < faults.malformed_rate && res.status < 300 && !res.body.empty()) {
+    if (roll_malformed < faults.malformed_rate && res.status < 300 &&
+        !res.body.empty()) {
       res.body = res.body.substr(0, res.body.size() / 2);  // truncated JSON
     }
   }
@@ -362,7 +407,8 @@ class Server {
 
 void Store::count_create(const std::string& resource, const std::string& key) {
   ++creates;
-  if (!key.empty() && ++create_keys[resource + "/" + key] > 1) ++duplicate_creates;
+  if (!key.empty() && ++create_keys[resource + "/" + key] > 1)
+    ++duplicate_creates;
 }
 
 Value* Store::find(const std::string& resource, const std::string& id) {
@@ -372,8 +418,8 @@ Value* Store::find(const std::string& resource, const std::string& id) {
   return it == table->second.end() ? nullptr : &it->second;
 }
 
-std::string option(const std::map<std::string, std::string>& options, const std::string& key,
-                   const std::string& fallback) {
+std::string option(const std::map<std::string, std::string>& options,
+                   const std::string& key, const std::string& fallback) {
   const auto it = options.find(key);
   return it == options.end() ? fallback : it->second;
 }
@@ -384,7 +430,8 @@ std::string text_of(const Value* value) {
 }
 
 bool is_digits(const std::string& text) {
-  return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+  return !text.empty() &&
+         text.find_first_not_of("0123456789") == std::string::npos;
 }
 
 double line_total(const Value* list, const std::string& quantity_path,
@@ -394,7 +441,8 @@ double line_total(const Value* list, const std::string& quantity_path,
   for (const Value& item : list->items()) {
     const std::string quantity = text_of(item.find_path(quantity_path));
     const std::string price = text_of(item.find_path(price_path));
-    total += (quantity.empty() ? 1.0 : std::stod(quantity)) * (price.empty() ? 0.0 : std::stod(price));
+    total += (quantity.empty() ? 1.0 : std::stod(quantity)) *
+             (price.empty() ? 0.0 : std::stod(price));
   }
   return total;
 }
@@ -411,7 +459,8 @@ double sum_of(const Value* list, const std::string& path) {
 
 std::pair<std::vector<Value>, long> select(
     Store& store, const std::string& resource,
-    const std::vector<std::pair<std::string, std::string>>& filters, long offset, long size) {
+    const std::vector<std::pair<std::string, std::string>>& filters,
+    long offset, long size) {
   std::vector<Value> page;
   long total = 0;
   for (const auto& [id, record] : store.records[resource]) {
@@ -428,11 +477,12 @@ std::pair<std::vector<Value>, long> select(
 }
 
 int run(int argc, char** argv, const std::string& name,
-        const std::function<std::unique_ptr<Dialect>(const std::map<std::string, std::string>&)>&
-            make) {
+        const std::function<std::unique_ptr<Dialect>(
+            const std::map<std::string, std::string>&)>& make) {
   std::map<std::string, std::string> options;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::string(argv[i]).starts_with("--")) options[argv[i] + 2] = argv[i + 1];
+    if (std::string(argv[i]).starts_with("--"))
+      options[argv[i] + 2] = argv[i + 1];
   }
   const auto value = [&](const std::string& key, const std::string& fallback) {
     return option(options, key, fallback);
@@ -441,7 +491,8 @@ int run(int argc, char** argv, const std::string& name,
   const int port = std::stoi(value("port", "0"));
   Server fake(make(options), std::stoi(value("latency-ms", "0")),
               static_cast<unsigned>(std::stoul(value("seed", "1"))),
-              std::stoi(value("rate", "0")), std::stoi(value("window-ms", "1000")));
+              std::stoi(value("rate", "0")),
+              std::stoi(value("window-ms", "1000")));
 
   // SIGTERM/SIGINT are taken by sigwait below, never by a worker thread.
   sigset_t signals;
@@ -465,8 +516,9 @@ int run(int argc, char** argv, const std::string& name,
     *fd = s;
   });
   fake.install(server);
-  const int bound = port == 0 ? server.bind_to_any_port("127.0.0.1")
-                              : (server.bind_to_port("127.0.0.1", port) ? port : -1);
+  const int bound = port == 0
+                        ? server.bind_to_any_port("127.0.0.1")
+                        : (server.bind_to_port("127.0.0.1", port) ? port : -1);
   if (bound <= 0) {
     fmt::print(stderr, "{}: cannot bind 127.0.0.1:{}\n", name, port);
     return 1;

@@ -7,18 +7,21 @@
 //                   [--seed N] [--rate N --window-ms W] [--page-size N]
 //
 // Control endpoints (no auth):
-//   GET  /_stats    {"requests", "max_in_flight", "creates", "duplicate_creates",
-//                    "rate_limited", "by_method": {...}, "max_requests_per_minute",
-//                    "records": {...}}
+//   GET  /_stats    {"requests", "max_in_flight", "creates",
+//   "duplicate_creates",
+//                    "rate_limited", "by_method": {...},
+//                    "max_requests_per_minute", "records": {...}}
 //   POST /_reset    forget records, counters and faults
-//   POST /_faults   {"latency_ms", "error_rate", "timeout_rate", "malformed_rate",
-//                    "html_rate", "oversize_rate", "hang_ms", "seed", "rate", "window_ms",
-//                    "rules": [{"method", "path_contains", "body_contains", "status",
-//                    "body", "headers": {...}, "count"}]}   (count -1 = forever)
+//   POST /_faults   {"latency_ms", "error_rate", "timeout_rate",
+//   "malformed_rate",
+//                    "html_rate", "oversize_rate", "hang_ms", "seed", "rate",
+//                    "window_ms", "rules": [{"method", "path_contains",
+//                    "body_contains", "status", "body", "headers": {...},
+//                    "count"}]}   (count -1 = forever)
 //   GET  /_records/<resource>  every stored record of a resource
 //   POST /_records/<resource>  store records (JSON array) with new ids
-//   GET  /_requests  the last 200 API requests: [{"method", "path", "query", "body"}]
-//   GET  /_chunked?bytes=N  N spaces, chunked (no Content-Length)
+//   GET  /_requests  the last 200 API requests: [{"method", "path", "query",
+//   "body"}] GET  /_chunked?bytes=N  N spaces, chunked (no Content-Length)
 #pragma once
 
 #include <httplib.h>
@@ -60,7 +63,8 @@ class Dialect {
  public:
   virtual ~Dialect() = default;
   /// Registers the API routes; each must call `api`.
-  virtual void routes(httplib::Server& server, const httplib::Server::Handler& api) = 0;
+  virtual void routes(httplib::Server& server,
+                      const httplib::Server::Handler& api) = 0;
   virtual bool authorized(const httplib::Request& req) = 0;
   virtual void unauthorized(httplib::Response& res) = 0;
   /// The provider's error envelope for `status` (injected faults, 5xx).
@@ -70,7 +74,8 @@ class Dialect {
   /// Rate headers on every API response (none by default).
   virtual void decorate(httplib::Response&, const RateState&) {}
   /// The API itself, with the store's mutex held. Sets status and body.
-  virtual void api(const httplib::Request& req, httplib::Response& res, Store& store) = 0;
+  virtual void api(const httplib::Request& req, httplib::Response& res,
+                   Store& store) = 0;
   /// Extra control endpoints (Bling's OAuth), given the store mutex.
   virtual void control(httplib::Server&, std::mutex&) {}
   /// The id as the provider types it in JSON (string or number).
@@ -83,12 +88,12 @@ class Dialect {
 
 /// Parses the common options, runs the server until SIGTERM/SIGINT.
 int run(int argc, char** argv, const std::string& name,
-        const std::function<std::unique_ptr<Dialect>(const std::map<std::string, std::string>&)>&
-            make);
+        const std::function<std::unique_ptr<Dialect>(
+            const std::map<std::string, std::string>&)>& make);
 
 /// A command-line option given to `make`, or `fallback`.
-std::string option(const std::map<std::string, std::string>& options, const std::string& key,
-                   const std::string& fallback);
+std::string option(const std::map<std::string, std::string>& options,
+                   const std::string& key, const std::string& fallback);
 
 /// Helpers for dialects.
 std::string text_of(const Value* value);
@@ -99,8 +104,9 @@ double line_total(const Value* list, const std::string& quantity_path,
 double sum_of(const Value* list, const std::string& path);
 /// Records of `resource` matching every (path, value) filter, paged by a
 /// 0-based offset and a size: (page, total).
-std::pair<std::vector<Value>, long> select(Store& store, const std::string& resource,
-                                           const std::vector<std::pair<std::string, std::string>>& filters,
-                                           long offset, long size);
+std::pair<std::vector<Value>, long> select(
+    Store& store, const std::string& resource,
+    const std::vector<std::pair<std::string, std::string>>& filters,
+    long offset, long size);
 
 }  // namespace fake

@@ -10,11 +10,14 @@
 #include "crm/config/config_loader.h"
 #include "crm/core/errors.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::string path = "/tmp/crm-fuzz-config-" + std::to_string(::getpid());
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
+  static const std::string path =
+      "/tmp/crm-fuzz-config-" + std::to_string(::getpid());
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+    out.write(reinterpret_cast<const char*>(data),
+              static_cast<std::streamsize>(size));
   }
   try {
     const crm::Config config = crm::config::load_config({}, path);

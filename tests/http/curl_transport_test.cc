@@ -1,7 +1,6 @@
 #include "crm/http/curl_transport.h"
 
 #include <catch2/catch.hpp>
-
 #include <chrono>
 
 #include "support/fake_process.h"
@@ -31,7 +30,8 @@ Request get(const std::string& url) {
 
 }  // namespace
 
-TEST_CASE("the transport runs requests concurrently on one multi handle", "[db][http]") {
+TEST_CASE("the transport runs requests concurrently on one multi handle",
+          "[db][http]") {
   crm::testing::FakeCrmProcess fake(200);
   CurlTransport transport;
   const auto started = std::chrono::steady_clock::now();
@@ -77,7 +77,8 @@ TEST_CASE("bodies above the cap fail the transfer", "[db][http]") {
   transport.start(2, get(fake.base_url() + "/_chunked?bytes=100000"));
   const auto chunked = run_all(transport);
   REQUIRE(chunked.size() == 1);
-  CHECK(chunked[0].response.transfer_error == "response body larger than 5 bytes");
+  CHECK(chunked[0].response.transfer_error ==
+        "response body larger than 5 bytes");
   CurlTransport roomy(crm::http::TransportOptions{.max_body_bytes = 200000});
   roomy.start(3, get(fake.base_url() + "/_chunked?bytes=100000"));
   const auto whole = run_all(roomy);

@@ -1,12 +1,11 @@
 #include "support/db_fixture.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <mutex>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "crm/db/migrator.h"
 #include "crm/util/strings.h"
@@ -29,7 +28,8 @@ DbSettings load_settings() {
     const std::string key = line.substr(7, equals - 7);
     const std::string value = line.substr(equals + 1);
     if (key == "CRM_DB_HOST") settings.host = value;
-    if (key == "CRM_DB_PORT") settings.port = static_cast<int>(*util::parse_int(value));
+    if (key == "CRM_DB_PORT")
+      settings.port = static_cast<int>(*util::parse_int(value));
     if (key == "CRM_DB_USER") settings.user = value;
     if (key == "CRM_DB_PASSWORD") settings.password = value;
   }
@@ -45,9 +45,11 @@ const DbSettings& test_db_settings() {
     DbSettings admin = s;
     admin.name = "";
     auto connection = db::Connection::open(admin);
-    connection->execute_raw(fmt::format("DROP DATABASE IF EXISTS `{}`", s.name));
+    connection->execute_raw(
+        fmt::format("DROP DATABASE IF EXISTS `{}`", s.name));
     connection->execute_raw(fmt::format(
-        "CREATE DATABASE `{}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci", s.name));
+        "CREATE DATABASE `{}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+        s.name));
     auto migrated = db::Connection::open(s);
     db::Migrator(*migrated, std::string(CRM_SOURCE_DIR) + "/migrations",
                  db::MigrationSet::core_and_demo)
@@ -57,12 +59,14 @@ const DbSettings& test_db_settings() {
   return settings;
 }
 
-std::unique_ptr<db::Connection> connect() { return db::Connection::open(test_db_settings()); }
+std::unique_ptr<db::Connection> connect() {
+  return db::Connection::open(test_db_settings());
+}
 
 void reset_tables(db::Connection& connection) {
-  for (const char* table : {"crm_sync_queue", "crm_sync_log", "crm_integracoes",
-                            "crm_execucoes", "crm_fila", "clientes", "produtos", "vendas",
-                            "atividades"}) {
+  for (const char* table :
+       {"crm_sync_queue", "crm_sync_log", "crm_integracoes", "crm_execucoes",
+        "crm_fila", "clientes", "produtos", "vendas", "atividades"}) {
     connection.execute_raw(fmt::format("DELETE FROM {}", table));
   }
 }

@@ -1,5 +1,6 @@
 #include "support/fake_process.h"
 
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,18 +10,17 @@
 #include <stdexcept>
 #include <thread>
 
-#include <fmt/format.h>
-
 namespace crm::testing {
 
 FakeCrmProcess::FakeCrmProcess(int latency_ms) {
-  m_port_file = fmt::format("/tmp/crm-fake-{}-{}.port", ::getpid(),
-                            std::chrono::steady_clock::now().time_since_epoch().count());
+  m_port_file =
+      fmt::format("/tmp/crm-fake-{}-{}.port", ::getpid(),
+                  std::chrono::steady_clock::now().time_since_epoch().count());
   const std::string latency = std::to_string(latency_ms);
   m_pid = ::fork();
   if (m_pid == 0) {
-    ::execl(CRM_FAKE_CRM, CRM_FAKE_CRM, "--port-file", m_port_file.c_str(), "--latency-ms",
-            latency.c_str(), static_cast<char*>(nullptr));
+    ::execl(CRM_FAKE_CRM, CRM_FAKE_CRM, "--port-file", m_port_file.c_str(),
+            "--latency-ms", latency.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
   // Test code may poll: the fake writes its port file when it listens.
@@ -43,6 +43,8 @@ FakeCrmProcess::~FakeCrmProcess() {
   ::unlink(m_port_file.c_str());
 }
 
-std::string FakeCrmProcess::base_url() const { return fmt::format("http://127.0.0.1:{}", m_port); }
+std::string FakeCrmProcess::base_url() const {
+  return fmt::format("http://127.0.0.1:{}", m_port);
+}
 
 }  // namespace crm::testing

@@ -4,7 +4,8 @@
 
 using crm::queue::backoff_after;
 
-TEST_CASE("back-off doubles from one minute and is capped at an hour", "[unit]") {
+TEST_CASE("back-off doubles from one minute and is capped at an hour",
+          "[unit]") {
   CHECK(backoff_after(1).count() == 60);
   CHECK(backoff_after(2).count() == 120);
   CHECK(backoff_after(3).count() == 240);

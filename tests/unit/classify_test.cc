@@ -21,13 +21,13 @@ TEST_CASE("classification follows SPEC section 4", "[unit]") {
     OutcomeKind kind;
   };
   const Case cases[] = {
-      {200, OutcomeKind::success},      {201, OutcomeKind::success},
-      {204, OutcomeKind::success},      {301, OutcomeKind::permanent},
-      {400, OutcomeKind::permanent},    {401, OutcomeKind::permanent},
-      {404, OutcomeKind::permanent},    {408, OutcomeKind::transient},
-      {422, OutcomeKind::permanent},    {429, OutcomeKind::rate_limited},
-      {500, OutcomeKind::transient},    {502, OutcomeKind::transient},
-      {503, OutcomeKind::transient},    {504, OutcomeKind::transient}};
+      {200, OutcomeKind::success},   {201, OutcomeKind::success},
+      {204, OutcomeKind::success},   {301, OutcomeKind::permanent},
+      {400, OutcomeKind::permanent}, {401, OutcomeKind::permanent},
+      {404, OutcomeKind::permanent}, {408, OutcomeKind::transient},
+      {422, OutcomeKind::permanent}, {429, OutcomeKind::rate_limited},
+      {500, OutcomeKind::transient}, {502, OutcomeKind::transient},
+      {503, OutcomeKind::transient}, {504, OutcomeKind::transient}};
   for (const Case& c : cases) {
     INFO("HTTP " << c.status);
     CHECK(classify(with_status(c.status)) == c.kind);
@@ -37,15 +37,19 @@ TEST_CASE("classification follows SPEC section 4", "[unit]") {
   CHECK(classify(refused) == OutcomeKind::transient);
 }
 
-TEST_CASE("failure messages carry the request, status and a short detail", "[unit]") {
-  auto outcome = crm::providers::failure(with_status(422, R"({"message":"bad"})"),
-                                         "POST /clientes", "e-mail invalid");
+TEST_CASE("failure messages carry the request, status and a short detail",
+          "[unit]") {
+  auto outcome =
+      crm::providers::failure(with_status(422, R"({"message":"bad"})"),
+                              "POST /clientes", "e-mail invalid");
   CHECK(outcome.kind == OutcomeKind::permanent);
   CHECK(outcome.message == "POST /clientes: HTTP 422: e-mail invalid");
   CHECK(outcome.http_status == 422);
 
   auto html = crm::providers::failure(
-      with_status(502, "<html><head><title>502 Bad Gateway</title></head><body>x</body></html>"),
+      with_status(502,
+                  "<html><head><title>502 Bad "
+                  "Gateway</title></head><body>x</body></html>"),
       "GET /x");
   CHECK(html.kind == OutcomeKind::transient);
   CHECK(html.message == "GET /x: HTTP 502: HTML page '502 Bad Gateway'");
@@ -55,7 +59,8 @@ TEST_CASE("failure messages carry the request, status and a short detail", "[uni
   auto rate = crm::providers::failure(limited, "POST /clientes");
   CHECK(rate.kind == OutcomeKind::rate_limited);
   CHECK(rate.retry_after == std::chrono::seconds(7));
-  CHECK(crm::providers::failure(with_status(429), "x").retry_after == std::chrono::seconds(60));
+  CHECK(crm::providers::failure(with_status(429), "x").retry_after ==
+        std::chrono::seconds(60));
 }
 
 TEST_CASE("body excerpts are one short line", "[unit]") {

@@ -27,7 +27,8 @@ crm::integrations::Integration integration(const std::string& settings = "{}") {
   return out;
 }
 
-crm::WorkItem customer(std::optional<std::string> external_id = {}, bool deleted = false) {
+crm::WorkItem customer(std::optional<std::string> external_id = {},
+                       bool deleted = false) {
   crm::WorkItem item;
   item.row.id = 1;
   item.row.store_id = 7;
@@ -36,7 +37,9 @@ crm::WorkItem customer(std::optional<std::string> external_id = {}, bool deleted
   record.id = 12;
   record.external_id = std::move(external_id);
   record.deleted = deleted;
-  record.fields = {{"name", "Ana \"A\""}, {"email", "ana@ex.com"}, {"phone", std::nullopt},
+  record.fields = {{"name", "Ana \"A\""},
+                   {"email", "ana@ex.com"},
+                   {"phone", std::nullopt},
                    {"document", "123"}};
   item.record = record;
   return item;
@@ -44,20 +47,23 @@ crm::WorkItem customer(std::optional<std::string> external_id = {}, bool deleted
 
 }  // namespace
 
-TEST_CASE("generic: a new customer is looked up by e-mail, then created", "[unit]") {
+TEST_CASE("generic: a new customer is looked up by e-mail, then created",
+          "[unit]") {
   auto provider = crm::providers::make_generic_provider(integration());
   auto exchange = provider->start(customer());
   const Step lookup = exchange->next(nullptr);
   CHECK(request_of(lookup).method == "GET");
-  CHECK(request_of(lookup).url == "http://crm.test/api/clientes?email=ana%40ex.com");
+  CHECK(request_of(lookup).url ==
+        "http://crm.test/api/clientes?email=ana%40ex.com");
   CHECK(request_of(lookup).headers.at(0) ==
         std::pair<std::string, std::string>{"Authorization", "Bearer T0K3N"});
   const Response empty = response(200, R"({"data":[]})");
   const Step create = exchange->next(&empty);
   CHECK(request_of(create).method == "POST");
   CHECK(request_of(create).url == "http://crm.test/api/clientes");
-  CHECK(request_of(create).body ==
-        R"({"codigo":12,"nome":"Ana \"A\"","email":"ana@ex.com","telefone":null,"documento":"123"})");
+  CHECK(
+      request_of(create).body ==
+      R"({"codigo":12,"nome":"Ana \"A\"","email":"ana@ex.com","telefone":null,"documento":"123"})");
   const Response created = response(201, R"({"data":{"id":"1001"}})");
   const ItemOutcome done = outcome_of(exchange->next(&created));
   CHECK(done.kind == OutcomeKind::success);
@@ -65,11 +71,13 @@ TEST_CASE("generic: a new customer is looked up by e-mail, then created", "[unit
   CHECK(done.external_id == "1001");
 }
 
-TEST_CASE("generic: a customer found by the lookup is linked and updated", "[unit]") {
+TEST_CASE("generic: a customer found by the lookup is linked and updated",
+          "[unit]") {
   auto provider = crm::providers::make_generic_provider(integration());
   auto exchange = provider->start(customer());
   exchange->next(nullptr);
-  const Response found = response(200, R"({"data":[{"id":555,"email":"ana@ex.com"}]})");
+  const Response found =
+      response(200, R"({"data":[{"id":555,"email":"ana@ex.com"}]})");
   const Step update = exchange->next(&found);
   CHECK(request_of(update).method == "PUT");
   CHECK(request_of(update).url == "http://crm.test/api/clientes/555");
@@ -93,7 +101,8 @@ TEST_CASE("generic: errors become outcomes with the API's message", "[unit]") {
   const Response garbage = response(200, R"({"data":[)");
   const ItemOutcome broken = outcome_of(second->next(&garbage));
   CHECK(broken.kind == OutcomeKind::permanent);
-  CHECK(broken.message.starts_with("GET /clientes?email=...: HTTP 200: response is not JSON"));
+  CHECK(broken.message.starts_with(
+      "GET /clientes?email=...: HTTP 200: response is not JSON"));
 
   auto third = provider->start(customer());
   third->next(nullptr);
@@ -111,33 +120,40 @@ TEST_CASE("generic: fetching maps remote fields back to local ones", "[unit]") {
   auto exchange = provider->start(item);
   const Request get = request_of(exchange->next(nullptr));
   CHECK(get.url == "http://crm.test/api/clientes/77");
-  const Response remote =
-      response(200, R"({"data":{"id":"77","nome":"Ana Maria","email":null,"codigo":1}})");
+  const Response remote = response(
+      200,
+      R"({"data":{"id":"77","nome":"Ana Maria","email":null,"codigo":1}})");
   const ItemOutcome done = outcome_of(exchange->next(&remote));
   CHECK(done.operation == crm::Operation::fetch);
-  using Fields = std::vector<std::pair<std::string, std::optional<std::string>>>;
-  CHECK(done.remote_fields == Fields{{"name", "Ana Maria"}, {"email", std::nullopt}});
+  using Fields =
+      std::vector<std::pair<std::string, std::optional<std::string>>>;
+  CHECK(done.remote_fields ==
+        Fields{{"name", "Ana Maria"}, {"email", std::nullopt}});
 }
 
 TEST_CASE("generic: deleted records follow on_delete", "[unit]") {
   auto ignore = crm::providers::make_generic_provider(integration());
-  const ItemOutcome skipped = outcome_of(ignore->start(customer("5", true))->next(nullptr));
+  const ItemOutcome skipped =
+      outcome_of(ignore->start(customer("5", true))->next(nullptr));
   CHECK(skipped.kind == OutcomeKind::success);
   CHECK(skipped.message == "skipped: deleted locally");
 
-  auto remove = crm::providers::make_generic_provider(integration(R"({"on_delete":"delete"})"));
+  auto remove = crm::providers::make_generic_provider(
+      integration(R"({"on_delete":"delete"})"));
   auto exchange = remove->start(customer("5", true));
   CHECK(request_of(exchange->next(nullptr)).method == "DELETE");
 
   auto deactivate = crm::providers::make_generic_provider(integration(
       R"({"on_delete":"deactivate","deactivate":{"field":"ativo","value":false},
           "update_method":"PATCH"})"));
-  const Request patch = request_of(deactivate->start(customer("5", true))->next(nullptr));
+  const Request patch =
+      request_of(deactivate->start(customer("5", true))->next(nullptr));
   CHECK(patch.method == "PATCH");
   CHECK(patch.body == R"({"ativo":false})");
 }
 
-TEST_CASE("generic: configuration shapes requests and rejects mistakes", "[unit]") {
+TEST_CASE("generic: configuration shapes requests and rejects mistakes",
+          "[unit]") {
   auto custom = crm::providers::make_generic_provider(integration(R"({
       "auth": {"header": "X-Api-Key", "prefix": ""},
       "request_envelope": "customer", "record_envelope": "", "id_field": "customer.uid",
@@ -146,29 +162,37 @@ TEST_CASE("generic: configuration shapes requests and rejects mistakes", "[unit]
   auto exchange = custom->start(customer());
   const Request create = request_of(exchange->next(nullptr));
   CHECK(create.url == "http://crm.test/api/v2/customers");
-  CHECK(create.headers.at(0) == std::pair<std::string, std::string>{"X-Api-Key", "T0K3N"});
-  CHECK(create.body == R"({"customer":{"profile":{"full_name":"Ana \"A\""},"doc":123}})");
+  CHECK(create.headers.at(0) ==
+        std::pair<std::string, std::string>{"X-Api-Key", "T0K3N"});
+  CHECK(create.body ==
+        R"({"customer":{"profile":{"full_name":"Ana \"A\""},"doc":123}})");
   const Response created = response(201, R"({"customer":{"uid":"c-9"}})");
   CHECK(outcome_of(exchange->next(&created)).external_id == "c-9");
 
-  REQUIRE_THROWS_WITH(crm::providers::make_generic_provider(integration(R"({"on_delete":"purge"})")),
-                      Catch::Contains("'on_delete' must be ignore, deactivate or delete"));
   REQUIRE_THROWS_WITH(
-      crm::providers::make_generic_provider(integration(R"({"auth":{"credential":"key"}})")),
-      "crm_integracoes: store 7: credenciais: missing 'key'");
-  REQUIRE_THROWS_WITH(crm::providers::make_generic_provider(integration(
-                          R"({"entities":{"cliente":{"fields":{"x":{"path":"y","type":"datum"}}}}})")),
-                      Catch::Contains("unknown type 'datum'"));
+      crm::providers::make_generic_provider(
+          integration(R"({"on_delete":"purge"})")),
+      Catch::Contains("'on_delete' must be ignore, deactivate or delete"));
+  REQUIRE_THROWS_WITH(crm::providers::make_generic_provider(
+                          integration(R"({"auth":{"credential":"key"}})")),
+                      "crm_integracoes: store 7: credenciais: missing 'key'");
+  REQUIRE_THROWS_WITH(
+      crm::providers::make_generic_provider(integration(
+          R"({"entities":{"cliente":{"fields":{"x":{"path":"y","type":"datum"}}}}})")),
+      Catch::Contains("unknown type 'datum'"));
 }
 
-TEST_CASE("generic: a value that does not fit its type fails the item, not the run", "[unit]") {
+TEST_CASE(
+    "generic: a value that does not fit its type fails the item, not the run",
+    "[unit]") {
   auto provider = crm::providers::make_generic_provider(integration(
       R"({"entities":{"cliente":{"lookup":null,"fields":{"document":{"path":"doc","type":"number"}}}}})"));
   auto item = customer();
   item.record->fields["document"] = "123.456.789-00";
   const ItemOutcome failed = outcome_of(provider->start(item)->next(nullptr));
   CHECK(failed.kind == OutcomeKind::permanent);
-  CHECK(failed.message == "field 'document': cannot send '123.456.789-00' as a number");
+  CHECK(failed.message ==
+        "field 'document': cannot send '123.456.789-00' as a number");
 }
 
 TEST_CASE("generic: a budget header at zero pauses the store", "[unit]") {

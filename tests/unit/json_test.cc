@@ -12,10 +12,12 @@ TEST_CASE("JSON keeps big integer ids exact and round-trips text", "[unit]") {
   CHECK(value->find_path("data.id")->text() == "6423817751");
   CHECK(value->find_path("data.big")->text() == "18446744073709551615");
   CHECK(value->find_path("data.price")->text() == "19.9");
-  const auto numbers = crm::json::parse("[19.90, -0.0, 1.5E+3, 123456789012345678901234567890]");
+  const auto numbers =
+      crm::json::parse("[19.90, -0.0, 1.5E+3, 123456789012345678901234567890]");
   REQUIRE(numbers.has_value());
   CHECK(numbers->items().at(0).text() == "19.90");
-  CHECK(crm::json::dump(*crm::json::parse("[19.90,-0.0,1.5E+3,123456789012345678901234567890]")) ==
+  CHECK(crm::json::dump(*crm::json::parse(
+            "[19.90,-0.0,1.5E+3,123456789012345678901234567890]")) ==
         "[19.90,-0.0,1.5E+3,123456789012345678901234567890]");
   CHECK(value->find_path("data.name")->text() == "João \"x\" 😀");
   CHECK(value->find_path("data.ok")->scalar_text() == "1");
@@ -30,7 +32,8 @@ TEST_CASE("JSON keeps big integer ids exact and round-trips text", "[unit]") {
 
 TEST_CASE("deep nesting is refused, not a stack overflow", "[unit]") {
   std::string error;
-  CHECK(crm::json::parse(std::string(256, '[') + std::string(256, ']'), &error).has_value());
+  CHECK(crm::json::parse(std::string(256, '[') + std::string(256, ']'), &error)
+            .has_value());
   CHECK_FALSE(crm::json::parse(std::string(100000, '['), &error).has_value());
   CHECK(error == "offset 256: nesting deeper than 256 levels");
 }
@@ -44,10 +47,12 @@ TEST_CASE("invalid JSON is reported with an offset", "[unit]") {
   CHECK_FALSE(crm::json::parse("\"\xff\"", &error).has_value());
   CHECK_FALSE(crm::json::parse(R"({"nome":"a\ude28b"})", &error).has_value());
   CHECK(error.ends_with(": invalid Unicode in a string (lone surrogate)"));
-  CHECK(crm::json::parse(R"(["\ud83d\ude00"])").has_value());  // a proper pair: 😀
+  CHECK(
+      crm::json::parse(R"(["\ud83d\ude00"])").has_value());  // a proper pair: 😀
 }
 
-TEST_CASE("paths set nested objects and dump escapes control characters", "[unit]") {
+TEST_CASE("paths set nested objects and dump escapes control characters",
+          "[unit]") {
   Value value = Value::object();
   value.set_path("a.b.c", Value::string("x\n\x01"));
   value.set_path("a.d", Value::number(3LL));

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <utility>
 
@@ -10,8 +9,9 @@
 
 namespace test {
 
-inline crm::http::Response response(int status, std::string body,
-                                    std::map<std::string, std::string> headers = {}) {
+inline crm::http::Response response(
+    int status, std::string body,
+    std::map<std::string, std::string> headers = {}) {
   crm::http::Response out;
   out.status = status;
   out.body = std::move(body);

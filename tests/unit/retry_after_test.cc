@@ -8,9 +8,12 @@ TEST_CASE("Retry-After accepts seconds and HTTP dates", "[unit]") {
   CHECK(parse_retry_after("30") == std::chrono::seconds(30));
   CHECK(parse_retry_after(" 5 ") == std::chrono::seconds(5));
   CHECK(parse_retry_after("999999") == std::chrono::seconds(86400));
-  const auto now = std::chrono::system_clock::from_time_t(784111777);  // 06 Nov 1994 08:49:37
-  CHECK(parse_retry_after("Sun, 06 Nov 1994 08:50:37 GMT", now) == std::chrono::seconds(60));
-  CHECK(parse_retry_after("Sun, 06 Nov 1994 08:40:00 GMT", now) == std::chrono::seconds(0));
+  const auto now = std::chrono::system_clock::from_time_t(
+      784111777);  // 06 Nov 1994 08:49:37
+  CHECK(parse_retry_after("Sun, 06 Nov 1994 08:50:37 GMT", now) ==
+        std::chrono::seconds(60));
+  CHECK(parse_retry_after("Sun, 06 Nov 1994 08:40:00 GMT", now) ==
+        std::chrono::seconds(0));
   CHECK_FALSE(parse_retry_after("soon").has_value());
   CHECK_FALSE(parse_retry_after("").has_value());
   CHECK_FALSE(parse_retry_after("-3x").has_value());

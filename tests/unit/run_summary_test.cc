@@ -16,7 +16,8 @@ TEST_CASE("the summary line starts with the seed's exact format", "[unit]") {
         "Taxa: 69.01 req/s | Adiados: 0");
   SyncSummary idle;
   CHECK(crm::report::format_sync_line(idle, "[t]") ==
-        "[t] Processados: 0 | Erros: 0 | Tempo: 0.00s | Taxa: 0.00 req/s | Adiados: 0");
+        "[t] Processados: 0 | Erros: 0 | Tempo: 0.00s | Taxa: 0.00 req/s | "
+        "Adiados: 0");
 }
 
 TEST_CASE("the JSON summary parses back with the same counts", "[unit]") {
@@ -40,9 +41,15 @@ TEST_CASE("item lines say what happened to each row", "[unit]") {
   row.store_id = 1;
   row.attempts = 2;
   CHECK(crm::report::format_item_line(
-            row, crm::ItemOutcome::succeeded(crm::Operation::create, "ok", "55"), 34) ==
-        "cliente #12 (loja 1, ecletech_para_crm): sucesso create external_id=55 (34 ms)");
+            row,
+            crm::ItemOutcome::succeeded(crm::Operation::create, "ok", "55"),
+            34) ==
+        "cliente #12 (loja 1, ecletech_para_crm): sucesso create "
+        "external_id=55 (34 ms)");
   CHECK(crm::report::format_item_line(
-            row, crm::ItemOutcome::failed(crm::OutcomeKind::transient, "HTTP 503"), 0) ==
-        "cliente #12 (loja 1, ecletech_para_crm): erro transient attempt 2/3: HTTP 503");
+            row,
+            crm::ItemOutcome::failed(crm::OutcomeKind::transient, "HTTP 503"),
+            0) ==
+        "cliente #12 (loja 1, ecletech_para_crm): erro transient attempt 2/3: "
+        "HTTP 503");
 }

@@ -1,6 +1,6 @@
-#include "crm/db/migrator.h"
-
 #include <catch2/catch.hpp>
+
+#include "crm/db/migrator.h"
 
 using crm::db::split_sql_script;
 
@@ -27,7 +27,8 @@ TEST_CASE("DELIMITER lines allow trigger bodies with semicolons", "[unit]") {
       "DELIMITER ;\n"
       "SELECT 2;\n");
   REQUIRE(statements.size() == 2);
-  CHECK(statements[0].find("INSERT INTO b VALUES (NEW.x);") != std::string::npos);
+  CHECK(statements[0].find("INSERT INTO b VALUES (NEW.x);") !=
+        std::string::npos);
   CHECK(statements[1] == "SELECT 2");
 }
 

@@ -39,10 +39,10 @@ TEST_CASE("secrets are redacted and URLs encoded", "[unit]") {
 TEST_CASE("UTF-8 validation is strict", "[unit]") {
   CHECK(is_valid_utf8("plain"));
   CHECK(is_valid_utf8("João 😀"));
-  CHECK_FALSE(is_valid_utf8("\xed\xb8\xa8"));  // U+DE28, a lone surrogate
-  CHECK_FALSE(is_valid_utf8("\xc0\xaf"));      // overlong '/'
+  CHECK_FALSE(is_valid_utf8("\xed\xb8\xa8"));      // U+DE28, a lone surrogate
+  CHECK_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong '/'
   CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
-  CHECK_FALSE(is_valid_utf8("\xe2\x82"));      // cut short
+  CHECK_FALSE(is_valid_utf8("\xe2\x82"));          // cut short
 }
 
 TEST_CASE("documents: digits and the CPF/CNPJ formats", "[unit]") {

@@ -16,8 +16,8 @@ const Config& Args::config() {
   return *m_config;
 }
 
-std::optional<int> int_option(const cxxopts::ParseResult& parsed, const std::string& name,
-                              int low, int high) {
+std::optional<int> int_option(const cxxopts::ParseResult& parsed,
+                              const std::string& name, int low, int high) {
   if (parsed.count(name) == 0) {
     return std::nullopt;
   }
@@ -25,12 +25,14 @@ std::optional<int> int_option(const cxxopts::ParseResult& parsed, const std::str
   const auto value = util::parse_int(util::trim(text));
   if (!value || *value < low || *value > high) {
     throw UsageError(
-        fmt::format("--{}: expected an integer from {} to {}, got '{}'", name, low, high, text));
+        fmt::format("--{}: expected an integer from {} to {}, got '{}'", name,
+                    low, high, text));
   }
   return static_cast<int>(*value);
 }
 
-std::optional<Entity> entity_option(const cxxopts::ParseResult& parsed, const std::string& name) {
+std::optional<Entity> entity_option(const cxxopts::ParseResult& parsed,
+                                    const std::string& name) {
   if (parsed.count(name) == 0) {
     return std::nullopt;
   }
@@ -38,7 +40,8 @@ std::optional<Entity> entity_option(const cxxopts::ParseResult& parsed, const st
   const auto entity = parse_entity(text);
   if (!entity) {
     throw UsageError(fmt::format(
-        "--{}: expected cliente, produto, venda or atividade, got '{}'", name, text));
+        "--{}: expected cliente, produto, venda or atividade, got '{}'", name,
+        text));
   }
   return entity;
 }
@@ -51,7 +54,8 @@ std::optional<Direction> direction_option(const cxxopts::ParseResult& parsed,
   const std::string text = parsed[name].as<std::string>();
   const auto direction = parse_direction(text);
   if (!direction) {
-    throw UsageError(fmt::format("--{}: expected to_crm or from_crm, got '{}'", name, text));
+    throw UsageError(
+        fmt::format("--{}: expected to_crm or from_crm, got '{}'", name, text));
   }
   return direction;
 }
@@ -65,7 +69,8 @@ int run_app(const std::string& program, const std::string& summary, int argc,
     const std::string_view arg = argv[i];
     if (arg == "--json") mode = report::OutputMode::json;
     if (arg == "--quiet" || arg == "-q") verbosity = report::Verbosity::quiet;
-    if (arg == "--verbose" || arg == "-v") verbosity = report::Verbosity::verbose;
+    if (arg == "--verbose" || arg == "-v")
+      verbosity = report::Verbosity::verbose;
   }
   const report::Printer printer(mode, verbosity);
   // Outlives `args` (which ends with the try block) for the catch below.
@@ -73,27 +78,31 @@ int run_app(const std::string& program, const std::string& summary, int argc,
   const auto fail = [&](ExitCode code, const std::string& message) {
     printer.error(message);
     if (mode == report::OutputMode::json) {
-      fmt::print("{{\"programa\":{},\"status\":\"erro\",\"codigo\":{},\"mensagem\":{}}}\n",
-                 json::quote(program), static_cast<int>(code), json::quote(message));
+      fmt::print(
+          "{{\"programa\":{},\"status\":\"erro\",\"codigo\":{},\"mensagem\":{}}"
+          "}\n",
+          json::quote(program), static_cast<int>(code), json::quote(message));
     }
     return static_cast<int>(code);
   };
   try {
     cxxopts::Options options(program, summary);
-    options.add_options("Common")
-        ("h,help", "show this help and exit")
-        ("version", "show the version and exit")
-        ("config", "configuration file (default: $CRM_SYNC_CONFIG, else "
-                   "/etc/crm-sync/crm-sync.conf if present)",
-         cxxopts::value<std::string>(), "FILE")
-        ("json", "print one JSON object instead of the human line")
-        ("v,verbose", "print one line per item")
-        ("q,quiet", "print nothing on success")
-        ("print-config", "print the effective configuration (secrets masked) and exit");
+    options.add_options("Common")("h,help", "show this help and exit")(
+        "version", "show the version and exit")(
+        "config",
+        "configuration file (default: $CRM_SYNC_CONFIG, else "
+        "/etc/crm-sync/crm-sync.conf if present)",
+        cxxopts::value<std::string>(),
+        "FILE")("json", "print one JSON object instead of the human line")(
+        "v,verbose", "print one line per item")("q,quiet",
+                                                "print nothing on success")(
+        "print-config",
+        "print the effective configuration (secrets masked) and exit");
     declare(options);
     cxxopts::ParseResult parsed = options.parse(argc, argv);
     if (!parsed.unmatched().empty()) {
-      throw UsageError(fmt::format("unexpected argument '{}'", parsed.unmatched().front()));
+      throw UsageError(
+          fmt::format("unexpected argument '{}'", parsed.unmatched().front()));
     }
     if (parsed.count("help")) {
       fmt::print("{}\n", options.help());
@@ -104,7 +113,8 @@ int run_app(const std::string& program, const std::string& summary, int argc,
       return 0;
     }
     const config::Environment environment = config::process_environment();
-    Args args{parsed, printer, environment, on_fatal, std::nullopt, std::nullopt, {}};
+    Args args{parsed,       printer,      environment, on_fatal,
+              std::nullopt, std::nullopt, {}};
     if (parsed.count("config")) {
       args.m_config_file = parsed["config"].as<std::string>();
     }
@@ -114,9 +124,11 @@ int run_app(const std::string& program, const std::string& summary, int argc,
     }
     return static_cast<int>(body(args));
   } catch (const cxxopts::exceptions::exception& error) {
-    return fail(ExitCode::usage, fmt::format("{} (see {} --help)", error.what(), program));
+    return fail(ExitCode::usage,
+                fmt::format("{} (see {} --help)", error.what(), program));
   } catch (const UsageError& error) {
-    return fail(ExitCode::usage, fmt::format("{} (see {} --help)", error.what(), program));
+    return fail(ExitCode::usage,
+                fmt::format("{} (see {} --help)", error.what(), program));
   } catch (const FatalError& error) {
     if (on_fatal) {
       return on_fatal(error.what());

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cxxopts.hpp>
-
 #include <functional>
 #include <optional>
 #include <string>
@@ -46,12 +45,13 @@ int run_app(const std::string& program, const std::string& summary, int argc,
 
 /// An option's value when given; throws UsageError if it is not a positive
 /// integer in range.
-std::optional<int> int_option(const cxxopts::ParseResult& parsed, const std::string& name,
-                              int low, int high);
+std::optional<int> int_option(const cxxopts::ParseResult& parsed,
+                              const std::string& name, int low, int high);
 
 /// --NAME as an entity when given; throws UsageError for anything but
 /// cliente, produto, venda or atividade.
-std::optional<Entity> entity_option(const cxxopts::ParseResult& parsed, const std::string& name);
+std::optional<Entity> entity_option(const cxxopts::ParseResult& parsed,
+                                    const std::string& name);
 
 /// --NAME as a direction when given (to_crm, from_crm or the database
 /// values); throws UsageError otherwise.

@@ -1,12 +1,11 @@
 #include "crm/config/config_loader.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "crm/core/errors.h"
 #include "crm/util/strings.h"
@@ -24,9 +23,11 @@ constexpr const char* k_default_file = "/etc/crm-sync/crm-sync.conf";
 /// wherever it lives; else the configured install path.
 std::string default_migrations_dir() {
   std::error_code error;
-  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  const std::filesystem::path exe =
+      std::filesystem::read_symlink("/proc/self/exe", error);
   if (!error) {
-    const auto candidate = exe.parent_path().parent_path() / "share/crm-sync/migrations";
+    const auto candidate =
+        exe.parent_path().parent_path() / "share/crm-sync/migrations";
     if (std::filesystem::is_directory(candidate, error)) {
       return candidate.string();
     }
@@ -151,10 +152,9 @@ Environment process_environment() {
 
 const std::vector<std::string_view>& known_keys() {
   static const std::vector<std::string_view> k_keys = {
-      "db_host",           "db_port",         "db_user",
-      "db_password",       "db_password_file", "db_name",
-      "db_socket",         "db_connect_timeout", "db_read_timeout",
-      "migrations_dir",    "host_name"};
+      "db_host",          "db_port",        "db_user",   "db_password",
+      "db_password_file", "db_name",        "db_socket", "db_connect_timeout",
+      "db_read_timeout",  "migrations_dir", "host_name"};
   return k_keys;
 }
 

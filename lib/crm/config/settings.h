@@ -12,7 +12,7 @@ struct DbSettings {
   std::string user = "crm_sync";
   std::string password;  ///< never printed; --print-config masks it
   std::string name = "crm";
-  std::string socket;    ///< a unix socket path; when set, host/port are unused
+  std::string socket;  ///< a unix socket path; when set, host/port are unused
   int connect_timeout_seconds = 5;
   /// Seconds a query may wait for the server before the run gives up.
   int read_timeout_seconds = 60;

@@ -33,7 +33,8 @@ struct LocalRecord {
   std::map<std::string, std::optional<std::string>> fields;
   /// Child rows by name ("lines", "installments"), each keyed like `fields`,
   /// in the child table's id order.
-  std::map<std::string, std::vector<std::map<std::string, std::optional<std::string>>>>
+  std::map<std::string,
+           std::vector<std::map<std::string, std::optional<std::string>>>>
       children;
 };
 

@@ -6,12 +6,11 @@
 #include <cppconn/resultset.h>
 #include <cppconn/resultset_metadata.h>
 #include <cppconn/statement.h>
+#include <fmt/format.h>
 #include <mysql_driver.h>
 
 #include <mutex>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "crm/util/strings.h"
 
@@ -20,7 +19,9 @@ namespace {
 
 /// The statement's first words, for error context (values are bound, so the
 /// text never holds data or secrets).
-std::string describe(std::string_view sql) { return util::collapse_whitespace(sql, 60); }
+std::string describe(std::string_view sql) {
+  return util::collapse_whitespace(sql, 60);
+}
 
 DbError translate(const sql::SQLException& error, std::string_view context) {
   std::string what = error.what();
@@ -80,7 +81,8 @@ class MysqlConnection final : public Connection {
   explicit MysqlConnection(std::unique_ptr<sql::Connection> connection)
       : m_connection(std::move(connection)) {}
 
-  std::uint64_t execute(std::string_view sql_text, const Params& params) override {
+  std::uint64_t execute(std::string_view sql_text,
+                        const Params& params) override {
     try {
       sql::PreparedStatement& statement = prepared(sql_text);
       bind(statement, params);
@@ -103,7 +105,8 @@ class MysqlConnection final : public Connection {
 
   void execute_raw(std::string_view sql_text) override {
     try {
-      std::unique_ptr<sql::Statement> statement(m_connection->createStatement());
+      std::unique_ptr<sql::Statement> statement(
+          m_connection->createStatement());
       // A statement that returns rows (ANALYZE, SELECT) must have them read,
       // or the next command fails with 2014 "Commands out of sync".
       if (statement->execute(std::string(sql_text))) {
@@ -165,12 +168,14 @@ class MysqlConnection final : public Connection {
     if (m_statements.size() >= k_max_cached) {
       m_statements.clear();
     }
-    std::unique_ptr<sql::PreparedStatement> statement(m_connection->prepareStatement(key));
+    std::unique_ptr<sql::PreparedStatement> statement(
+        m_connection->prepareStatement(key));
     return *m_statements.emplace(key, std::move(statement)).first->second;
   }
 
   std::unique_ptr<sql::Connection> m_connection;
-  std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> m_statements;
+  std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>>
+      m_statements;
 };
 
 }  // namespace

@@ -35,8 +35,16 @@ class DbError : public FatalError {
   /// CHECK): the fault of the values, not of the database.
   [[nodiscard]] bool is_data_error() const {
     switch (m_code) {
-      case 1048: case 1062: case 1264: case 1265: case 1292:
-      case 1366: case 1406: case 1452: case 3819: case 4025:
+      case 1048:
+      case 1062:
+      case 1264:
+      case 1265:
+      case 1292:
+      case 1366:
+      case 1406:
+      case 1452:
+      case 3819:
+      case 4025:
         return true;
       default:
         return false;
@@ -44,8 +52,7 @@ class DbError : public FatalError {
   }
   /// The server went away or cannot be reached (2002, 2003, 2006, 2013).
   [[nodiscard]] bool is_connection_lost() const {
-    return m_code == 2002 || m_code == 2003 || m_code == 2006 ||
-           m_code == 2013;
+    return m_code == 2002 || m_code == 2003 || m_code == 2006 || m_code == 2013;
   }
 
  private:
@@ -57,21 +64,22 @@ class DbError : public FatalError {
 class Value {
  public:
   Value(std::nullptr_t) {}  // NOLINT(google-explicit-constructor)
-  Value(int v) : m_value(static_cast<std::int64_t>(v)) {}          // NOLINT
-  Value(long v) : m_value(static_cast<std::int64_t>(v)) {}         // NOLINT
-  Value(long long v) : m_value(static_cast<std::int64_t>(v)) {}    // NOLINT
-  Value(unsigned v) : m_value(static_cast<std::int64_t>(v)) {}     // NOLINT
+  Value(int v) : m_value(static_cast<std::int64_t>(v)) {}            // NOLINT
+  Value(long v) : m_value(static_cast<std::int64_t>(v)) {}           // NOLINT
+  Value(long long v) : m_value(static_cast<std::int64_t>(v)) {}      // NOLINT
+  Value(unsigned v) : m_value(static_cast<std::int64_t>(v)) {}       // NOLINT
   Value(unsigned long v) : m_value(static_cast<std::int64_t>(v)) {}  // NOLINT
-  Value(double v) : m_value(v) {}                                  // NOLINT
-  Value(std::string v) : m_value(std::move(v)) {}                  // NOLINT
-  Value(std::string_view v) : m_value(std::string(v)) {}           // NOLINT
-  Value(const char* v) : m_value(std::string(v)) {}                // NOLINT
-  Value(const std::optional<std::string>& v) {                     // NOLINT
+  Value(double v) : m_value(v) {}                                    // NOLINT
+  Value(std::string v) : m_value(std::move(v)) {}                    // NOLINT
+  Value(std::string_view v) : m_value(std::string(v)) {}             // NOLINT
+  Value(const char* v) : m_value(std::string(v)) {}                  // NOLINT
+  Value(const std::optional<std::string>& v) {                       // NOLINT
     if (v) {
       m_value = *v;
     }
   }
-  using Variant = std::variant<std::monostate, std::int64_t, double, std::string>;
+  using Variant =
+      std::variant<std::monostate, std::int64_t, double, std::string>;
   [[nodiscard]] const Variant& get() const { return m_value; }
 
  private:
@@ -116,11 +124,13 @@ class Connection {
  public:
   /// Connects; throws DbError ("database 127.0.0.1:3306/crm: cannot connect:
   /// ... (error 2002)") on failure.
-  [[nodiscard]] static std::unique_ptr<Connection> open(const DbSettings& settings);
+  [[nodiscard]] static std::unique_ptr<Connection> open(
+      const DbSettings& settings);
   virtual ~Connection() = default;
 
   /// Runs a statement; returns the affected row count.
-  virtual std::uint64_t execute(std::string_view sql, const Params& params = {}) = 0;
+  virtual std::uint64_t execute(std::string_view sql,
+                                const Params& params = {}) = 0;
   /// Runs a query and returns all its rows.
   virtual Rows query(std::string_view sql, const Params& params = {}) = 0;
   /// Runs one statement without preparing it (DDL, SET, migration text).

@@ -1,13 +1,13 @@
 #include "crm/db/migrator.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "crm/db/named_lock.h"
 #include "crm/util/strings.h"
@@ -24,8 +24,8 @@ bool is_migration_name(const std::string& name) {
          std::isdigit(static_cast<unsigned char>(name[2])) && name[3] == '_';
 }
 
-std::vector<std::pair<std::string, std::string>> list_dir(const fs::path& dir,
-                                                          const std::string& prefix) {
+std::vector<std::pair<std::string, std::string>> list_dir(
+    const fs::path& dir, const std::string& prefix) {
   std::vector<std::pair<std::string, std::string>> files;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(dir, error)) {
@@ -126,8 +126,9 @@ std::vector<std::string> split_sql_script(std::string_view script) {
 std::string format_status_lines(const std::vector<MigrationStatus>& statuses) {
   std::string out;
   for (const MigrationStatus& status : statuses) {
-    out += fmt::format("{:<40} {}\n", status.version,
-                       status.applied_at ? "aplicada em " + *status.applied_at : "pendente");
+    out += fmt::format(
+        "{:<40} {}\n", status.version,
+        status.applied_at ? "aplicada em " + *status.applied_at : "pendente");
   }
   return out;
 }
@@ -137,12 +138,14 @@ std::string status_json(const std::vector<MigrationStatus>& statuses) {
   int pending = 0;
   for (const MigrationStatus& status : statuses) {
     pending += status.applied_at ? 0 : 1;
-    list += fmt::format("{}{{\"versao\":\"{}\",\"aplicado_em\":{}}}", list.empty() ? "" : ",",
-                        status.version,
-                        status.applied_at ? "\"" + *status.applied_at + "\"" : "null");
+    list += fmt::format(
+        "{}{{\"versao\":\"{}\",\"aplicado_em\":{}}}", list.empty() ? "" : ",",
+        status.version,
+        status.applied_at ? "\"" + *status.applied_at + "\"" : "null");
   }
   return fmt::format(
-      "{{\"programa\":\"crm_migrate\",\"status\":\"ok\",\"pendentes\":{},\"migracoes\":[{}]}}",
+      "{{\"programa\":\"crm_migrate\",\"status\":\"ok\",\"pendentes\":{},"
+      "\"migracoes\":[{}]}}",
       pending, list);
 }
 
@@ -179,15 +182,17 @@ std::vector<MigrationStatus> Migrator::status() {
   ensure_table();
   std::map<std::string, std::string> applied;
   for (const Row& row :
-       m_connection.query("SELECT versao, aplicado_em FROM schema_migrations").rows) {
+       m_connection.query("SELECT versao, aplicado_em FROM schema_migrations")
+           .rows) {
     applied[row.text(0)] = row.text(1);
   }
   std::vector<MigrationStatus> result;
   for (const File& file : m_files) {
     const auto it = applied.find(file.version);
-    result.push_back({file.version, it == applied.end()
-                                        ? std::nullopt
-                                        : std::optional<std::string>(it->second)});
+    result.push_back(
+        {file.version, it == applied.end()
+                           ? std::nullopt
+                           : std::optional<std::string>(it->second)});
   }
   return result;
 }
@@ -203,9 +208,9 @@ std::vector<std::string> Migrator::apply_pending() {
     if (status.applied_at) {
       continue;
     }
-    const auto file =
-        std::find_if(m_files.begin(), m_files.end(),
-                     [&](const File& f) { return f.version == status.version; });
+    const auto file = std::find_if(
+        m_files.begin(), m_files.end(),
+        [&](const File& f) { return f.version == status.version; });
     const auto started = std::chrono::steady_clock::now();
     const auto statements = split_sql_script(read_file(file->path));
     for (std::size_t i = 0; i < statements.size(); ++i) {

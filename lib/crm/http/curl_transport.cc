@@ -1,12 +1,11 @@
 #include "crm/http/curl_transport.h"
 
 #include <curl/curl.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <mutex>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "crm/core/errors.h"
 
@@ -38,7 +37,8 @@ struct Transfer {
   char error_buffer[CURL_ERROR_SIZE] = {};
 };
 
-std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+std::size_t on_body(char* data, std::size_t size, std::size_t count,
+                    void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const std::size_t bytes = size * count;
   if (transfer->response.body.size() + bytes > transfer->max_body) {
@@ -49,7 +49,8 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   return bytes;
 }
 
-std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+std::size_t on_header(char* data, std::size_t size, std::size_t count,
+                      void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const std::size_t bytes = size * count;
   std::string_view line(data, bytes);
@@ -62,8 +63,9 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     return bytes;
   }
   std::string name(line.substr(0, colon));
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) {
+    return static_cast<char>(std::tolower(c));
+  });
   auto value = line.substr(colon + 1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
     value.remove_prefix(1);
@@ -83,7 +85,8 @@ void global_init() {
 
 void check(CURLMcode code, const char* what) {
   if (code != CURLM_OK) {
-    throw FatalError(fmt::format("http: {}: {}", what, curl_multi_strerror(code)));
+    throw FatalError(
+        fmt::format("http: {}: {}", what, curl_multi_strerror(code)));
   }
 }
 
@@ -95,7 +98,8 @@ struct CurlTransport::Impl {
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers;
 };
 
-CurlTransport::CurlTransport(TransportOptions options) : m_impl(std::make_unique<Impl>()) {
+CurlTransport::CurlTransport(TransportOptions options)
+    : m_impl(std::make_unique<Impl>()) {
   global_init();
   m_impl->options = std::move(options);
   m_impl->multi.reset(curl_multi_init());
@@ -130,9 +134,11 @@ void CurlTransport::start(std::uint64_t tag, const Request& request) {
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::max<long long>(1, request.connect_timeout.count())));
-  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
-                   static_cast<long>(std::max<long long>(1, request.timeout.count())));
+                   static_cast<long>(std::max<long long>(
+                       1, request.connect_timeout.count())));
+  curl_easy_setopt(
+      easy, CURLOPT_TIMEOUT_MS,
+      static_cast<long>(std::max<long long>(1, request.timeout.count())));
   curl_easy_setopt(easy, CURLOPT_USERAGENT, m_impl->options.user_agent.c_str());
   curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
   // A Content-Length above the cap fails at the headers, before any body is
@@ -171,12 +177,15 @@ void CurlTransport::start(std::uint64_t tag, const Request& request) {
 std::size_t CurlTransport::active() const { return m_impl->transfers.size(); }
 
 void CurlTransport::idle(std::chrono::milliseconds duration) {
-  const int timeout_ms = static_cast<int>(std::clamp<long long>(duration.count(), 0, 1000));
+  const int timeout_ms =
+      static_cast<int>(std::clamp<long long>(duration.count(), 0, 1000));
   // Without transfers or extra descriptors, curl_multi_poll waits the timeout.
-  check(curl_multi_poll(m_impl->multi.get(), nullptr, 0, timeout_ms, nullptr), "poll");
+  check(curl_multi_poll(m_impl->multi.get(), nullptr, 0, timeout_ms, nullptr),
+        "poll");
 }
 
-std::vector<Completion> CurlTransport::wait(std::chrono::milliseconds max_wait) {
+std::vector<Completion> CurlTransport::wait(
+    std::chrono::milliseconds max_wait) {
   std::vector<Completion> done;
   if (m_impl->transfers.empty()) {
     return done;
@@ -185,7 +194,8 @@ std::vector<Completion> CurlTransport::wait(std::chrono::milliseconds max_wait) 
   int running = 0;
   check(curl_multi_perform(multi, &running), "perform");
   if (running > 0 && running == static_cast<int>(m_impl->transfers.size())) {
-    const int timeout_ms = static_cast<int>(std::clamp<long long>(max_wait.count(), 0, 1000));
+    const int timeout_ms =
+        static_cast<int>(std::clamp<long long>(max_wait.count(), 0, 1000));
     check(curl_multi_poll(multi, nullptr, 0, timeout_ms, nullptr), "poll");
     check(curl_multi_perform(multi, &running), "perform");
   }
@@ -202,7 +212,8 @@ std::vector<Completion> CurlTransport::wait(std::chrono::milliseconds max_wait) 
     Response& response = transfer.response;
     double total_seconds = 0;
     curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME, &total_seconds);
-    response.elapsed = std::chrono::milliseconds(static_cast<long long>(total_seconds * 1000));
+    response.elapsed =
+        std::chrono::milliseconds(static_cast<long long>(total_seconds * 1000));
     if (result == CURLE_OK) {
       long status = 0;
       curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
@@ -211,8 +222,8 @@ std::vector<Completion> CurlTransport::wait(std::chrono::milliseconds max_wait) 
       response.status = 0;
       response.timed_out = result == CURLE_OPERATION_TIMEDOUT;
       if (transfer.body_too_big || result == CURLE_FILESIZE_EXCEEDED) {
-        response.transfer_error =
-            fmt::format("response body larger than {} bytes", transfer.max_body);
+        response.transfer_error = fmt::format(
+            "response body larger than {} bytes", transfer.max_body);
       } else {
         const std::string detail = transfer.error_buffer;
         response.transfer_error =

@@ -32,7 +32,8 @@ struct Response {
   std::chrono::milliseconds elapsed{0};
 
   /// A header by lower-case name.
-  [[nodiscard]] std::optional<std::string> header(const std::string& name) const {
+  [[nodiscard]] std::optional<std::string> header(
+      const std::string& name) const {
     const auto it = headers.find(name);
     if (it == headers.end()) {
       return std::nullopt;

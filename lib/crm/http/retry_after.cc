@@ -18,7 +18,8 @@ std::optional<std::chrono::seconds> parse_retry_after(
   // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
   std::tm parts{};
   const std::string copy(text);
-  const char* end = ::strptime(copy.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &parts);
+  const char* end =
+      ::strptime(copy.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &parts);
   if (end == nullptr || *end != '\0') {
     return std::nullopt;
   }

@@ -10,7 +10,7 @@ namespace crm::http {
 /// The wait the header asks for, clamped to [0, 1 day]; nullopt if it cannot
 /// be parsed. `now` is injectable for tests.
 std::optional<std::chrono::seconds> parse_retry_after(
-    std::string_view value,
-    std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+    std::string_view value, std::chrono::system_clock::time_point now =
+                                std::chrono::system_clock::now());
 
 }  // namespace crm::http

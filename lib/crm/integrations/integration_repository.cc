@@ -1,10 +1,9 @@
 #include "crm/integrations/integration_repository.h"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "crm/core/errors.h"
 #include "crm/util/strings.h"
@@ -12,14 +11,16 @@
 namespace crm::integrations {
 namespace {
 
-std::string read_secret_file(const std::string& where, const std::string& path) {
+std::string read_secret_file(const std::string& where,
+                             const std::string& path) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) {
     throw FatalError(fmt::format("{}: file '{}' not found", where, path));
   }
   if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
     throw FatalError(fmt::format(
-        "{}: file '{}' is readable by group or others (chmod 600 it)", where, path));
+        "{}: file '{}' is readable by group or others (chmod 600 it)", where,
+        path));
   }
   std::ifstream in(path);
   std::string secret;
@@ -43,15 +44,18 @@ std::string resolve(const std::string& where, const json::Value& value,
       }
       return it->second;
     }
-    if (const json::Value* file = value.find("file"); file && file->is_string()) {
+    if (const json::Value* file = value.find("file");
+        file && file->is_string()) {
       return read_secret_file(where, file->text());
     }
   }
   throw FatalError(fmt::format(
-      "{}: expected a string, {{\"env\": \"VAR\"}} or {{\"file\": \"/path\"}}", where));
+      "{}: expected a string, {{\"env\": \"VAR\"}} or {{\"file\": \"/path\"}}",
+      where));
 }
 
-json::Value parse_object(const std::string& where, const std::optional<std::string>& text) {
+json::Value parse_object(const std::string& where,
+                         const std::optional<std::string>& text) {
   if (!text || util::trim(*text).empty()) {
     return json::Value::object();
   }
@@ -84,7 +88,8 @@ std::vector<std::string> Credentials::values() const {
   return out;
 }
 
-std::vector<Integration> IntegrationRepository::load_active(std::optional<int> store_id) {
+std::vector<Integration> IntegrationRepository::load_active(
+    std::optional<int> store_id) {
   std::string sql =
       "SELECT id, id_loja, provider, base_url, credenciais, configuracoes "
       "FROM crm_integracoes WHERE ativo = 1";
@@ -113,8 +118,8 @@ std::vector<Integration> IntegrationRepository::load_active(std::optional<int> s
     integration.settings = parse_object(where + ": configuracoes", row.get(5));
     if (!integration.base_url.starts_with("http://") &&
         !integration.base_url.starts_with("https://")) {
-      throw FatalError(fmt::format("{}: base_url must start with http:// or https://",
-                                   where));
+      throw FatalError(fmt::format(
+          "{}: base_url must start with http:// or https://", where));
     }
     result.push_back(std::move(integration));
   }
@@ -123,12 +128,15 @@ std::vector<Integration> IntegrationRepository::load_active(std::optional<int> s
 
 std::optional<json::Value> IntegrationRepository::load_settings(int store_id) {
   const db::Rows rows = m_connection.query(
-      "SELECT configuracoes FROM crm_integracoes WHERE ativo = 1 AND id_loja = ?", {store_id});
+      "SELECT configuracoes FROM crm_integracoes WHERE ativo = 1 AND id_loja = "
+      "?",
+      {store_id});
   if (rows.empty()) {
     return std::nullopt;
   }
-  return parse_object(fmt::format("crm_integracoes: store {}: configuracoes", store_id),
-                      rows.rows[0].get(0));
+  return parse_object(
+      fmt::format("crm_integracoes: store {}: configuracoes", store_id),
+      rows.rows[0].get(0));
 }
 
 }  // namespace crm::integrations

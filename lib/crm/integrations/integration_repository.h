@@ -15,7 +15,9 @@ namespace crm::integrations {
 /// Secret values; formatting one anywhere prints "***".
 class Credentials {
  public:
-  void set(std::string key, std::string value) { m_values[std::move(key)] = std::move(value); }
+  void set(std::string key, std::string value) {
+    m_values[std::move(key)] = std::move(value);
+  }
   /// The secret, or nullopt when not configured.
   [[nodiscard]] std::optional<std::string> get(const std::string& key) const;
   /// Every secret value, so output can be checked for leaks.
@@ -28,7 +30,8 @@ class Credentials {
 struct Integration {
   int id = 0;
   int store_id = 0;
-  std::string provider;  ///< gestaoclick | pipedrive | bling | activecampaign | generic
+  std::string
+      provider;  ///< gestaoclick | pipedrive | bling | activecampaign | generic
   std::string base_url;
   Credentials credentials;
   json::Value settings;  ///< configuracoes, an object (empty when NULL)
@@ -44,7 +47,8 @@ class IntegrationRepository {
   /// resolved: a value may be the secret, {"env": "VAR"} or {"file": "/path"}
   /// (a file readable by group or others is refused). Throws FatalError
   /// naming the store on malformed JSON or an unresolvable credential.
-  [[nodiscard]] std::vector<Integration> load_active(std::optional<int> store_id);
+  [[nodiscard]] std::vector<Integration> load_active(
+      std::optional<int> store_id);
 
   /// The `configuracoes` of a store's active integration, without resolving
   /// credentials (for programs that only need the table mapping); nullopt

@@ -19,16 +19,19 @@ struct StoredToken {
   bool fresh = false;
 };
 
-std::optional<StoredToken> load_token(db::Connection& connection, int integration_id,
-                                      int margin_seconds);
+std::optional<StoredToken> load_token(db::Connection& connection,
+                                      int integration_id, int margin_seconds);
 
 /// Replaces the integration's pair in one statement (autocommit): stored
 /// before anything uses it.
-void save_token(db::Connection& connection, int integration_id, const std::string& access_token,
-                const std::string& refresh_token, const std::string& initial_refresh_token,
+void save_token(db::Connection& connection, int integration_id,
+                const std::string& access_token,
+                const std::string& refresh_token,
+                const std::string& initial_refresh_token,
                 std::int64_t expires_in_seconds);
 
-/// Marks the access token expired (the CRM answered 401): the next run refreshes.
+/// Marks the access token expired (the CRM answered 401): the next run
+/// refreshes.
 void expire_token(db::Connection& connection, int integration_id);
 
 }  // namespace crm::integrations

@@ -1,12 +1,10 @@
 #include "crm/json/json.h"
 
+#include <fmt/format.h>
 #include <rapidjson/encodedstream.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
-#include <rapidjson/error/en.h>
-
-#include <fmt/format.h>
 
 #include "crm/util/strings.h"
 
@@ -18,7 +16,8 @@ constexpr std::size_t k_max_depth = 256;
 /// Builds a Value from RapidJSON's SAX events. Numbers arrive as their raw
 /// text (kParseNumbersAsStringsFlag), so they pass through exactly: no
 /// rounding through double, 64-bit ids intact.
-class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> {
+class Builder
+    : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> {
  public:
   bool Null() { return add(Value()); }
   bool Bool(bool value) { return add(Value::boolean(value)); }
@@ -28,11 +27,13 @@ class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> 
   // RapidJSON 1.1.0 turns a lone low-surrogate escape ("\udc00") into bytes
   // that are not UTF-8; refuse them here, or a utf8mb4 column would.
   bool String(const char* text, rapidjson::SizeType length, bool) {
-    if (!util::is_valid_utf8(std::string_view(text, length))) return invalid_text();
+    if (!util::is_valid_utf8(std::string_view(text, length)))
+      return invalid_text();
     return add(Value::string(std::string(text, length)));
   }
   bool Key(const char* text, rapidjson::SizeType length, bool) {
-    if (!util::is_valid_utf8(std::string_view(text, length))) return invalid_text();
+    if (!util::is_valid_utf8(std::string_view(text, length)))
+      return invalid_text();
     m_keys.emplace_back(text, length);
     return true;
   }
@@ -143,9 +144,13 @@ Value Value::number_text(std::string text) {
   return out;
 }
 
-Value Value::number(long long value) { return number_text(std::to_string(value)); }
+Value Value::number(long long value) {
+  return number_text(std::to_string(value));
+}
 
-Value Value::number(double value) { return number_text(fmt::format("{}", value)); }
+Value Value::number(double value) {
+  return number_text(fmt::format("{}", value));
+}
 
 Value Value::string(std::string value) {
   Value out;
@@ -217,7 +222,9 @@ const Value* Value::find_path(std::string_view path) const {
     const auto part = path.substr(0, dot);
     if (current->m_type == Type::array) {
       const auto index = index_of(part);
-      current = index && *index < current->m_items.size() ? &current->m_items[*index] : nullptr;
+      current = index && *index < current->m_items.size()
+                    ? &current->m_items[*index]
+                    : nullptr;
     } else {
       current = current->find(part);
     }
@@ -242,7 +249,6 @@ Value& Value::set(std::string key, Value value) {
   m_members.emplace_back(std::move(key), std::move(value));
   return m_members.back().second;
 }
-
 
 void Value::set_path(std::string_view path, Value value) {
   const auto dot = path.find('.');
@@ -307,19 +313,22 @@ std::optional<Value> parse(std::string_view text, std::string* error) {
   // nesting beyond k_max_depth (Value's destructor and dump recurse).
   rapidjson::Reader reader;
   rapidjson::MemoryStream stream(text.data(), text.size());
-  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(stream);
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream>
+      input(stream);
   Builder builder;
   const rapidjson::ParseResult result =
-      reader.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag |
+      reader.Parse<rapidjson::kParseNumbersAsStringsFlag |
+                   rapidjson::kParseValidateEncodingFlag |
                    rapidjson::kParseIterativeFlag>(input, builder);
   if (result.IsError()) {
     if (error != nullptr) {
-      *error = fmt::format("offset {}: {}", result.Offset(),
-                           builder.too_deep()
-                               ? fmt::format("nesting deeper than {} levels", k_max_depth)
-                           : builder.bad_text()
-                               ? std::string("invalid Unicode in a string (lone surrogate)")
-                               : std::string(rapidjson::GetParseError_En(result.Code())));
+      *error = fmt::format(
+          "offset {}: {}", result.Offset(),
+          builder.too_deep()
+              ? fmt::format("nesting deeper than {} levels", k_max_depth)
+          : builder.bad_text()
+              ? std::string("invalid Unicode in a string (lone surrogate)")
+              : std::string(rapidjson::GetParseError_En(result.Code())));
     }
     return std::nullopt;
   }

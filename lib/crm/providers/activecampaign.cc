@@ -3,7 +3,6 @@
 // contact/sync upserts by e-mail, deal values in cents, limit/offset paging
 // with meta.total, 429 with Retry-After. CRM_APIS.md section 4.
 #include "crm/providers/named_providers.h"
-
 #include "crm/providers/profile_builders.h"
 #include "crm/providers/profile_config.h"
 
@@ -39,10 +38,11 @@ Profile activecampaign_profile() {
 
   FieldSpec email = field("email", "email");
   email.required = true;  // the key of contact/sync
-  Endpoint contact = resource(
-      "/contacts", "contact", "contacts",
-      {email, field("name", "firstName", T::first_name, "first_name"),
-       field("name", "lastName", T::last_name, "last_name"), field("phone", "phone")});
+  Endpoint contact =
+      resource("/contacts", "contact", "contacts",
+               {email, field("name", "firstName", T::first_name, "first_name"),
+                field("name", "lastName", T::last_name, "last_name"),
+                field("phone", "phone")});
   contact.create_path = "/contact/sync";  // upsert by e-mail: never a duplicate
   profile.endpoints[Entity::customer] = contact;
 
@@ -50,29 +50,32 @@ Profile activecampaign_profile() {
       "ActiveCampaign has no product catalog (only e-commerce order lines)");
 
   // group (pipeline), stage and owner are account ids: set them per store.
-  profile.endpoints[Entity::sale] = resource(
-      "/deals", "deal", "deals",
-      {templated("title", "title", "Venda {local_id}"),
-       reference("customer_id", "contact", Entity::customer),
-       field("total", "value", T::cents),
-       constant("currency", "currency", json::Value::string("brl")),
-       constant("group", "group", json::Value::string("1")),
-       constant("stage", "stage", json::Value::string("1")),
-       constant("owner", "owner", json::Value::string("1"))});
+  profile.endpoints[Entity::sale] =
+      resource("/deals", "deal", "deals",
+               {templated("title", "title", "Venda {local_id}"),
+                reference("customer_id", "contact", Entity::customer),
+                field("total", "value", T::cents),
+                constant("currency", "currency", json::Value::string("brl")),
+                constant("group", "group", json::Value::string("1")),
+                constant("stage", "stage", json::Value::string("1")),
+                constant("owner", "owner", json::Value::string("1"))});
 
   profile.endpoints[Entity::activity] = resource(
       "/dealTasks", "dealTask", "dealTasks",
-      {field("subject", "title"), constant("owner_type", "ownerType", json::Value::string("contact")),
+      {field("subject", "title"),
+       constant("owner_type", "ownerType", json::Value::string("contact")),
        reference("customer_id", "relid", Entity::customer, T::integer),
-       field("due_date", "duedate", T::date), field("done", "status", T::integer),
+       field("due_date", "duedate", T::date),
+       field("done", "status", T::integer),
        constant("task_type", "dealTasktype", json::Value::number(1LL))});
   return profile;
 }
 
 std::unique_ptr<Provider> make_activecampaign_provider(
     const integrations::Integration& integration) {
-  return make_named_provider(activecampaign_profile(), integration,
-                             {{"Api-Token", require_credential(integration, "api_token")}});
+  return make_named_provider(
+      activecampaign_profile(), integration,
+      {{"Api-Token", require_credential(integration, "api_token")}});
 }
 
 }  // namespace crm::providers

@@ -1,10 +1,9 @@
-// Bling ERP API v3: OAuth2 bearer (refreshed by sync/credentials before the run),
-// {data} envelopes with int64 ids, full-record PUT (204 for contatos),
+// Bling ERP API v3: OAuth2 bearer (refreshed by sync/credentials before the
+// run), {data} envelopes with int64 ids, full-record PUT (204 for contatos),
 // ?pagina=&limite= paging until a short page, error.{message, description,
 // fields[]}, 429 bodies whose error.period tells second from day.
 // CRM_APIS.md section 3.
 #include "crm/providers/named_providers.h"
-
 #include "crm/providers/profile_builders.h"
 #include "crm/providers/profile_config.h"
 
@@ -22,17 +21,20 @@ Profile bling_profile() {
   profile.remaining_header.clear();  // no rate headers; 429 with a body
   profile.full_record_updates = true;
   profile.read_before_update = true;
-  profile.error_paths = {"error.message", "error.description", "error.fields.0.msg",
-                         "error.fields.1.msg", "error.fields.2.msg"};
+  profile.error_paths = {"error.message", "error.description",
+                         "error.fields.0.msg", "error.fields.1.msg",
+                         "error.fields.2.msg"};
   profile.period_in_body = true;
   profile.oauth = true;
 
   FieldSpec person_type = field("document", "tipo", T::person_type, "tipo");
   person_type.values = {"F", "J"};
-  Endpoint contact = endpoint(
-      "/contatos", {field("name", "nome"), field("email", "email"), field("phone", "telefone"),
-                    field("document", "numeroDocumento", T::digits), person_type,
-                    constant("situacao", "situacao", json::Value::string("A"))});
+  Endpoint contact =
+      endpoint("/contatos",
+               {field("name", "nome"), field("email", "email"),
+                field("phone", "telefone"),
+                field("document", "numeroDocumento", T::digits), person_type,
+                constant("situacao", "situacao", json::Value::string("A"))});
   contact.lookups = {lookup("numeroDocumento", "document", T::digits)};
   contact.deactivate = {"situacao", json::Value::string("I")};
   profile.endpoints[Entity::customer] = contact;
@@ -53,19 +55,22 @@ Profile bling_profile() {
   Endpoint order = endpoint(
       "/pedidos/vendas",
       {field("local_id", "numeroLoja", T::string, "numeroLoja"),
-       field("date", "data", T::date), field("date", "dataSaida", T::date, "dataSaida"),
+       field("date", "data", T::date),
+       field("date", "dataSaida", T::date, "dataSaida"),
        field("date", "dataPrevista", T::date, "dataPrevista"),
        reference("customer_id", "contato.id", Entity::customer, T::integer),
-       reference("customer_id", "contato.nome", Entity::customer, T::string, "name",
-                 "customer_name")});
+       reference("customer_id", "contato.nome", Entity::customer, T::string,
+                 "name", "customer_name")});
   order.children = {
-      ChildSpec{"lines",
-                "itens",
-                {constant("line_id", "id", json::Value::number(0LL)),
-                 field("description", "descricao"),
-                 reference("product_id", "produto.id", Entity::product, T::integer),
-                 field("quantity", "quantidade", T::number), field("price", "valor", T::number),
-                 field("price", "valorLista", T::number, "valorLista")}},
+      ChildSpec{
+          "lines",
+          "itens",
+          {constant("line_id", "id", json::Value::number(0LL)),
+           field("description", "descricao"),
+           reference("product_id", "produto.id", Entity::product, T::integer),
+           field("quantity", "quantidade", T::number),
+           field("price", "valor", T::number),
+           field("price", "valorLista", T::number, "valorLista")}},
       ChildSpec{"installments",
                 "parcelas",
                 {constant("installment_id", "id", json::Value::number(0LL)),
@@ -76,14 +81,17 @@ Profile bling_profile() {
   profile.endpoints[Entity::sale] = order;
 
   profile.endpoints[Entity::activity] = unsupported(
-      "Bling API v3 has no tasks or activities resource (propostas-comerciais are quotes)");
+      "Bling API v3 has no tasks or activities resource (propostas-comerciais "
+      "are quotes)");
   return profile;
 }
 
-std::unique_ptr<Provider> make_bling_provider(const integrations::Integration& integration) {
+std::unique_ptr<Provider> make_bling_provider(
+    const integrations::Integration& integration) {
   return make_named_provider(
       bling_profile(), integration,
-      {{"Authorization", "Bearer " + require_credential(integration, "access_token")}});
+      {{"Authorization",
+        "Bearer " + require_credential(integration, "access_token")}});
 }
 
 }  // namespace crm::providers

@@ -44,7 +44,8 @@ std::string body_excerpt(std::string_view body) {
       head.find("<body") != std::string::npos) {
     const auto open = head.find("<title>");
     const auto close = head.find("</title>");
-    if (open != std::string::npos && close != std::string::npos && close > open) {
+    if (open != std::string::npos && close != std::string::npos &&
+        close > open) {
       const auto title = util::trim(body.substr(open + 7, close - open - 7));
       return fmt::format("HTML page '{}'", util::truncate_utf8(title, 120));
     }
@@ -60,18 +61,20 @@ ItemOutcome failure(const http::Response& response, std::string_view what,
   ItemOutcome outcome;
   outcome.kind = kind;
   if (response.transfer_error || response.status == 0) {
-    outcome.message =
-        fmt::format("{}: {}", what, response.transfer_error.value_or("no response"));
+    outcome.message = fmt::format(
+        "{}: {}", what, response.transfer_error.value_or("no response"));
     return outcome;
   }
   outcome.http_status = response.status;
   const std::string detail = provider_detail.empty()
                                  ? body_excerpt(response.body)
                                  : std::string(provider_detail);
-  outcome.message = fmt::format("{}: HTTP {}: {}", what, response.status, detail);
+  outcome.message =
+      fmt::format("{}: HTTP {}: {}", what, response.status, detail);
   if (kind == OutcomeKind::rate_limited) {
     const auto header = response.header("retry-after");
-    outcome.retry_after = header ? http::parse_retry_after(*header) : std::nullopt;
+    outcome.retry_after =
+        header ? http::parse_retry_after(*header) : std::nullopt;
     if (!outcome.retry_after) {
       outcome.retry_after = k_default_retry_after;
     }

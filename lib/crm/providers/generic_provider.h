@@ -11,6 +11,7 @@ namespace crm::providers {
 
 /// Builds the adapter; throws FatalError naming the store and the key when
 /// the configuration is malformed or a credential is missing.
-std::unique_ptr<Provider> make_generic_provider(const integrations::Integration& integration);
+std::unique_ptr<Provider> make_generic_provider(
+    const integrations::Integration& integration);
 
 }  // namespace crm::providers

@@ -3,7 +3,6 @@
 // until meta.proxima_pagina is null, validation errors as HTTP 404 with
 // data.mensagem, full-record PUT. CRM_APIS.md section 1.
 #include "crm/providers/named_providers.h"
-
 #include "crm/providers/profile_builders.h"
 #include "crm/providers/profile_config.h"
 
@@ -25,34 +24,40 @@ Profile gestaoclick_profile() {
   profile.error_paths = {"data.mensagem", "data.erro", "mensagem", "message"};
   profile.not_found_has_message = true;
 
-  FieldSpec person_type = field("document", "tipo_pessoa", T::person_type, "tipo_pessoa");
+  FieldSpec person_type =
+      field("document", "tipo_pessoa", T::person_type, "tipo_pessoa");
   person_type.values = {"PF", "PJ"};
   Endpoint customer = endpoint(
-      "/clientes", {person_type, field("name", "nome"), field("email", "email"),
-                    field("phone", "telefone"), field("document", "cpf", T::cpf, "cpf"),
-                    field("document", "cnpj", T::cnpj, "cnpj")});
+      "/clientes",
+      {person_type, field("name", "nome"), field("email", "email"),
+       field("phone", "telefone"), field("document", "cpf", T::cpf, "cpf"),
+       field("document", "cnpj", T::cnpj, "cnpj")});
   customer.lookups = {lookup("cpf_cnpj", "document", T::cpf),
-                      lookup("cpf_cnpj", "document", T::cnpj), lookup("email", "email")};
+                      lookup("cpf_cnpj", "document", T::cnpj),
+                      lookup("email", "email")};
   customer.deactivate = {"ativo", json::Value::string("0")};
   profile.endpoints[Entity::customer] = customer;
 
-  Endpoint product = endpoint("/produtos", {field("name", "nome"), field("sku", "codigo_interno"),
-                                            field("price", "valor_venda"),
-                                            field("cost", "valor_custo")});
+  Endpoint product =
+      endpoint("/produtos",
+               {field("name", "nome"), field("sku", "codigo_interno"),
+                field("price", "valor_venda"), field("cost", "valor_custo")});
   product.lookups = {lookup("codigo", "sku")};
   product.deactivate = {"ativo", json::Value::string("0")};
   profile.endpoints[Entity::product] = product;
 
   Endpoint sale = endpoint(
-      "/vendas", {constant("tipo", "tipo", json::Value::string("produto")),
-                  field("local_id", "codigo", T::string, "codigo"),
-                  reference("customer_id", "cliente_id", Entity::customer),
-                  field("status", "situacao_id"), field("date", "data", T::date)});
+      "/vendas",
+      {constant("tipo", "tipo", json::Value::string("produto")),
+       field("local_id", "codigo", T::string, "codigo"),
+       reference("customer_id", "cliente_id", Entity::customer),
+       field("status", "situacao_id"), field("date", "data", T::date)});
   sale.children = {
       ChildSpec{"lines",
                 "produtos",
                 {reference("product_id", "produto.produto_id", Entity::product),
-                 field("quantity", "produto.quantidade"), field("price", "produto.valor_venda")}},
+                 field("quantity", "produto.quantidade"),
+                 field("price", "produto.valor_venda")}},
       ChildSpec{"installments",
                 "pagamentos",
                 {field("due_date", "pagamento.data_vencimento", T::date),
@@ -61,16 +66,19 @@ Profile gestaoclick_profile() {
   profile.endpoints[Entity::sale] = sale;
 
   profile.endpoints[Entity::activity] = unsupported(
-      "GestaoClick has no activities resource (orcamentos or ordens_servicos are the nearest: "
+      "GestaoClick has no activities resource (orcamentos or ordens_servicos "
+      "are the nearest: "
       "set configuracoes.entities.atividade to map one)");
   return profile;
 }
 
-std::unique_ptr<Provider> make_gestaoclick_provider(const integrations::Integration& integration) {
+std::unique_ptr<Provider> make_gestaoclick_provider(
+    const integrations::Integration& integration) {
   return make_named_provider(
       gestaoclick_profile(), integration,
       {{"access-token", require_credential(integration, "access_token")},
-       {"secret-access-token", require_credential(integration, "secret_access_token")}});
+       {"secret-access-token",
+        require_credential(integration, "secret_access_token")}});
 }
 
 }  // namespace crm::providers

@@ -19,12 +19,15 @@ Profile bling_profile();
 Profile activecampaign_profile();
 
 /// credenciais: access_token, secret_access_token.
-std::unique_ptr<Provider> make_gestaoclick_provider(const integrations::Integration& integration);
+std::unique_ptr<Provider> make_gestaoclick_provider(
+    const integrations::Integration& integration);
 /// credenciais: api_token.
-std::unique_ptr<Provider> make_pipedrive_provider(const integrations::Integration& integration);
+std::unique_ptr<Provider> make_pipedrive_provider(
+    const integrations::Integration& integration);
 /// credenciais: access_token (put there by the OAuth refresh step,
 /// sync/credentials.h).
-std::unique_ptr<Provider> make_bling_provider(const integrations::Integration& integration);
+std::unique_ptr<Provider> make_bling_provider(
+    const integrations::Integration& integration);
 /// credenciais: api_token; base_url: the account's own API URL.
 std::unique_ptr<Provider> make_activecampaign_provider(
     const integrations::Integration& integration);

@@ -19,10 +19,13 @@ struct TokenPair {
 
 /// POST <token_url> with Basic client auth and
 /// grant_type=refresh_token&refresh_token=... (form encoded).
-http::Request refresh_request(const std::string& token_url, const std::string& client_id,
-                              const std::string& client_secret, const std::string& refresh_token);
+http::Request refresh_request(const std::string& token_url,
+                              const std::string& client_id,
+                              const std::string& client_secret,
+                              const std::string& refresh_token);
 
 /// The new pair from a token response, or a one-line reason it failed.
-std::variant<TokenPair, std::string> read_refresh_response(const http::Response& response);
+std::variant<TokenPair, std::string> read_refresh_response(
+    const http::Response& response);
 
 }  // namespace crm::providers

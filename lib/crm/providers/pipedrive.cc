@@ -3,7 +3,6 @@
 // (additional_data.next_cursor), x-ratelimit-* headers, search endpoints for
 // lookups. CRM_APIS.md section 2.
 #include "crm/providers/named_providers.h"
-
 #include "crm/providers/profile_builders.h"
 #include "crm/providers/profile_config.h"
 
@@ -11,10 +10,13 @@ namespace crm::providers {
 
 namespace {
 
-/// GET /<r>/search?term=<value>&fields=<f>&exact_match=true: data.items[].item.id
+/// GET /<r>/search?term=<value>&fields=<f>&exact_match=true:
+/// data.items[].item.id
 Lookup search(std::string path, std::string search_field, std::string field) {
-  Lookup out = build::lookup("term", std::move(field), FieldType::string, std::move(path));
-  out.fixed_params = {{"fields", std::move(search_field)}, {"exact_match", "true"}};
+  Lookup out = build::lookup("term", std::move(field), FieldType::string,
+                             std::move(path));
+  out.fixed_params = {{"fields", std::move(search_field)},
+                      {"exact_match", "true"}};
   out.list_path = "data.items";
   out.id_path = "item.id";
   return out;
@@ -39,47 +41,51 @@ Profile pipedrive_profile() {
 
   Endpoint person = endpoint(
       "/persons", {field("name", "name"), field("email", "emails.0.value"),
-                   constant("email_primary", "emails.0.primary", json::Value::boolean(true),
-                            "email"),
+                   constant("email_primary", "emails.0.primary",
+                            json::Value::boolean(true), "email"),
                    field("phone", "phones.0.value"),
-                   constant("phone_primary", "phones.0.primary", json::Value::boolean(true),
-                            "phone")});
+                   constant("phone_primary", "phones.0.primary",
+                            json::Value::boolean(true), "phone")});
   person.update_method = "PATCH";
   person.lookups = {search("/persons/search", "email", "email")};
   profile.endpoints[Entity::customer] = person;
 
-  Endpoint product = endpoint(
-      "/products", {field("name", "name"), field("sku", "code"),
-                    field("price", "prices.0.price", T::number),
-                    constant("currency", "prices.0.currency", json::Value::string("BRL"),
-                             "price")});
+  Endpoint product =
+      endpoint("/products", {field("name", "name"), field("sku", "code"),
+                             field("price", "prices.0.price", T::number),
+                             constant("currency", "prices.0.currency",
+                                      json::Value::string("BRL"), "price")});
   product.update_method = "PATCH";
   product.lookups = {search("/products/search", "code", "sku")};
   profile.endpoints[Entity::product] = product;
 
   Endpoint deal = endpoint(
-      "/deals", {templated("title", "title", "Venda {local_id}"),
-                 field("total", "value", T::number),
-                 constant("currency", "currency", json::Value::string("BRL")),
-                 reference("customer_id", "person_id", Entity::customer, T::integer),
-                 field("date", "expected_close_date", T::date)});
+      "/deals",
+      {templated("title", "title", "Venda {local_id}"),
+       field("total", "value", T::number),
+       constant("currency", "currency", json::Value::string("BRL")),
+       reference("customer_id", "person_id", Entity::customer, T::integer),
+       field("date", "expected_close_date", T::date)});
   deal.update_method = "PATCH";
   profile.endpoints[Entity::sale] = deal;
 
   Endpoint activity = endpoint(
-      "/activities", {field("subject", "subject"), field("type", "type"),
-                      field("due_date", "due_date", T::date),
-                      field("due_date", "due_time", T::time, "due_time"),
-                      field("done", "done", T::boolean),
-                      reference("customer_id", "person_id", Entity::customer, T::integer)});
+      "/activities",
+      {field("subject", "subject"), field("type", "type"),
+       field("due_date", "due_date", T::date),
+       field("due_date", "due_time", T::time, "due_time"),
+       field("done", "done", T::boolean),
+       reference("customer_id", "person_id", Entity::customer, T::integer)});
   activity.update_method = "PATCH";
   profile.endpoints[Entity::activity] = activity;
   return profile;
 }
 
-std::unique_ptr<Provider> make_pipedrive_provider(const integrations::Integration& integration) {
-  return make_named_provider(pipedrive_profile(), integration,
-                             {{"x-api-token", require_credential(integration, "api_token")}});
+std::unique_ptr<Provider> make_pipedrive_provider(
+    const integrations::Integration& integration) {
+  return make_named_provider(
+      pipedrive_profile(), integration,
+      {{"x-api-token", require_credential(integration, "api_token")}});
 }
 
 }  // namespace crm::providers

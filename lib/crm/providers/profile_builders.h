@@ -10,7 +10,8 @@
 namespace crm::providers::build {
 
 /// Logical field `field` at remote `path`; `label` defaults to the field.
-inline FieldSpec field(std::string field, std::string path, FieldType type = FieldType::string,
+inline FieldSpec field(std::string field, std::string path,
+                       FieldType type = FieldType::string,
                        std::string label = {}) {
   FieldSpec spec;
   spec.label = label.empty() ? field : std::move(label);
@@ -21,8 +22,8 @@ inline FieldSpec field(std::string field, std::string path, FieldType type = Fie
 }
 
 /// A value always sent (only with the field labelled `with`, when given).
-inline FieldSpec constant(std::string label, std::string path, json::Value value,
-                          std::string with = {}) {
+inline FieldSpec constant(std::string label, std::string path,
+                          json::Value value, std::string with = {}) {
   FieldSpec spec;
   spec.label = std::move(label);
   spec.path = std::move(path);
@@ -34,16 +35,18 @@ inline FieldSpec constant(std::string label, std::string path, json::Value value
 /// `field` holds a local id of `target`: sends its external id (or, with
 /// `ref_field`, that field of the referenced record).
 inline FieldSpec reference(std::string field, std::string path, Entity target,
-                           FieldType type = FieldType::string, std::string ref_field = {},
-                           std::string label = {}) {
-  FieldSpec spec = build::field(std::move(field), std::move(path), type, std::move(label));
+                           FieldType type = FieldType::string,
+                           std::string ref_field = {}, std::string label = {}) {
+  FieldSpec spec =
+      build::field(std::move(field), std::move(path), type, std::move(label));
   spec.ref = target;
   spec.ref_field = std::move(ref_field);
   return spec;
 }
 
 /// A text made from the record ("Venda {local_id}").
-inline FieldSpec templated(std::string label, std::string path, std::string text) {
+inline FieldSpec templated(std::string label, std::string path,
+                           std::string text) {
   FieldSpec spec;
   spec.label = std::move(label);
   spec.field = spec.label;
@@ -66,7 +69,8 @@ inline Endpoint unsupported(std::string reason) {
   return out;
 }
 
-inline Lookup lookup(std::string param, std::string field, FieldType type = FieldType::string,
+inline Lookup lookup(std::string param, std::string field,
+                     FieldType type = FieldType::string,
                      std::string path = {}) {
   Lookup out;
   out.param = std::move(param);

@@ -1,8 +1,8 @@
 #include "crm/providers/profile_config.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "crm/core/errors.h"
 #include "crm/providers/rest_provider.h"
@@ -25,18 +25,26 @@ std::string string_setting(const json::Value& settings, std::string_view key,
 
 FieldType parse_type(const std::string& text, const std::string& where) {
   static const std::pair<const char*, FieldType> k_types[] = {
-      {"string", FieldType::string},   {"number", FieldType::number},
-      {"integer", FieldType::integer}, {"boolean", FieldType::boolean},
-      {"cents", FieldType::cents},     {"digits", FieldType::digits},
-      {"date", FieldType::date},       {"datetime", FieldType::datetime},
-      {"time", FieldType::time},       {"cpf", FieldType::cpf},
-      {"cnpj", FieldType::cnpj},       {"person_type", FieldType::person_type},
-      {"first_name", FieldType::first_name}, {"last_name", FieldType::last_name}};
+      {"string", FieldType::string},
+      {"number", FieldType::number},
+      {"integer", FieldType::integer},
+      {"boolean", FieldType::boolean},
+      {"cents", FieldType::cents},
+      {"digits", FieldType::digits},
+      {"date", FieldType::date},
+      {"datetime", FieldType::datetime},
+      {"time", FieldType::time},
+      {"cpf", FieldType::cpf},
+      {"cnpj", FieldType::cnpj},
+      {"person_type", FieldType::person_type},
+      {"first_name", FieldType::first_name},
+      {"last_name", FieldType::last_name}};
   for (const auto& [name, type] : k_types) {
     if (text == name) return type;
   }
   throw FatalError(fmt::format(
-      "{}: unknown type '{}' (string, number, integer, boolean, cents, digits, date, "
+      "{}: unknown type '{}' (string, number, integer, boolean, cents, digits, "
+      "date, "
       "datetime, time, cpf, cnpj, person_type, first_name, last_name)",
       where, text));
 }
@@ -50,9 +58,11 @@ FieldSpec parse_field(const std::string& label, const json::Value& spec,
     out.path = spec.text();
     return out;
   }
-  if (!spec.is_object() || !spec.find("path") || !spec.find("path")->is_string()) {
+  if (!spec.is_object() || !spec.find("path") ||
+      !spec.find("path")->is_string()) {
     throw FatalError(fmt::format(
-        "{}: expected \"remote.path\" or {{\"path\": ..., \"type\": ...}}", where));
+        "{}: expected \"remote.path\" or {{\"path\": ..., \"type\": ...}}",
+        where));
   }
   out.path = spec.find("path")->text();
   for (const auto& [key, value] : spec.members()) {
@@ -68,21 +78,24 @@ FieldSpec parse_field(const std::string& label, const json::Value& spec,
     } else if (key == "ref") {
       const auto entity = parse_entity(string_setting(spec, key, "", where));
       if (!entity) {
-        throw FatalError(fmt::format("{}: 'ref' must be cliente, produto, venda or atividade",
-                                     where));
+        throw FatalError(fmt::format(
+            "{}: 'ref' must be cliente, produto, venda or atividade", where));
       }
       out.ref = *entity;
     } else if (key == "ref_field") {
       out.ref_field = string_setting(spec, key, "", where);
     } else if (key == "required") {
-      if (!value.is_boolean()) throw FatalError(fmt::format("{}: 'required' must be true or false", where));
+      if (!value.is_boolean())
+        throw FatalError(
+            fmt::format("{}: 'required' must be true or false", where));
       out.required = value.as_bool();
     } else if (key == "with") {
       out.with = string_setting(spec, key, "", where);
     } else if (key == "values" && value.is_array()) {
       for (const json::Value& item : value.items()) {
         if (!item.is_string()) {
-          throw FatalError(fmt::format("{}: 'values' must hold strings", where));
+          throw FatalError(
+              fmt::format("{}: 'values' must hold strings", where));
         }
         out.values.push_back(item.text());
       }
@@ -90,7 +103,8 @@ FieldSpec parse_field(const std::string& label, const json::Value& spec,
       for (const auto& [from, to] : value.members()) {
         const auto text = to.scalar_text();
         if (!text) {
-          throw FatalError(fmt::format("{}: values.{} must be a string or number", where, from));
+          throw FatalError(fmt::format(
+              "{}: values.{} must be a string or number", where, from));
         }
         out.value_map.emplace_back(from, *text);
       }
@@ -100,68 +114,84 @@ FieldSpec parse_field(const std::string& label, const json::Value& spec,
   }
   if (out.type == FieldType::person_type && out.values.size() != 2) {
     throw FatalError(fmt::format(
-        "{}: type person_type needs \"values\": [\"<person>\", \"<company>\"]", where));
+        "{}: type person_type needs \"values\": [\"<person>\", \"<company>\"]",
+        where));
   }
   return out;
 }
 
 /// fields: replace the whole list; extra_fields: merge by label (null removes).
-void parse_fields(std::vector<FieldSpec>& fields, const json::Value& value, bool replace,
-                  const std::string& where) {
+void parse_fields(std::vector<FieldSpec>& fields, const json::Value& value,
+                  bool replace, const std::string& where) {
   if (!value.is_object()) {
     throw FatalError(fmt::format("{}: must be an object", where));
   }
   if (replace) fields.clear();
   for (const auto& [key, spec] : value.members()) {
     const std::string& label = key;  // a plain name: lambdas capture it
-    std::erase_if(fields, [&label](const FieldSpec& field) { return field.label == label; });
+    std::erase_if(fields, [&label](const FieldSpec& field) {
+      return field.label == label;
+    });
     if (!spec.is_null()) {
-      fields.push_back(parse_field(label, spec, fmt::format("{}.{}", where, label)));
+      fields.push_back(
+          parse_field(label, spec, fmt::format("{}.{}", where, label)));
     }
   }
 }
 
-Lookup parse_lookup(const json::Value& value, const Endpoint& endpoint, const std::string& where) {
+Lookup parse_lookup(const json::Value& value, const Endpoint& endpoint,
+                    const std::string& where) {
   if (!value.is_object() || !value.find("param") || !value.find("field") ||
       !value.find("param")->is_string() || !value.find("field")->is_string()) {
-    throw FatalError(fmt::format(
-        "{}: 'lookup' must be null, {{\"param\": ..., \"field\": ...}} or a list of them", where));
+    throw FatalError(
+        fmt::format("{}: 'lookup' must be null, {{\"param\": ..., \"field\": "
+                    "...}} or a list of them",
+                    where));
   }
   Lookup lookup;
   lookup.param = value.find("param")->text();
   lookup.field = value.find("field")->text();
   lookup.path = string_setting(value, "path", "", where);
-  lookup.list_path = string_setting(value, "list", endpoint.list_envelope, where);
+  lookup.list_path =
+      string_setting(value, "list", endpoint.list_envelope, where);
   lookup.id_path = string_setting(value, "id", endpoint.id_field, where);
   if (value.find("type") != nullptr) {
     lookup.type = parse_type(string_setting(value, "type", "", where), where);
   }
   if (const json::Value* params = value.find("params")) {
     if (!params->is_object()) {
-      throw FatalError(fmt::format("{}: lookup 'params' must be an object", where));
+      throw FatalError(
+          fmt::format("{}: lookup 'params' must be an object", where));
     }
     for (const auto& [key, param] : params->members()) {
       const auto text = param.scalar_text();
-      if (!text) throw FatalError(fmt::format("{}: lookup params.{} must be a string", where, key));
+      if (!text)
+        throw FatalError(
+            fmt::format("{}: lookup params.{} must be a string", where, key));
       lookup.fixed_params.emplace_back(key, *text);
     }
   }
   return lookup;
 }
 
-void parse_endpoint(Endpoint& endpoint, const json::Value& value, const std::string& where) {
+void parse_endpoint(Endpoint& endpoint, const json::Value& value,
+                    const std::string& where) {
   if (!value.is_object()) {
     throw FatalError(fmt::format("{}: must be an object or null", where));
   }
   endpoint.path = string_setting(value, "path", endpoint.path, where);
-  endpoint.create_path = string_setting(value, "create_path", endpoint.create_path, where);
-  endpoint.update_method = string_setting(value, "update_method", endpoint.update_method, where);
-  endpoint.request_envelope =
-      string_setting(value, "request_envelope", endpoint.request_envelope, where);
+  endpoint.create_path =
+      string_setting(value, "create_path", endpoint.create_path, where);
+  endpoint.update_method =
+      string_setting(value, "update_method", endpoint.update_method, where);
+  endpoint.request_envelope = string_setting(value, "request_envelope",
+                                             endpoint.request_envelope, where);
   endpoint.record_envelope =
       string_setting(value, "record_envelope", endpoint.record_envelope, where);
-  endpoint.list_envelope = string_setting(value, "list_envelope", endpoint.list_envelope, where);
-  endpoint.id_field = string_setting(value, "id_field", endpoint.id_field, where);
+  endpoint.list_envelope =
+      string_setting(value, "list_envelope", endpoint.list_envelope, where);
+  endpoint.id_field =
+      string_setting(value, "id_field", endpoint.id_field, where);
   if (const json::Value* fields = value.find("fields")) {
     parse_fields(endpoint.fields, *fields, true, where + ": fields");
   }
@@ -184,40 +214,48 @@ void parse_endpoint(Endpoint& endpoint, const json::Value& value, const std::str
     }
     for (const auto& [key, spec] : children->members()) {
       const std::string& name = key;  // a plain name: lambdas capture it
-      const std::string child_where = fmt::format("{}: children.{}", where, name);
-      std::erase_if(endpoint.children, [&name](const ChildSpec& c) { return c.name == name; });
+      const std::string child_where =
+          fmt::format("{}: children.{}", where, name);
+      std::erase_if(endpoint.children,
+                    [&name](const ChildSpec& c) { return c.name == name; });
       if (spec.is_null()) continue;
       if (!spec.is_object() || !spec.find("path") || !spec.find("fields")) {
         throw FatalError(fmt::format(
-            "{}: expected null or {{\"path\": ..., \"fields\": {{...}}}}", child_where));
+            "{}: expected null or {{\"path\": ..., \"fields\": {{...}}}}",
+            child_where));
       }
       ChildSpec child{name, string_setting(spec, "path", "", child_where), {}};
-      parse_fields(child.fields, *spec.find("fields"), true, child_where + ": fields");
+      parse_fields(child.fields, *spec.find("fields"), true,
+                   child_where + ": fields");
       endpoint.children.push_back(std::move(child));
     }
   }
   if (!endpoint.path.starts_with("/") ||
-      (!endpoint.create_path.empty() && !endpoint.create_path.starts_with("/"))) {
+      (!endpoint.create_path.empty() &&
+       !endpoint.create_path.starts_with("/"))) {
     throw FatalError(fmt::format("{}: 'path' must start with /", where));
   }
   if (endpoint.update_method != "PUT" && endpoint.update_method != "PATCH" &&
       endpoint.update_method != "POST") {
-    throw FatalError(fmt::format("{}: 'update_method' must be PUT, PATCH or POST", where));
+    throw FatalError(
+        fmt::format("{}: 'update_method' must be PUT, PATCH or POST", where));
   }
 }
 
 }  // namespace
 
 std::string settings_where(const integrations::Integration& integration) {
-  return fmt::format("crm_integracoes: store {}: configuracoes", integration.store_id);
+  return fmt::format("crm_integracoes: store {}: configuracoes",
+                     integration.store_id);
 }
 
 std::string require_credential(const integrations::Integration& integration,
                                const std::string& key) {
   auto value = integration.credentials.get(key);
   if (!value || value->empty()) {
-    throw FatalError(fmt::format("crm_integracoes: store {}: credenciais: missing '{}' ({})",
-                                 integration.store_id, key, integration.provider));
+    throw FatalError(
+        fmt::format("crm_integracoes: store {}: credenciais: missing '{}' ({})",
+                    integration.store_id, key, integration.provider));
   }
   return *value;
 }
@@ -237,14 +275,16 @@ std::unique_ptr<Provider> make_named_provider(
     std::vector<std::pair<std::string, std::string>> auth_headers) {
   profile.base_url = base_url_of(integration);
   profile.auth_headers = std::move(auth_headers);
-  apply_configuration(profile, integration.settings, settings_where(integration));
+  apply_configuration(profile, integration.settings,
+                      settings_where(integration));
   return make_rest_provider(std::move(profile));
 }
 
-void apply_configuration(Profile& profile, const json::Value& config, const std::string& where) {
+void apply_configuration(Profile& profile, const json::Value& config,
+                         const std::string& where) {
   // Keys that apply to every entity (the generic provider's vocabulary).
-  for (const char* key : {"id_field", "record_envelope", "list_envelope", "request_envelope",
-                          "update_method"}) {
+  for (const char* key : {"id_field", "record_envelope", "list_envelope",
+                          "request_envelope", "update_method"}) {
     if (config.find(key) == nullptr) continue;
     const std::string value = string_setting(config, key, "", where);
     for (auto& [entity, endpoint] : profile.endpoints) {
@@ -264,11 +304,15 @@ void apply_configuration(Profile& profile, const json::Value& config, const std:
       }
     }
   }
-  const std::string update_method = string_setting(config, "update_method", "PUT", where);
-  if (update_method != "PUT" && update_method != "PATCH" && update_method != "POST") {
-    throw FatalError(fmt::format("{}: 'update_method' must be PUT, PATCH or POST", where));
+  const std::string update_method =
+      string_setting(config, "update_method", "PUT", where);
+  if (update_method != "PUT" && update_method != "PATCH" &&
+      update_method != "POST") {
+    throw FatalError(
+        fmt::format("{}: 'update_method' must be PUT, PATCH or POST", where));
   }
-  const std::string on_delete = string_setting(config, "on_delete", "ignore", where);
+  const std::string on_delete =
+      string_setting(config, "on_delete", "ignore", where);
   if (on_delete == "ignore") {
     profile.on_delete = OnDelete::ignore;
   } else if (on_delete == "deactivate") {
@@ -277,36 +321,45 @@ void apply_configuration(Profile& profile, const json::Value& config, const std:
     profile.on_delete = OnDelete::remove;
   } else {
     throw FatalError(fmt::format(
-        "{}: 'on_delete' must be ignore, deactivate or delete, not '{}'", where, on_delete));
+        "{}: 'on_delete' must be ignore, deactivate or delete, not '{}'", where,
+        on_delete));
   }
   if (const json::Value* deactivate = config.find("deactivate")) {
     if (!deactivate->is_object() || !deactivate->find("field") ||
         !deactivate->find("field")->is_string() || !deactivate->find("value")) {
       throw FatalError(fmt::format(
-          "{}: 'deactivate' must be {{\"field\": ..., \"value\": ...}}", where));
+          "{}: 'deactivate' must be {{\"field\": ..., \"value\": ...}}",
+          where));
     }
     for (auto& [entity, endpoint] : profile.endpoints) {
-      endpoint.deactivate = {deactivate->find("field")->text(), *deactivate->find("value")};
+      endpoint.deactivate = {deactivate->find("field")->text(),
+                             *deactivate->find("value")};
     }
   }
   if (const json::Value* read = config.find("read_before_update")) {
     if (!read->is_boolean()) {
-      throw FatalError(fmt::format("{}: 'read_before_update' must be true or false", where));
+      throw FatalError(
+          fmt::format("{}: 'read_before_update' must be true or false", where));
     }
     profile.read_before_update = read->as_bool();
   }
-  profile.page_param = string_setting(config, "page_param", profile.page_param, where);
-  profile.page_size_param = string_setting(config, "page_size_param", profile.page_size_param, where);
+  profile.page_param =
+      string_setting(config, "page_param", profile.page_param, where);
+  profile.page_size_param =
+      string_setting(config, "page_size_param", profile.page_size_param, where);
   if (const json::Value* size = config.find("page_size")) {
-    const auto number = size->is_number() ? util::parse_int(size->text()) : std::nullopt;
+    const auto number =
+        size->is_number() ? util::parse_int(size->text()) : std::nullopt;
     if (!number || *number < 1 || *number > 1000) {
-      throw FatalError(fmt::format("{}: 'page_size' must be an integer from 1 to 1000", where));
+      throw FatalError(fmt::format(
+          "{}: 'page_size' must be an integer from 1 to 1000", where));
     }
     profile.page_size = static_cast<int>(*number);
   }
-  profile.remaining_header =
-      string_setting(config, "remaining_header", profile.remaining_header, where);
-  profile.reset_header = string_setting(config, "reset_header", profile.reset_header, where);
+  profile.remaining_header = string_setting(config, "remaining_header",
+                                            profile.remaining_header, where);
+  profile.reset_header =
+      string_setting(config, "reset_header", profile.reset_header, where);
   const json::Value* entities = config.find("entities");
   if (entities == nullptr) return;
   if (!entities->is_object()) {
@@ -315,8 +368,10 @@ void apply_configuration(Profile& profile, const json::Value& config, const std:
   for (const auto& [name, custom] : entities->members()) {
     const auto entity = parse_entity(name);
     if (!entity) {
-      throw FatalError(fmt::format(
-          "{}: entities: unknown entity '{}' (cliente, produto, venda, atividade)", where, name));
+      throw FatalError(
+          fmt::format("{}: entities: unknown entity '{}' (cliente, produto, "
+                      "venda, atividade)",
+                      where, name));
     }
     if (custom.is_null()) {
       profile.endpoints.erase(*entity);  // not synced for this store
@@ -331,7 +386,8 @@ void apply_configuration(Profile& profile, const json::Value& config, const std:
     if (!it->second.unsupported.empty() && custom.find("path") != nullptr) {
       it->second.unsupported.clear();
     }
-    parse_endpoint(it->second, custom, fmt::format("{}: entities.{}", where, name));
+    parse_endpoint(it->second, custom,
+                   fmt::format("{}: entities.{}", where, name));
   }
 }
 

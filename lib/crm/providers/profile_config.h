@@ -1,4 +1,5 @@
-// Per-store overrides of a provider's Profile, from crm_integracoes.configuracoes.
+// Per-store overrides of a provider's Profile, from
+// crm_integracoes.configuracoes.
 #pragma once
 
 #include <memory>
@@ -18,7 +19,8 @@ namespace crm::providers {
 /// path, create_path, update_method, envelopes, id_field, fields (replace the
 /// list), extra_fields (merge by key; null removes), lookup (null, one or a
 /// list), children). Throws FatalError naming the key.
-void apply_configuration(Profile& profile, const json::Value& config, const std::string& where);
+void apply_configuration(Profile& profile, const json::Value& config,
+                         const std::string& where);
 
 /// The credential `key`, or FatalError naming the store.
 std::string require_credential(const integrations::Integration& integration,

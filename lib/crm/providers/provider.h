@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 #include <variant>
+#include <vector>
 
 #include "crm/core/outcome.h"
 #include "crm/core/work_item.h"
@@ -54,24 +54,31 @@ class Provider {
   [[nodiscard]] virtual std::string_view name() const = 0;
   /// Starts an item whose local record exists (the engine fails missing
   /// records itself). An unsupported entity yields a permanent outcome.
-  [[nodiscard]] virtual std::unique_ptr<Exchange> start(const WorkItem& item) const = 0;
+  [[nodiscard]] virtual std::unique_ptr<Exchange> start(
+      const WorkItem& item) const = 0;
   /// When a response (even a successful one) says the request budget is
   /// spent, how long to stop sending to this store; nullopt otherwise.
   [[nodiscard]] virtual std::optional<std::chrono::seconds> budget_exhausted(
       const http::Response& response) const = 0;
 
   /// The references of an entity's requests (none by default).
-  [[nodiscard]] virtual std::vector<Reference> references(Entity) const { return {}; }
+  [[nodiscard]] virtual std::vector<Reference> references(Entity) const {
+    return {};
+  }
   /// The child lists (TableMapping::children names) an entity's requests use.
-  [[nodiscard]] virtual std::vector<std::string> children(Entity) const { return {}; }
+  [[nodiscard]] virtual std::vector<std::string> children(Entity) const {
+    return {};
+  }
   /// True when a response says the OAuth access token is no longer valid:
   /// the engine then expires the stored token so the next run refreshes it.
-  [[nodiscard]] virtual bool credentials_expired(const http::Response&) const { return false; }
+  [[nodiscard]] virtual bool credentials_expired(const http::Response&) const {
+    return false;
+  }
 
   /// The request for one page of `entity` (nullopt cursor: the first page),
   /// or an outcome when the provider cannot list the entity.
-  [[nodiscard]] virtual Step list_page(Entity entity,
-                                       const std::optional<std::string>& cursor) const = 0;
+  [[nodiscard]] virtual Step list_page(
+      Entity entity, const std::optional<std::string>& cursor) const = 0;
   /// Reads a list response: the page, or a failed outcome (classified).
   [[nodiscard]] virtual std::variant<Page, ItemOutcome> read_page(
       Entity entity, const std::optional<std::string>& cursor,

@@ -8,18 +8,22 @@
 
 namespace crm::providers {
 
-std::unique_ptr<Provider> make_provider(const integrations::Integration& integration) {
+std::unique_ptr<Provider> make_provider(
+    const integrations::Integration& integration) {
   if (integration.provider == "generic") {
     return make_generic_provider(integration);
   }
-  if (integration.provider == "gestaoclick") return make_gestaoclick_provider(integration);
-  if (integration.provider == "pipedrive") return make_pipedrive_provider(integration);
+  if (integration.provider == "gestaoclick")
+    return make_gestaoclick_provider(integration);
+  if (integration.provider == "pipedrive")
+    return make_pipedrive_provider(integration);
   if (integration.provider == "bling") return make_bling_provider(integration);
   if (integration.provider == "activecampaign") {
     return make_activecampaign_provider(integration);
   }
-  throw FatalError(fmt::format("crm_integracoes: store {}: unknown provider '{}'",
-                               integration.store_id, integration.provider));
+  throw FatalError(
+      fmt::format("crm_integracoes: store {}: unknown provider '{}'",
+                  integration.store_id, integration.provider));
 }
 
 std::optional<int> default_requests_per_minute(std::string_view provider) {

@@ -13,7 +13,8 @@ namespace crm::providers {
 /// The adapter for `integration.provider`. Throws FatalError naming the
 /// store for an unknown provider, one not available in this version, or a
 /// malformed configuration.
-std::unique_ptr<Provider> make_provider(const integrations::Integration& integration);
+std::unique_ptr<Provider> make_provider(
+    const integrations::Integration& integration);
 
 /// The request budget per minute a provider's API allows by default
 /// (CRM_APIS.md): GestaoClick and Bling 3/s, ActiveCampaign 5/s per account,

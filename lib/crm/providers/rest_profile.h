@@ -39,20 +39,23 @@ struct FieldSpec {
   std::string field;  ///< logical field, "local_id", or empty for a constant
   std::string path;   ///< dotted path in the remote JSON ("emails.0.value")
   FieldType type = FieldType::string;
-  std::optional<json::Value> constant;   ///< sent as is, never read back
+  std::optional<json::Value> constant;       ///< sent as is, never read back
   std::optional<std::string> text_template;  ///< "Venda {local_id}"
-  std::optional<Entity> ref;  ///< the value is that entity's local id: send its external id
-  std::string ref_field;  ///< with ref: send this field of the referenced record instead
+  std::optional<Entity>
+      ref;  ///< the value is that entity's local id: send its external id
+  std::string ref_field;  ///< with ref: send this field of the referenced
+                          ///< record instead
   std::string with;       ///< sent only when the field labelled so was sent
   bool required = false;  ///< an item without a value fails (permanent) unsent
   std::vector<std::string> values;  ///< person_type: {person, company}
-  std::vector<std::pair<std::string, std::string>> value_map;  ///< local -> remote
+  std::vector<std::pair<std::string, std::string>>
+      value_map;  ///< local -> remote
 };
 
 /// A child list in the body: one element per child row ("lines" -> "itens").
 struct ChildSpec {
-  std::string name;  ///< the local child ("lines", "installments")
-  std::string path;  ///< the remote array
+  std::string name;               ///< the local child ("lines", "installments")
+  std::string path;               ///< the remote array
   std::vector<FieldSpec> fields;  ///< paths relative to one element
 };
 
@@ -73,7 +76,7 @@ struct Endpoint {
   std::string path;
   std::string create_path;  ///< empty: `path`
   std::string update_method = "PUT";
-  std::string request_envelope;         ///< wraps request bodies ("contact")
+  std::string request_envelope;          ///< wraps request bodies ("contact")
   std::string record_envelope = "data";  ///< where a created/fetched record is
   std::string list_envelope = "data";    ///< where a list's array is
   std::string id_field = "id";
@@ -86,7 +89,7 @@ struct Endpoint {
 
 enum class OnDelete { ignore, deactivate, remove };
 enum class Paging {
-  page,    ///< ?page=N&size=M; next from next_path, else N+1 while pages are full
+  page,  ///< ?page=N&size=M; next from next_path, else N+1 while pages are full
   cursor,  ///< ?size=M&cursor=C; next cursor at next_path, null at the end
   offset,  ///< ?size=M&offset=K; stop when K + count reaches total_path
 };
@@ -111,9 +114,9 @@ struct Profile {
   std::chrono::seconds default_reset{60};
   /// Where the API puts its error text; the ones present are joined by "; ",
   /// or only the first one found with `first_error_only` (alternatives).
-  std::vector<std::string> error_paths = {"message",         "error.message",  "error",
-                                          "errors.0.detail", "errors.0.title", "data.mensagem",
-                                          "detail"};
+  std::vector<std::string> error_paths = {
+      "message",        "error.message", "error", "errors.0.detail",
+      "errors.0.title", "data.mensagem", "detail"};
   bool first_error_only = false;
   /// GestaoClick, Bling: an update replaces the record, so deactivating
   /// sends the whole record with the flag set (others send only the flag).
@@ -126,7 +129,8 @@ struct Profile {
   bool period_in_body = false;
   /// GestaoClick: a 404 with a message is a validation error, not "absent".
   bool not_found_has_message = false;
-  /// Bling: a 401 means the OAuth access token expired; pause, refresh next run.
+  /// Bling: a 401 means the OAuth access token expired; pause, refresh next
+  /// run.
   bool oauth = false;
   std::map<Entity, Endpoint> endpoints;
 };

@@ -18,7 +18,8 @@ std::optional<json::Value> to_remote(const std::optional<std::string>& value,
                                      const FieldSpec& spec);
 
 /// A remote value converted back to local text (cents -> decimal, ...).
-std::optional<std::string> from_remote(const json::Value& value, const FieldSpec& spec);
+std::optional<std::string> from_remote(const json::Value& value,
+                                       const FieldSpec& spec);
 
 /// Whether a field is read back from the CRM (not a constant, template,
 /// reference, local id or derived value).

@@ -90,10 +90,10 @@ Claim QueueRepository::claim(const ClaimFilter& filter,
       }
     }
     if (!claim.rows.empty()) {
-      db::Params params = {claim.token,
-                           options.run_id ? db::Value(*options.run_id)
-                                          : db::Value(nullptr),
-                           static_cast<long long>(options.lease.count())};
+      db::Params params = {
+          claim.token,
+          options.run_id ? db::Value(*options.run_id) : db::Value(nullptr),
+          static_cast<long long>(options.lease.count())};
       for (const QueueRow& row : claim.rows) {
         params.emplace_back(static_cast<long long>(row.id));
       }
@@ -117,7 +117,8 @@ Claim QueueRepository::claim(const ClaimFilter& filter,
   return claim;
 }
 
-std::vector<QueueRow> QueueRepository::peek(const ClaimFilter& filter, int limit) {
+std::vector<QueueRow> QueueRepository::peek(const ClaimFilter& filter,
+                                            int limit) {
   std::vector<QueueRow> rows;
   if (filter.store_ids.empty() || limit <= 0) {
     return rows;
@@ -167,7 +168,8 @@ FinishResult QueueRepository::finish(const std::string& token,
                 {id});
           } else {
             changed = m_connection.execute(
-                "UPDATE crm_sync_queue SET processado = 1, processado_em = NOW(), "
+                "UPDATE crm_sync_queue SET processado = 1, processado_em = "
+                "NOW(), "
                 "erro = NULL, claim_token = NULL WHERE id = ?",
                 {id});
           }
@@ -176,7 +178,8 @@ FinishResult QueueRepository::finish(const std::string& token,
         case OutcomeKind::transient:
           if (item.row.attempts >= k_max_attempts) {
             changed = m_connection.execute(
-                "UPDATE crm_sync_queue SET processado = 1, processado_em = NOW(), "
+                "UPDATE crm_sync_queue SET processado = 1, processado_em = "
+                "NOW(), "
                 "erro = ?, claim_token = NULL WHERE id = ? AND claim_token = ?",
                 {error, id, token});
           } else {
@@ -185,25 +188,30 @@ FinishResult QueueRepository::finish(const std::string& token,
                 "disponivel_em = NOW() + INTERVAL ? SECOND "
                 "WHERE id = ? AND claim_token = ?",
                 {error,
-                 static_cast<long long>(backoff_after(item.row.attempts).count()),
+                 static_cast<long long>(
+                     backoff_after(item.row.attempts).count()),
                  id, token});
           }
           break;
         case OutcomeKind::permanent:
           changed = m_connection.execute(
-              "UPDATE crm_sync_queue SET processado = 1, processado_em = NOW(), "
+              "UPDATE crm_sync_queue SET processado = 1, processado_em = "
+              "NOW(), "
               "erro = ?, claim_token = NULL WHERE id = ? AND claim_token = ?",
               {error, id, token});
           break;
         case OutcomeKind::waiting:
           // Not an attempt; `erro` says what it waits for.
           changed = m_connection.execute(
-              "UPDATE crm_sync_queue SET tentativas = GREATEST(tentativas - 1, 0), "
-              "erro = ?, claim_token = NULL, disponivel_em = NOW() + INTERVAL ? SECOND "
+              "UPDATE crm_sync_queue SET tentativas = GREATEST(tentativas - 1, "
+              "0), "
+              "erro = ?, claim_token = NULL, disponivel_em = NOW() + INTERVAL "
+              "? SECOND "
               "WHERE id = ? AND claim_token = ?",
               {error,
-               static_cast<long long>(
-                   item.outcome.retry_after ? item.outcome.retry_after->count() : 60),
+               static_cast<long long>(item.outcome.retry_after
+                                          ? item.outcome.retry_after->count()
+                                          : 60),
                id, token});
           break;
         case OutcomeKind::rate_limited:
@@ -211,7 +219,8 @@ FinishResult QueueRepository::finish(const std::string& token,
           const long long delay =
               item.outcome.retry_after ? item.outcome.retry_after->count() : 0;
           changed = m_connection.execute(
-              "UPDATE crm_sync_queue SET tentativas = GREATEST(tentativas - 1, 0), "
+              "UPDATE crm_sync_queue SET tentativas = GREATEST(tentativas - 1, "
+              "0), "
               "claim_token = NULL, disponivel_em = NOW() + INTERVAL ? SECOND "
               "WHERE id = ? AND claim_token = ?",
               {delay, id, token});
@@ -241,17 +250,21 @@ std::int64_t QueueRepository::enqueue(int store_id, Entity entity,
   return static_cast<std::int64_t>(m_connection.last_insert_id());
 }
 
-bool QueueRepository::enqueue_needed(int store_id, Entity entity, std::int64_t record_id,
-                                     int priority) {
+bool QueueRepository::enqueue_needed(int store_id, Entity entity,
+                                     std::int64_t record_id, int priority) {
   const std::string direction(to_db(Direction::to_crm));
   const std::string entity_name(to_db(entity));
   return m_connection.execute(
-             "INSERT IGNORE INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, "
-             "prioridade) SELECT ?, ?, ?, ?, ? FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-             "crm_sync_queue WHERE id_loja = ? AND entidade = ? AND id_registro = ? AND "
+             "INSERT IGNORE INTO crm_sync_queue (id_loja, entidade, "
+             "id_registro, direcao, "
+             "prioridade) SELECT ?, ?, ?, ?, ? FROM DUAL WHERE NOT EXISTS "
+             "(SELECT 1 FROM "
+             "crm_sync_queue WHERE id_loja = ? AND entidade = ? AND "
+             "id_registro = ? AND "
              "direcao = ?)",
-             {store_id, entity_name, static_cast<long long>(record_id), direction, priority,
-              store_id, entity_name, static_cast<long long>(record_id), direction}) == 1;
+             {store_id, entity_name, static_cast<long long>(record_id),
+              direction, priority, store_id, entity_name,
+              static_cast<long long>(record_id), direction}) == 1;
 }
 
 }  // namespace crm::queue

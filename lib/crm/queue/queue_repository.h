@@ -60,16 +60,19 @@ class QueueRepository {
   /// Claims up to `limit` due rows in `prioridade DESC, criado_em, id` order
   /// with SELECT ... FOR UPDATE SKIP LOCKED in one short transaction, counting
   /// an attempt on each. Overlapping claims never return the same row.
-  [[nodiscard]] Claim claim(const ClaimFilter& filter, const ClaimOptions& options);
+  [[nodiscard]] Claim claim(const ClaimFilter& filter,
+                            const ClaimOptions& options);
 
   /// The rows a claim would take, without locking or writing (--dry-run).
-  [[nodiscard]] std::vector<QueueRow> peek(const ClaimFilter& filter, int limit);
+  [[nodiscard]] std::vector<QueueRow> peek(const ClaimFilter& filter,
+                                           int limit);
 
   /// Records outcomes in one transaction, each as a compare-and-set on the
   /// row id and `token`: success clears `erro`; transient backs off or gives
   /// up after k_max_attempts; permanent gives up; rate_limited and released
   /// give the attempt back.
-  FinishResult finish(const std::string& token, const std::vector<Finished>& items);
+  FinishResult finish(const std::string& token,
+                      const std::vector<Finished>& items);
 
   /// Enqueues a key, or raises the priority of its pending row (one atomic
   /// INSERT ... ON DUPLICATE KEY UPDATE). Returns the pending row's id.
@@ -79,7 +82,8 @@ class QueueRepository {
   /// Enqueues a record towards the CRM that a waiting item needs, unless the
   /// queue already has a row for it (pending: it will come; given up: the
   /// operator must act, and its `erro` says why). True when a row was added.
-  bool enqueue_needed(int store_id, Entity entity, std::int64_t record_id, int priority);
+  bool enqueue_needed(int store_id, Entity entity, std::int64_t record_id,
+                      int priority);
 
  private:
   db::Connection& m_connection;

@@ -18,7 +18,8 @@ struct Grant {
 
 class RequestBudget {
  public:
-  explicit RequestBudget(db::Connection& connection) : m_connection(connection) {}
+  explicit RequestBudget(db::Connection& connection)
+      : m_connection(connection) {}
 
   /// Reserves up to `wanted` of the store's `per_minute` requests for the
   /// current minute (database clock), in one short transaction with a row

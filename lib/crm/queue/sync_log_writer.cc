@@ -48,7 +48,8 @@ void SyncLogWriter::write(const std::vector<LogEntry>& entries,
     m_connection.execute(
         "INSERT INTO crm_sync_log (id_loja, entidade, id_registro, direcao, "
         "status, mensagem, id_fila, id_execucao, operacao, http_status, "
-        "duracao_ms, external_id) VALUES " + values,
+        "duracao_ms, external_id) VALUES " +
+            values,
         params);
   }
 }

@@ -19,10 +19,12 @@ struct LogEntry {
 
 class SyncLogWriter {
  public:
-  explicit SyncLogWriter(db::Connection& connection) : m_connection(connection) {}
+  explicit SyncLogWriter(db::Connection& connection)
+      : m_connection(connection) {}
   /// Inserts all entries with multi-row INSERTs of up to 200 rows each.
   /// Outcomes that are not results (rate_limited, released) are skipped.
-  void write(const std::vector<LogEntry>& entries, std::optional<std::int64_t> run_id);
+  void write(const std::vector<LogEntry>& entries,
+             std::optional<std::int64_t> run_id);
 
  private:
   db::Connection& m_connection;

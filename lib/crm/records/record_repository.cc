@@ -1,8 +1,8 @@
 #include "crm/records/record_repository.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace crm::records {
 namespace {
@@ -13,9 +13,9 @@ constexpr std::size_t k_chunk = 500;
 /// the store as the first parameter when the table has a store column (the
 /// select then ends with "<store column> = ? AND "); each row to `on_row`.
 template <typename OnRow>
-void query_by_ids(db::Connection& connection, const TableMapping& mapping, int store_id,
-                  const std::string& select, const std::vector<std::int64_t>& ids,
-                  const OnRow& on_row) {
+void query_by_ids(db::Connection& connection, const TableMapping& mapping,
+                  int store_id, const std::string& select,
+                  const std::vector<std::int64_t>& ids, const OnRow& on_row) {
   for (std::size_t start = 0; start < ids.size(); start += k_chunk) {
     const std::size_t count = std::min(k_chunk, ids.size() - start);
     db::Params params;
@@ -26,7 +26,8 @@ void query_by_ids(db::Connection& connection, const TableMapping& mapping, int s
       params.emplace_back(static_cast<long long>(ids[start + i]));
     }
     const db::Rows rows = connection.query(
-        select + fmt::format("{} IN ({})", db::quote_identifier(mapping.id_column),
+        select + fmt::format("{} IN ({})",
+                             db::quote_identifier(mapping.id_column),
                              db::placeholders(count)),
         params);
     for (const db::Row& row : rows.rows) on_row(row);
@@ -34,8 +35,10 @@ void query_by_ids(db::Connection& connection, const TableMapping& mapping, int s
 }
 
 /// "SELECT <columns> FROM <table> WHERE [<store column> = ? AND ]"
-std::string select_where(const TableMapping& mapping, const std::string& columns) {
-  std::string select = "SELECT " + columns + " FROM " + db::quote_identifier(mapping.table) + " WHERE ";
+std::string select_where(const TableMapping& mapping,
+                         const std::string& columns) {
+  std::string select = "SELECT " + columns + " FROM " +
+                       db::quote_identifier(mapping.table) + " WHERE ";
   if (mapping.store_column) {
     select += db::quote_identifier(*mapping.store_column) + " = ? AND ";
   }
@@ -52,13 +55,14 @@ std::map<std::int64_t, LocalRecord> RecordRepository::load_many(
       "{}, {}, {}", db::quote_identifier(mapping.id_column),
       db::quote_identifier(mapping.external_id_column),
       mapping.deleted_column
-          ? fmt::format("{} IS NOT NULL", db::quote_identifier(*mapping.deleted_column))
+          ? fmt::format("{} IS NOT NULL",
+                        db::quote_identifier(*mapping.deleted_column))
           : std::string("0"));
   for (const auto& [field, column] : mapping.columns) {
     columns += ", " + db::quote_identifier(column);
   }
-  query_by_ids(m_connection, mapping, store_id, select_where(mapping, columns), ids,
-               [&](const db::Row& row) {
+  query_by_ids(m_connection, mapping, store_id, select_where(mapping, columns),
+               ids, [&](const db::Row& row) {
                  LocalRecord record;
                  record.id = row.integer(0);
                  record.external_id = row.get(1);
@@ -78,8 +82,8 @@ std::map<std::int64_t, LocalRecord> RecordRepository::load_many(
   return records;
 }
 
-void RecordRepository::load_children(const ChildMapping& child,
-                                     std::map<std::int64_t, LocalRecord>& records) {
+void RecordRepository::load_children(
+    const ChildMapping& child, std::map<std::int64_t, LocalRecord>& records) {
   std::vector<std::int64_t> ids;
   for (auto& [id, record] : records) {
     ids.push_back(id);
@@ -89,8 +93,9 @@ void RecordRepository::load_children(const ChildMapping& child,
   for (const auto& [field, column] : child.columns) {
     select += ", " + db::quote_identifier(column);
   }
-  select += fmt::format(" FROM {} WHERE {} IN (", db::quote_identifier(child.table),
-                        db::quote_identifier(child.parent_column));
+  select +=
+      fmt::format(" FROM {} WHERE {} IN (", db::quote_identifier(child.table),
+                  db::quote_identifier(child.parent_column));
   for (std::size_t start = 0; start < ids.size(); start += k_chunk) {
     const std::size_t count = std::min(k_chunk, ids.size() - start);
     db::Params params;
@@ -126,18 +131,19 @@ void RecordRepository::save_external_id(const TableMapping& mapping,
       {external_id, static_cast<long long>(id)});
 }
 
-std::optional<std::int64_t> RecordRepository::find_by(const TableMapping& mapping, int store_id,
-                                                      const std::string& field,
-                                                      const std::string& value) {
+std::optional<std::int64_t> RecordRepository::find_by(
+    const TableMapping& mapping, int store_id, const std::string& field,
+    const std::string& value) {
   const std::optional<std::string> column =
-      field == "external_id" ? std::optional<std::string>(mapping.external_id_column)
-                             : column_of(mapping, field);
+      field == "external_id"
+          ? std::optional<std::string>(mapping.external_id_column)
+          : column_of(mapping, field);
   if (!column || value.empty()) {
     return std::nullopt;
   }
-  std::string sql = fmt::format("SELECT {} FROM {} WHERE {} = ?",
-                                db::quote_identifier(mapping.id_column),
-                                db::quote_identifier(mapping.table), db::quote_identifier(*column));
+  std::string sql = fmt::format(
+      "SELECT {} FROM {} WHERE {} = ?", db::quote_identifier(mapping.id_column),
+      db::quote_identifier(mapping.table), db::quote_identifier(*column));
   db::Params params = {value};
   if (mapping.store_column) {
     sql += " AND " + db::quote_identifier(*mapping.store_column) + " = ?";
@@ -152,8 +158,10 @@ std::optional<std::int64_t> RecordRepository::find_by(const TableMapping& mappin
 
 std::int64_t RecordRepository::create(
     const TableMapping& mapping, int store_id, const std::string& external_id,
-    const std::vector<std::pair<std::string, std::optional<std::string>>>& values) {
-  std::vector<std::string> columns = {db::quote_identifier(mapping.external_id_column)};
+    const std::vector<std::pair<std::string, std::optional<std::string>>>&
+        values) {
+  std::vector<std::string> columns = {
+      db::quote_identifier(mapping.external_id_column)};
   db::Params params = {external_id};
   if (mapping.store_column) {
     columns.push_back(db::quote_identifier(*mapping.store_column));
@@ -166,7 +174,8 @@ std::int64_t RecordRepository::create(
     }
   }
   std::string list;
-  for (const auto& column : columns) list += (list.empty() ? "" : ", ") + column;
+  for (const auto& column : columns)
+    list += (list.empty() ? "" : ", ") + column;
   m_connection.execute(fmt::format("INSERT INTO {} ({}) VALUES ({})",
                                    db::quote_identifier(mapping.table), list,
                                    db::placeholders(params.size())),
@@ -176,7 +185,8 @@ std::int64_t RecordRepository::create(
 
 void RecordRepository::apply_remote(
     const TableMapping& mapping, std::int64_t id,
-    const std::vector<std::pair<std::string, std::optional<std::string>>>& values) {
+    const std::vector<std::pair<std::string, std::optional<std::string>>>&
+        values) {
   std::string assignments;
   db::Params params;
   for (const auto& [field, value] : values) {
@@ -192,11 +202,11 @@ void RecordRepository::apply_remote(
     return;
   }
   params.emplace_back(static_cast<long long>(id));
-  m_connection.execute(fmt::format("UPDATE {} SET {} WHERE {} = ?",
-                                   db::quote_identifier(mapping.table),
-                                   assignments,
-                                   db::quote_identifier(mapping.id_column)),
-                       params);
+  m_connection.execute(
+      fmt::format("UPDATE {} SET {} WHERE {} = ?",
+                  db::quote_identifier(mapping.table), assignments,
+                  db::quote_identifier(mapping.id_column)),
+      params);
 }
 
 }  // namespace crm::records

@@ -33,7 +33,8 @@ class RecordRepository {
 
   /// The id of the store's record whose `field` (a logical field, or
   /// "external_id") equals `value`; nullopt if none or the field is not mapped.
-  [[nodiscard]] std::optional<std::int64_t> find_by(const TableMapping& mapping, int store_id,
+  [[nodiscard]] std::optional<std::int64_t> find_by(const TableMapping& mapping,
+                                                    int store_id,
                                                     const std::string& field,
                                                     const std::string& value);
 
@@ -41,16 +42,19 @@ class RecordRepository {
   /// id. A value the table rejects throws DbError.
   std::int64_t create(
       const TableMapping& mapping, int store_id, const std::string& external_id,
-      const std::vector<std::pair<std::string, std::optional<std::string>>>& values);
+      const std::vector<std::pair<std::string, std::optional<std::string>>>&
+          values);
 
   /// Writes values fetched from the CRM (logical field -> value; nullopt
   /// writes NULL). Fields the mapping does not know are ignored.
   void apply_remote(
       const TableMapping& mapping, std::int64_t id,
-      const std::vector<std::pair<std::string, std::optional<std::string>>>& values);
+      const std::vector<std::pair<std::string, std::optional<std::string>>>&
+          values);
 
  private:
-  void load_children(const ChildMapping& child, std::map<std::int64_t, LocalRecord>& records);
+  void load_children(const ChildMapping& child,
+                     std::map<std::int64_t, LocalRecord>& records);
 
   db::Connection& m_connection;
 };

@@ -1,9 +1,9 @@
 #include "crm/records/table_mapping.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <iterator>
-
-#include <fmt/format.h>
 
 #include "crm/core/errors.h"
 #include "crm/util/strings.h"
@@ -44,7 +44,8 @@ void merge_columns(std::vector<std::pair<std::string, std::string>>& columns,
   }
   for (const auto& member : value.members()) {
     const std::string& field = member.first;
-    std::erase_if(columns, [&field](const auto& pair) { return pair.first == field; });
+    std::erase_if(columns,
+                  [&field](const auto& pair) { return pair.first == field; });
     if (!member.second.is_null()) {
       columns.emplace_back(field, text_of(where, field, member.second));
     }
@@ -53,21 +54,24 @@ void merge_columns(std::vector<std::pair<std::string, std::string>>& columns,
 
 /// children: {"lines": {...} | null, "installments": ...}; an object
 /// overrides the named child's keys, null drops the child.
-void apply_children(TableMapping& base, const json::Value& value, const std::string& where) {
+void apply_children(TableMapping& base, const json::Value& value,
+                    const std::string& where) {
   if (!value.is_object()) {
     throw FatalError(fmt::format("{}: must be an object", where));
   }
   for (const auto& [child_name, spec] : value.members()) {
     const std::string& name = child_name;  // a plain name: lambdas capture it
     const std::string child_where = fmt::format("{}.{}", where, name);
-    auto it = std::find_if(base.children.begin(), base.children.end(),
-                           [&name](const ChildMapping& child) { return child.name == name; });
+    auto it = std::find_if(
+        base.children.begin(), base.children.end(),
+        [&name](const ChildMapping& child) { return child.name == name; });
     if (spec.is_null()) {
       if (it != base.children.end()) base.children.erase(it);
       continue;
     }
     if (!spec.is_object()) {
-      throw FatalError(fmt::format("{}: must be an object or null", child_where));
+      throw FatalError(
+          fmt::format("{}: must be an object or null", child_where));
     }
     if (it == base.children.end()) {
       base.children.push_back(ChildMapping{name, "", "", "id", {}});
@@ -91,7 +95,8 @@ void apply_children(TableMapping& base, const json::Value& value, const std::str
 
 }  // namespace
 
-std::optional<std::string> column_of(const TableMapping& mapping, std::string_view field) {
+std::optional<std::string> column_of(const TableMapping& mapping,
+                                     std::string_view field) {
   for (const auto& [name, column] : mapping.columns) {
     if (name == field) {
       return column;
@@ -112,7 +117,10 @@ TableMapping default_mapping(Entity entity) {
       break;
     case Entity::product:
       mapping.table = "produtos";
-      mapping.columns = {{"name", "nome"}, {"sku", "sku"}, {"price", "preco"}, {"cost", "custo"}};
+      mapping.columns = {{"name", "nome"},
+                         {"sku", "sku"},
+                         {"price", "preco"},
+                         {"cost", "custo"}};
       break;
     case Entity::sale:
       mapping.table = "vendas";
@@ -179,20 +187,23 @@ TableMapping apply_overrides(TableMapping base, const json::Value& overrides,
   return base;
 }
 
-std::map<Entity, TableMapping> mappings_for_store(const json::Value& settings, int store_id) {
+std::map<Entity, TableMapping> mappings_for_store(const json::Value& settings,
+                                                  int store_id) {
   const json::Value* tables = settings.find("tables");
   if (tables != nullptr && !tables->is_object()) {
     throw FatalError(fmt::format(
-        "crm_integracoes: store {}: configuracoes: 'tables' must be an object", store_id));
+        "crm_integracoes: store {}: configuracoes: 'tables' must be an object",
+        store_id));
   }
   std::map<Entity, TableMapping> mappings;
   for (Entity entity : k_all_entities) {
     TableMapping mapping = default_mapping(entity);
-    if (const json::Value* custom = tables ? tables->find(to_db(entity)) : nullptr) {
+    if (const json::Value* custom =
+            tables ? tables->find(to_db(entity)) : nullptr) {
       mapping = apply_overrides(
           std::move(mapping), *custom,
-          fmt::format("crm_integracoes: store {}: configuracoes: tables.{}", store_id,
-                      to_db(entity)));
+          fmt::format("crm_integracoes: store {}: configuracoes: tables.{}",
+                      store_id, to_db(entity)));
     }
     mappings.emplace(entity, std::move(mapping));
   }
@@ -216,7 +227,8 @@ void validate(const TableMapping& mapping, std::string_view where) {
     check_name(where, fmt::format("column of '{}'", field), column);
   }
   for (const ChildMapping& child : mapping.children) {
-    const std::string child_where = fmt::format("{}: children.{}", where, child.name);
+    const std::string child_where =
+        fmt::format("{}: children.{}", where, child.name);
     check_name(child_where, "table", child.table);
     check_name(child_where, "parent column", child.parent_column);
     check_name(child_where, "id column", child.id_column);

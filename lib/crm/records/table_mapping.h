@@ -16,9 +16,9 @@ namespace crm::records {
 /// Rows of a child table that belong to a record (a sale's lines or
 /// installments), read with the record.
 struct ChildMapping {
-  std::string name;           ///< "lines" or "installments"
+  std::string name;  ///< "lines" or "installments"
   std::string table;
-  std::string parent_column;  ///< the column holding the parent's id
+  std::string parent_column;     ///< the column holding the parent's id
   std::string id_column = "id";  ///< orders the rows
   std::vector<std::pair<std::string, std::string>> columns;
 };
@@ -40,7 +40,8 @@ struct TableMapping {
 };
 
 /// The local column of a logical field; nullopt when the mapping lacks it.
-std::optional<std::string> column_of(const TableMapping& mapping, std::string_view field);
+std::optional<std::string> column_of(const TableMapping& mapping,
+                                     std::string_view field);
 
 /// The demo schema's mapping for an entity.
 TableMapping default_mapping(Entity entity);
@@ -55,7 +56,8 @@ TableMapping apply_overrides(TableMapping base, const json::Value& overrides,
 
 /// Every entity's mapping for a store: the defaults with the overrides of
 /// configuracoes.tables applied. Throws FatalError naming the store and key.
-std::map<Entity, TableMapping> mappings_for_store(const json::Value& settings, int store_id);
+std::map<Entity, TableMapping> mappings_for_store(const json::Value& settings,
+                                                  int store_id);
 
 /// Throws FatalError if any table or column name is not a plain identifier.
 void validate(const TableMapping& mapping, std::string_view where);

@@ -10,53 +10,65 @@ double rate(const SyncSummary& summary) {
   return summary.seconds > 0 ? summary.processed / summary.seconds : 0.0;
 }
 
-std::string format_sync_line(const SyncSummary& summary, std::string_view timestamp) {
-  return fmt::format("{} Processados: {} | Erros: {} | Tempo: {:.2f}s | Taxa: {:.2f} req/s"
-                     " | Adiados: {}{}",
-                     timestamp, summary.processed, summary.errors, summary.seconds,
-                     rate(summary), summary.deferred, summary.dry_run ? " | dry-run" : "");
+std::string format_sync_line(const SyncSummary& summary,
+                             std::string_view timestamp) {
+  return fmt::format(
+      "{} Processados: {} | Erros: {} | Tempo: {:.2f}s | Taxa: {:.2f} req/s"
+      " | Adiados: {}{}",
+      timestamp, summary.processed, summary.errors, summary.seconds,
+      rate(summary), summary.deferred, summary.dry_run ? " | dry-run" : "");
 }
 
 std::string sync_json(const SyncSummary& summary) {
   return fmt::format(
-      "{{\"programa\":\"crm_sync\",\"status\":\"ok\",\"processados\":{},\"erros\":{},"
-      "\"adiados\":{},\"requisicoes\":{},\"lease_perdido\":{},\"tempo_s\":{:.3f},"
+      "{{\"programa\":\"crm_sync\",\"status\":\"ok\",\"processados\":{},"
+      "\"erros\":{},"
+      "\"adiados\":{},\"requisicoes\":{},\"lease_perdido\":{},\"tempo_s\":{:."
+      "3f},"
       "\"taxa\":{:.2f},\"dry_run\":{},\"id_execucao\":{}}}",
       summary.processed, summary.errors, summary.deferred, summary.requests,
       summary.lost_lease, summary.seconds, rate(summary), summary.dry_run,
       summary.run_id ? std::to_string(*summary.run_id) : "null");
 }
 
-std::string sync_metrics(const SyncSummary& summary, double finished_unix_seconds) {
+std::string sync_metrics(const SyncSummary& summary,
+                         double finished_unix_seconds) {
   std::string out;
-  const auto gauge = [&](std::string_view name, std::string_view help, double value) {
-    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, help, name, name, value);
+  const auto gauge = [&](std::string_view name, std::string_view help,
+                         double value) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, help,
+                       name, name, value);
   };
   gauge("crm_sync_last_run_processed", "Items that succeeded in the last run.",
         summary.processed);
-  gauge("crm_sync_last_run_errors", "Items that failed in the last run.", summary.errors);
-  gauge("crm_sync_last_run_deferred", "Items rate limited or released in the last run.",
-        summary.deferred);
-  gauge("crm_sync_last_run_requests", "HTTP requests sent in the last run.", summary.requests);
-  gauge("crm_sync_last_run_duration_seconds", "Wall time of the last run.", summary.seconds);
-  gauge("crm_sync_last_run_timestamp_seconds", "Unix time the last run finished.",
-        finished_unix_seconds);
+  gauge("crm_sync_last_run_errors", "Items that failed in the last run.",
+        summary.errors);
+  gauge("crm_sync_last_run_deferred",
+        "Items rate limited or released in the last run.", summary.deferred);
+  gauge("crm_sync_last_run_requests", "HTTP requests sent in the last run.",
+        summary.requests);
+  gauge("crm_sync_last_run_duration_seconds", "Wall time of the last run.",
+        summary.seconds);
+  gauge("crm_sync_last_run_timestamp_seconds",
+        "Unix time the last run finished.", finished_unix_seconds);
   return out;
 }
 
 std::string format_item_line(const QueueRow& row, const ItemOutcome& outcome,
                              std::int64_t duration_ms) {
-  const std::string head = fmt::format("{} #{} (loja {}, {}):", to_db(row.entity),
-                                       row.record_id, row.store_id, to_db(row.direction));
+  const std::string head =
+      fmt::format("{} #{} (loja {}, {}):", to_db(row.entity), row.record_id,
+                  row.store_id, to_db(row.direction));
   switch (outcome.kind) {
     case OutcomeKind::success:
-      return fmt::format("{} sucesso {}{} ({} ms){}", head, to_db(outcome.operation),
-                         outcome.external_id ? " external_id=" + *outcome.external_id : "",
-                         duration_ms,
-                         outcome.operation == Operation::skip ? ": " + outcome.message : "");
+      return fmt::format(
+          "{} sucesso {}{} ({} ms){}", head, to_db(outcome.operation),
+          outcome.external_id ? " external_id=" + *outcome.external_id : "",
+          duration_ms,
+          outcome.operation == Operation::skip ? ": " + outcome.message : "");
     case OutcomeKind::transient:
-      return fmt::format("{} erro transient attempt {}/{}: {}", head, row.attempts,
-                         queue::k_max_attempts, outcome.message);
+      return fmt::format("{} erro transient attempt {}/{}: {}", head,
+                         row.attempts, queue::k_max_attempts, outcome.message);
     case OutcomeKind::permanent:
       return fmt::format("{} erro permanent: {}", head, outcome.message);
     case OutcomeKind::rate_limited:

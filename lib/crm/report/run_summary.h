@@ -12,11 +12,11 @@
 namespace crm::report {
 
 struct SyncSummary {
-  int processed = 0;  ///< succeeded (the seed's "Processados")
-  int errors = 0;     ///< transient + permanent failures ("Erros")
-  int deferred = 0;   ///< rate limited or released at the deadline ("Adiados")
-  int requests = 0;   ///< HTTP requests sent
-  int lost_lease = 0; ///< outcomes not recorded: another run owned the row
+  int processed = 0;   ///< succeeded (the seed's "Processados")
+  int errors = 0;      ///< transient + permanent failures ("Erros")
+  int deferred = 0;    ///< rate limited or released at the deadline ("Adiados")
+  int requests = 0;    ///< HTTP requests sent
+  int lost_lease = 0;  ///< outcomes not recorded: another run owned the row
   double seconds = 0;
   bool dry_run = false;
   std::optional<std::int64_t> run_id;
@@ -27,13 +27,15 @@ double rate(const SyncSummary& summary);
 
 /// "[ts] Processados: N | Erros: N | Tempo: X.XXs | Taxa: Y.YY req/s |
 /// Adiados: N" (dry runs say so at the end).
-std::string format_sync_line(const SyncSummary& summary, std::string_view timestamp);
+std::string format_sync_line(const SyncSummary& summary,
+                             std::string_view timestamp);
 
 /// The same as one JSON object.
 std::string sync_json(const SyncSummary& summary);
 
 /// Prometheus text exposition of the run (--metrics-file).
-std::string sync_metrics(const SyncSummary& summary, double finished_unix_seconds);
+std::string sync_metrics(const SyncSummary& summary,
+                         double finished_unix_seconds);
 
 /// --verbose: "cliente #12 (loja 1, ecletech_para_crm): sucesso create
 /// external_id=55 (34 ms)" or "... erro transient attempt 1/3: <message>".

@@ -1,9 +1,9 @@
 #include "crm/report/status_report.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "crm/json/json.h"
 
@@ -43,50 +43,61 @@ std::optional<std::int64_t> since_crm_sync_success(const StatusData& data) {
 std::optional<std::int64_t> drain_minutes(const StatusData& data) {
   if (data.pending_total == 0) return 0;
   if (data.rate_per_minute <= 0) return std::nullopt;
-  return static_cast<std::int64_t>(std::ceil(data.pending_total / data.rate_per_minute));
+  return static_cast<std::int64_t>(
+      std::ceil(data.pending_total / data.rate_per_minute));
 }
 
-std::string format_status_text(const StatusData& data, const std::string& timestamp) {
+std::string format_status_text(const StatusData& data,
+                               const std::string& timestamp) {
   std::string out = fmt::format("{} crm-sync status\n\n", timestamp);
   out += fmt::format("Fila: {} pendentes", data.pending_total);
   if (data.oldest_pending_seconds) {
-    out += fmt::format(", mais antigo há {} min", *data.oldest_pending_seconds / 60);
+    out += fmt::format(", mais antigo há {} min",
+                       *data.oldest_pending_seconds / 60);
   }
   const auto drain = drain_minutes(data);
-  out += drain ? fmt::format(", esvazia em ~{} min ({:.1f}/min na última hora)\n", *drain,
-                             data.rate_per_minute)
-               : std::string(", sem processamento na última hora\n");
+  out += drain
+             ? fmt::format(", esvazia em ~{} min ({:.1f}/min na última hora)\n",
+                           *drain, data.rate_per_minute)
+             : std::string(", sem processamento na última hora\n");
   for (const PendingGroup& group : data.pending) {
-    out += fmt::format("  {:<10} {:<18} {:>8} pendentes ({} prontos)\n", group.entity,
-                       group.direction, group.pending, group.due);
+    out += fmt::format("  {:<10} {:<18} {:>8} pendentes ({} prontos)\n",
+                       group.entity, group.direction, group.pending, group.due);
   }
   out += fmt::format(
-      "\nHoje: {} processados | Falhas 24h: {} (1h: {}) | Taxa de sucesso 24h: {} | "
+      "\nHoje: {} processados | Falhas 24h: {} (1h: {}) | Taxa de sucesso 24h: "
+      "{} | "
       "Latência média 24h: {}\n",
       data.processed_today, data.failures_24h, data.failures_1h,
-      data.success_rate_24h ? fmt::format("{:.2f}%", *data.success_rate_24h) : "-",
-      data.average_latency_ms_24h ? fmt::format("{:.0f} ms", *data.average_latency_ms_24h) : "-");
+      data.success_rate_24h ? fmt::format("{:.2f}%", *data.success_rate_24h)
+                            : "-",
+      data.average_latency_ms_24h
+          ? fmt::format("{:.0f} ms", *data.average_latency_ms_24h)
+          : "-");
   out += "\nProgramas:\n";
   if (data.programs.empty()) out += "  (nenhuma execução registrada)\n";
   for (const ProgramStatus& program : data.programs) {
     out += fmt::format(
-        "  {:<14} última {} ({}), {} execuções, último sucesso {}\n", program.program,
-        program.last_started, program.last_status, program.total_runs,
-        program.minutes_since_success ? fmt::format("há {} min", *program.minutes_since_success)
-                                      : std::string("nunca"));
+        "  {:<14} última {} ({}), {} execuções, último sucesso {}\n",
+        program.program, program.last_started, program.last_status,
+        program.total_runs,
+        program.minutes_since_success
+            ? fmt::format("há {} min", *program.minutes_since_success)
+            : std::string("nunca"));
   }
   if (!data.stuck.empty()) {
     out += fmt::format("\nExecuções travadas ({}):\n", data.stuck.size());
     for (const StuckRun& run : data.stuck) {
-      out += fmt::format("  #{} {} em {} pid {}, iniciada {}\n", run.id, run.program, run.host,
-                         run.pid, run.started);
+      out += fmt::format("  #{} {} em {} pid {}, iniciada {}\n", run.id,
+                         run.program, run.host, run.pid, run.started);
     }
   }
   if (!data.jobs.empty()) {
     out += "\nJobs:\n";
     for (const JobStatus& job : data.jobs) {
-      out += fmt::format("  #{} {} {} loja {}: {} {}% ({}/{})\n", job.id, job.kind, job.entity,
-                         job.store_id, job.status, job.progress, job.processed,
+      out += fmt::format("  #{} {} {} loja {}: {} {}% ({}/{})\n", job.id,
+                         job.kind, job.entity, job.store_id, job.status,
+                         job.progress, job.processed,
                          job.total ? std::to_string(*job.total) : "?");
     }
   }
@@ -99,38 +110,49 @@ std::string format_status_text(const StatusData& data, const std::string& timest
 std::string format_status_json(const StatusData& data) {
   json::Value out = json::Value::object();
   out.set("programa", json::Value::string("crm_status"));
-  out.set("pendentes", json::Value::number(static_cast<long long>(data.pending_total)));
-  out.set("pendente_mais_antigo_s", data.oldest_pending_seconds
-                                        ? json::Value::number(static_cast<long long>(
-                                              *data.oldest_pending_seconds))
-                                        : json::Value());
+  out.set("pendentes",
+          json::Value::number(static_cast<long long>(data.pending_total)));
+  out.set("pendente_mais_antigo_s",
+          data.oldest_pending_seconds
+              ? json::Value::number(
+                    static_cast<long long>(*data.oldest_pending_seconds))
+              : json::Value());
   json::Value groups = json::Value::array();
   for (const PendingGroup& group : data.pending) {
     json::Value item = json::Value::object();
     item.set("entidade", json::Value::string(group.entity));
     item.set("direcao", json::Value::string(group.direction));
-    item.set("pendentes", json::Value::number(static_cast<long long>(group.pending)));
+    item.set("pendentes",
+             json::Value::number(static_cast<long long>(group.pending)));
     item.set("prontos", json::Value::number(static_cast<long long>(group.due)));
     groups.push_back(std::move(item));
   }
   out.set("por_entidade", std::move(groups));
-  out.set("processados_hoje", json::Value::number(static_cast<long long>(data.processed_today)));
-  out.set("falhas_24h", json::Value::number(static_cast<long long>(data.failures_24h)));
-  out.set("falhas_1h", json::Value::number(static_cast<long long>(data.failures_1h)));
-  out.set("taxa_sucesso_24h", json::Value::number_text(optional_number(data.success_rate_24h, 2)));
-  out.set("latencia_media_ms_24h",
-          json::Value::number_text(optional_number(data.average_latency_ms_24h, 1)));
-  out.set("itens_por_minuto", json::Value::number_text(fmt::format("{:.2f}", data.rate_per_minute)));
-  out.set("minutos_para_esvaziar", json::Value::number_text(optional_int(drain_minutes(data))));
+  out.set("processados_hoje",
+          json::Value::number(static_cast<long long>(data.processed_today)));
+  out.set("falhas_24h",
+          json::Value::number(static_cast<long long>(data.failures_24h)));
+  out.set("falhas_1h",
+          json::Value::number(static_cast<long long>(data.failures_1h)));
+  out.set("taxa_sucesso_24h",
+          json::Value::number_text(optional_number(data.success_rate_24h, 2)));
+  out.set("latencia_media_ms_24h", json::Value::number_text(optional_number(
+                                       data.average_latency_ms_24h, 1)));
+  out.set("itens_por_minuto", json::Value::number_text(
+                                  fmt::format("{:.2f}", data.rate_per_minute)));
+  out.set("minutos_para_esvaziar",
+          json::Value::number_text(optional_int(drain_minutes(data))));
   json::Value programs = json::Value::array();
   for (const ProgramStatus& program : data.programs) {
     json::Value item = json::Value::object();
     item.set("programa", json::Value::string(program.program));
     item.set("ultima_execucao", json::Value::string(program.last_started));
     item.set("ultimo_status", json::Value::string(program.last_status));
-    item.set("execucoes", json::Value::number(static_cast<long long>(program.total_runs)));
-    item.set("minutos_desde_sucesso",
-             json::Value::number_text(optional_int(program.minutes_since_success)));
+    item.set("execucoes",
+             json::Value::number(static_cast<long long>(program.total_runs)));
+    item.set(
+        "minutos_desde_sucesso",
+        json::Value::number_text(optional_int(program.minutes_since_success)));
     programs.push_back(std::move(item));
   }
   out.set("programas", std::move(programs));
@@ -150,17 +172,21 @@ std::string format_status_json(const StatusData& data) {
     json::Value item = json::Value::object();
     item.set("id", json::Value::number(static_cast<long long>(job.id)));
     item.set("tipo", json::Value::string(job.kind));
-    item.set("id_loja", json::Value::number(static_cast<long long>(job.store_id)));
+    item.set("id_loja",
+             json::Value::number(static_cast<long long>(job.store_id)));
     item.set("entidade", json::Value::string(job.entity));
     item.set("status", json::Value::string(job.status));
-    item.set("progresso", json::Value::number(static_cast<long long>(job.progress)));
+    item.set("progresso",
+             json::Value::number(static_cast<long long>(job.progress)));
     item.set("total", json::Value::number_text(optional_int(job.total)));
-    item.set("processados", json::Value::number(static_cast<long long>(job.processed)));
+    item.set("processados",
+             json::Value::number(static_cast<long long>(job.processed)));
     jobs.push_back(std::move(item));
   }
   out.set("jobs", std::move(jobs));
   json::Value warnings = json::Value::array();
-  for (const std::string& warning : data.warnings) warnings.push_back(json::Value::string(warning));
+  for (const std::string& warning : data.warnings)
+    warnings.push_back(json::Value::string(warning));
   out.set("avisos", std::move(warnings));
   return json::dump(out);
 }
@@ -172,8 +198,9 @@ std::string format_status_prometheus(const StatusData& data) {
   };
   header("crm_queue_pending", "Pending queue rows by entity and direction.");
   for (const PendingGroup& group : data.pending) {
-    out += fmt::format("crm_queue_pending{{entidade=\"{}\",direcao=\"{}\"}} {}\n",
-                       label(group.entity), label(group.direction), group.pending);
+    out +=
+        fmt::format("crm_queue_pending{{entidade=\"{}\",direcao=\"{}\"}} {}\n",
+                    label(group.entity), label(group.direction), group.pending);
   }
   header("crm_queue_pending_total", "Pending queue rows.");
   out += fmt::format("crm_queue_pending_total {}\n", data.pending_total);
@@ -187,33 +214,41 @@ std::string format_status_prometheus(const StatusData& data) {
   header("crm_failures_1h", "Rows given up in the last hour.");
   out += fmt::format("crm_failures_1h {}\n", data.failures_1h);
   if (data.success_rate_24h) {
-    header("crm_success_rate_24h", "Percent of rows finished in 24 h that succeeded.");
+    header("crm_success_rate_24h",
+           "Percent of rows finished in 24 h that succeeded.");
     out += fmt::format("crm_success_rate_24h {:.2f}\n", *data.success_rate_24h);
   }
   if (data.average_latency_ms_24h) {
-    header("crm_latency_average_ms_24h", "Average item duration in the last 24 hours.");
-    out += fmt::format("crm_latency_average_ms_24h {:.1f}\n", *data.average_latency_ms_24h);
+    header("crm_latency_average_ms_24h",
+           "Average item duration in the last 24 hours.");
+    out += fmt::format("crm_latency_average_ms_24h {:.1f}\n",
+                       *data.average_latency_ms_24h);
   }
-  header("crm_items_per_minute", "Successful items per minute over the last hour.");
+  header("crm_items_per_minute",
+         "Successful items per minute over the last hour.");
   out += fmt::format("crm_items_per_minute {:.2f}\n", data.rate_per_minute);
-  header("crm_minutes_since_success", "Minutes since each program last succeeded.");
+  header("crm_minutes_since_success",
+         "Minutes since each program last succeeded.");
   for (const ProgramStatus& program : data.programs) {
     if (program.minutes_since_success) {
-      out += fmt::format("crm_minutes_since_success{{programa=\"{}\"}} {}\n",
-                         label(program.program), *program.minutes_since_success);
+      out +=
+          fmt::format("crm_minutes_since_success{{programa=\"{}\"}} {}\n",
+                      label(program.program), *program.minutes_since_success);
     }
   }
   header("crm_runs_total", "Recorded runs of each program.");
   for (const ProgramStatus& program : data.programs) {
-    out += fmt::format("crm_runs_total{{programa=\"{}\"}} {}\n", label(program.program),
-                       program.total_runs);
+    out += fmt::format("crm_runs_total{{programa=\"{}\"}} {}\n",
+                       label(program.program), program.total_runs);
   }
-  header("crm_stuck_runs", "Runs still marked running long after their deadline.");
+  header("crm_stuck_runs",
+         "Runs still marked running long after their deadline.");
   out += fmt::format("crm_stuck_runs {}\n", data.stuck.size());
   header("crm_job_progress", "Progress of long jobs, percent.");
   for (const JobStatus& job : data.jobs) {
-    out += fmt::format("crm_job_progress{{id=\"{}\",tipo=\"{}\",entidade=\"{}\"}} {}\n", job.id,
-                       label(job.kind), label(job.entity), job.progress);
+    out += fmt::format(
+        "crm_job_progress{{id=\"{}\",tipo=\"{}\",entidade=\"{}\"}} {}\n",
+        job.id, label(job.kind), label(job.entity), job.progress);
   }
   return out;
 }
@@ -221,8 +256,8 @@ std::string format_status_prometheus(const StatusData& data) {
 CheckResult evaluate_check(const StatusData& data, const CheckThresholds& t) {
   int code = 0;
   std::vector<std::string> problems;
-  const auto judge = [&](std::int64_t value, std::int64_t warn, std::int64_t crit,
-                         const std::string& what) {
+  const auto judge = [&](std::int64_t value, std::int64_t warn,
+                         std::int64_t crit, const std::string& what) {
     if (value >= crit) {
       code = 2;
       problems.push_back(what + " (crit " + std::to_string(crit) + ")");
@@ -231,7 +266,8 @@ CheckResult evaluate_check(const StatusData& data, const CheckThresholds& t) {
       problems.push_back(what + " (warn " + std::to_string(warn) + ")");
     }
   };
-  const std::int64_t oldest_minutes = data.oldest_pending_seconds.value_or(0) / 60;
+  const std::int64_t oldest_minutes =
+      data.oldest_pending_seconds.value_or(0) / 60;
   judge(oldest_minutes, t.warn_oldest_minutes, t.crit_oldest_minutes,
         fmt::format("oldest pending {} min", oldest_minutes));
   judge(data.failures_1h, t.warn_failures_1h, t.crit_failures_1h,
@@ -244,21 +280,26 @@ CheckResult evaluate_check(const StatusData& data, const CheckThresholds& t) {
     code = 2;
     problems.push_back("crm_sync never succeeded and rows are pending");
   }
-  judge(static_cast<std::int64_t>(data.stuck.size()), t.warn_stuck, t.crit_stuck,
-        fmt::format("{} stuck runs", data.stuck.size()));
-  static constexpr const char* k_names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+  judge(static_cast<std::int64_t>(data.stuck.size()), t.warn_stuck,
+        t.crit_stuck, fmt::format("{} stuck runs", data.stuck.size()));
+  static constexpr const char* k_names[] = {"OK", "WARNING", "CRITICAL",
+                                            "UNKNOWN"};
   std::string text;
   if (problems.empty()) {
-    text = fmt::format("{} pending, oldest {} min, {} failures in 1 h", data.pending_total,
-                       oldest_minutes, data.failures_1h);
+    text = fmt::format("{} pending, oldest {} min, {} failures in 1 h",
+                       data.pending_total, oldest_minutes, data.failures_1h);
   } else {
-    for (const auto& problem : problems) text += (text.empty() ? "" : ", ") + problem;
+    for (const auto& problem : problems)
+      text += (text.empty() ? "" : ", ") + problem;
   }
   const std::string perfdata = fmt::format(
-      "pending={} oldest_pending_s={} failures_1h={} since_success_min={} stuck={}",
-      data.pending_total, data.oldest_pending_seconds.value_or(0), data.failures_1h,
-      since ? std::to_string(*since) : "U", data.stuck.size());
-  return {code, fmt::format("CRM_SYNC {} - {} | {}", k_names[code], text, perfdata)};
+      "pending={} oldest_pending_s={} failures_1h={} since_success_min={} "
+      "stuck={}",
+      data.pending_total, data.oldest_pending_seconds.value_or(0),
+      data.failures_1h, since ? std::to_string(*since) : "U",
+      data.stuck.size());
+  return {code,
+          fmt::format("CRM_SYNC {} - {} | {}", k_names[code], text, perfdata)};
 }
 
 }  // namespace crm::report

@@ -34,7 +34,7 @@ struct StuckRun {
 
 struct JobStatus {
   std::int64_t id = 0;
-  std::string kind;    ///< exportacao | importacao
+  std::string kind;  ///< exportacao | importacao
   int store_id = 0;
   std::string entity;
   std::string status;  ///< pendente | processando | concluido | erro
@@ -65,7 +65,8 @@ struct StatusData {
 std::optional<std::int64_t> drain_minutes(const StatusData& data);
 
 /// The one-screen report.
-std::string format_status_text(const StatusData& data, const std::string& timestamp);
+std::string format_status_text(const StatusData& data,
+                               const std::string& timestamp);
 /// One JSON object.
 std::string format_status_json(const StatusData& data);
 /// Prometheus text exposition format.
@@ -88,6 +89,7 @@ struct CheckResult {
 };
 
 /// A monitoring-plugin line ("CRM_SYNC WARNING - ... | perfdata") and code.
-CheckResult evaluate_check(const StatusData& data, const CheckThresholds& thresholds);
+CheckResult evaluate_check(const StatusData& data,
+                           const CheckThresholds& thresholds);
 
 }  // namespace crm::report

@@ -26,8 +26,9 @@ std::int64_t RunRepository::start(const RunStart& run) {
       "INSERT INTO crm_execucoes (programa, id_loja, host, pid, status, "
       "iniciado_em, prazo_em) VALUES (?, ?, ?, ?, 'running', NOW(3), "
       "IF(? > 0, NOW(3) + INTERVAL ? SECOND, NULL))",
-      {run.program, run.store_id ? db::Value(*run.store_id) : db::Value(nullptr),
-       run.host, static_cast<long long>(::getpid()),
+      {run.program,
+       run.store_id ? db::Value(*run.store_id) : db::Value(nullptr), run.host,
+       static_cast<long long>(::getpid()),
        static_cast<long long>(run.deadline.count()),
        static_cast<long long>(run.deadline.count())});
   return static_cast<std::int64_t>(m_connection.last_insert_id());
@@ -41,7 +42,8 @@ void RunRepository::finish(std::int64_t id, const RunFinish& result) {
       {to_db(result.status), result.processed, result.errors, result.deferred,
        static_cast<long long>(result.duration_ms),
        result.message.empty() ? db::Value(nullptr) : db::Value(result.message),
-       result.result_json.empty() ? db::Value(nullptr) : db::Value(result.result_json),
+       result.result_json.empty() ? db::Value(nullptr)
+                                  : db::Value(result.result_json),
        static_cast<long long>(id)});
 }
 

@@ -31,7 +31,8 @@ struct RunFinish {
 
 class RunRepository {
  public:
-  explicit RunRepository(db::Connection& connection) : m_connection(connection) {}
+  explicit RunRepository(db::Connection& connection)
+      : m_connection(connection) {}
   /// Inserts a `running` row with this host and pid; returns its id.
   std::int64_t start(const RunStart& run);
   /// Closes the row.

@@ -9,9 +9,10 @@ namespace {
 
 /// Walks `table`'s primary key from the start, deleting rows matching
 /// `condition` (with `params`) `chunk` at a time. Returns the count deleted.
-std::int64_t delete_in_chunks(db::Connection& connection, const std::string& table,
-                              const std::string& condition, const db::Params& params,
-                              int chunk) {
+std::int64_t delete_in_chunks(db::Connection& connection,
+                              const std::string& table,
+                              const std::string& condition,
+                              const db::Params& params, int chunk) {
   std::int64_t deleted = 0;
   long long after = 0;
   while (true) {
@@ -19,9 +20,10 @@ std::int64_t delete_in_chunks(db::Connection& connection, const std::string& tab
     select_params.emplace_back(after);
     select_params.emplace_back(chunk);
     const db::Rows ids = connection.query(
-        fmt::format("SELECT id FROM {} FORCE INDEX (PRIMARY) WHERE {} AND id > ? "
-                    "ORDER BY id LIMIT ?",
-                    table, condition),
+        fmt::format(
+            "SELECT id FROM {} FORCE INDEX (PRIMARY) WHERE {} AND id > ? "
+            "ORDER BY id LIMIT ?",
+            table, condition),
         select_params);
     if (ids.empty()) {
       return deleted;
@@ -31,7 +33,8 @@ std::int64_t delete_in_chunks(db::Connection& connection, const std::string& tab
       delete_params.emplace_back(static_cast<long long>(row.integer(0)));
     }
     after = ids.rows.back().integer(0);
-    // The condition is checked again: a row is deleted only if it still matches.
+    // The condition is checked again: a row is deleted only if it still
+    // matches.
     deleted += static_cast<std::int64_t>(connection.execute(
         fmt::format("DELETE FROM {} WHERE {} AND id IN ({})", table, condition,
                     db::placeholders(ids.size())),
@@ -41,19 +44,23 @@ std::int64_t delete_in_chunks(db::Connection& connection, const std::string& tab
 
 std::int64_t count(db::Connection& connection, const std::string& table,
                    const std::string& condition, const db::Params& params) {
-  return connection.query(fmt::format("SELECT COUNT(*) FROM {} WHERE {}", table, condition),
-                          params)
+  return connection
+      .query(fmt::format("SELECT COUNT(*) FROM {} WHERE {}", table, condition),
+             params)
       .rows.at(0)
       .integer(0);
 }
 
 }  // namespace
 
-CleanupResult run_cleanup(db::Connection& connection, const CleanupOptions& options) {
+CleanupResult run_cleanup(db::Connection& connection,
+                          const CleanupOptions& options) {
   CleanupResult result;
   const std::string lock_name =
-      options.store_id ? fmt::format("crm_cleanup:{}", *options.store_id) : "crm_cleanup";
-  const auto lock = db::NamedLock::try_acquire(connection, lock_name, std::chrono::seconds(0));
+      options.store_id ? fmt::format("crm_cleanup:{}", *options.store_id)
+                       : "crm_cleanup";
+  const auto lock = db::NamedLock::try_acquire(connection, lock_name,
+                                               std::chrono::seconds(0));
   if (!lock) {
     result.skipped = true;
     return result;
@@ -61,8 +68,10 @@ CleanupResult run_cleanup(db::Connection& connection, const CleanupOptions& opti
   // Cut-offs from the database clock, fixed once for the whole run.
   const db::Row cutoffs =
       connection
-          .query("SELECT NOW() - INTERVAL ? DAY, NOW() - INTERVAL ? DAY, NOW() - INTERVAL ? DAY",
-                 {options.days, options.failed_days, options.log_days})
+          .query(
+              "SELECT NOW() - INTERVAL ? DAY, NOW() - INTERVAL ? DAY, NOW() - "
+              "INTERVAL ? DAY",
+              {options.days, options.failed_days, options.log_days})
           .rows.at(0);
   std::string store_condition;
   db::Params store_params;
@@ -77,23 +86,27 @@ CleanupResult run_cleanup(db::Connection& connection, const CleanupOptions& opti
   const std::string succeeded =
       "processado = 1 AND erro IS NULL AND processado_em < ?" + store_condition;
   const std::string failed =
-      "processado = 1 AND erro IS NOT NULL AND processado_em < ?" + store_condition;
+      "processado = 1 AND erro IS NOT NULL AND processado_em < ?" +
+      store_condition;
   const std::string log = "criado_em < ?" + store_condition;
   const db::Params succeeded_params = with_store({cutoffs.text(0)});
   const db::Params failed_params = with_store({cutoffs.text(1)});
   const db::Params log_params = with_store({cutoffs.text(2)});
 
   if (options.dry_run) {
-    result.succeeded_rows = count(connection, "crm_sync_queue", succeeded, succeeded_params);
-    result.failed_rows = count(connection, "crm_sync_queue", failed, failed_params);
+    result.succeeded_rows =
+        count(connection, "crm_sync_queue", succeeded, succeeded_params);
+    result.failed_rows =
+        count(connection, "crm_sync_queue", failed, failed_params);
     result.log_rows = count(connection, "crm_sync_log", log, log_params);
     return result;
   }
-  result.succeeded_rows =
-      delete_in_chunks(connection, "crm_sync_queue", succeeded, succeeded_params, options.chunk);
-  result.failed_rows =
-      delete_in_chunks(connection, "crm_sync_queue", failed, failed_params, options.chunk);
-  result.log_rows = delete_in_chunks(connection, "crm_sync_log", log, log_params, options.chunk);
+  result.succeeded_rows = delete_in_chunks(
+      connection, "crm_sync_queue", succeeded, succeeded_params, options.chunk);
+  result.failed_rows = delete_in_chunks(connection, "crm_sync_queue", failed,
+                                        failed_params, options.chunk);
+  result.log_rows = delete_in_chunks(connection, "crm_sync_log", log,
+                                     log_params, options.chunk);
   return result;
 }
 

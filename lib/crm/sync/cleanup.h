@@ -22,7 +22,9 @@ struct CleanupResult {
   std::int64_t succeeded_rows = 0;
   std::int64_t failed_rows = 0;
   std::int64_t log_rows = 0;
-  [[nodiscard]] std::int64_t total() const { return succeeded_rows + failed_rows + log_rows; }
+  [[nodiscard]] std::int64_t total() const {
+    return succeeded_rows + failed_rows + log_rows;
+  }
 };
 
 /// Deletes (or with dry_run counts) what is older than the cut-offs. Reads
@@ -30,6 +32,7 @@ struct CleanupResult {
 /// chunk by id in its own short statement, so concurrent crm_sync claims wait
 /// at most one chunk. Holds the named lock "crm_cleanup[:store]" throughout;
 /// returns skipped = true if another run holds it.
-CleanupResult run_cleanup(db::Connection& connection, const CleanupOptions& options);
+CleanupResult run_cleanup(db::Connection& connection,
+                          const CleanupOptions& options);
 
 }  // namespace crm::sync

@@ -16,67 +16,82 @@ namespace {
 constexpr int k_margin_seconds = 300;
 
 std::string where(const integrations::Integration& integration) {
-  return fmt::format("crm_integracoes: store {}: {} OAuth", integration.store_id,
-                     integration.provider);
+  return fmt::format("crm_integracoes: store {}: {} OAuth",
+                     integration.store_id, integration.provider);
 }
 
-std::string need(const integrations::Integration& integration, const std::string& key) {
+std::string need(const integrations::Integration& integration,
+                 const std::string& key) {
   auto value = integration.credentials.get(key);
   if (!value || value->empty()) {
-    throw FatalError(fmt::format("{}: credenciais: missing '{}'", where(integration), key));
+    throw FatalError(
+        fmt::format("{}: credenciais: missing '{}'", where(integration), key));
   }
   return *value;
 }
 
-void ensure_access_token(db::Connection& connection, integrations::Integration& integration) {
+void ensure_access_token(db::Connection& connection,
+                         integrations::Integration& integration) {
   const auto initial = integration.credentials.get("refresh_token");
   if (!initial || initial->empty()) {
     need(integration, "access_token");  // a fixed token (tests, short jobs)
     return;
   }
-  const auto usable = [&](const std::optional<integrations::StoredToken>& stored) {
-    return stored && stored->fresh && stored->initial_refresh_token == *initial;
-  };
-  auto stored = integrations::load_token(connection, integration.id, k_margin_seconds);
+  const auto usable =
+      [&](const std::optional<integrations::StoredToken>& stored) {
+        return stored && stored->fresh &&
+               stored->initial_refresh_token == *initial;
+      };
+  auto stored =
+      integrations::load_token(connection, integration.id, k_margin_seconds);
   if (!usable(stored)) {
     const auto lock = db::NamedLock::try_acquire(
-        connection, fmt::format("crm_oauth_{}", integration.id), std::chrono::seconds(20));
+        connection, fmt::format("crm_oauth_{}", integration.id),
+        std::chrono::seconds(20));
     if (!lock) {
-      throw FatalError(where(integration) + ": another run has been refreshing the token for "
-                                            "20 s; try again next run");
+      throw FatalError(where(integration) +
+                       ": another run has been refreshing the token for "
+                       "20 s; try again next run");
     }
     // Another run may have refreshed while this one waited for the lock.
-    stored = integrations::load_token(connection, integration.id, k_margin_seconds);
+    stored =
+        integrations::load_token(connection, integration.id, k_margin_seconds);
     if (!usable(stored)) {
       // A chain started from an older authorization is dropped.
       const std::string refresh_token =
-          stored && stored->initial_refresh_token == *initial ? stored->refresh_token : *initial;
-      std::string token_url = integration.credentials.get("token_url").value_or("");
+          stored && stored->initial_refresh_token == *initial
+              ? stored->refresh_token
+              : *initial;
+      std::string token_url =
+          integration.credentials.get("token_url").value_or("");
       if (token_url.empty()) {
         token_url = integration.base_url;
         while (token_url.ends_with("/")) token_url.pop_back();
         token_url += "/oauth/token";
       }
       const http::Response response = http::perform(providers::refresh_request(
-          token_url, need(integration, "client_id"), need(integration, "client_secret"),
-          refresh_token));
+          token_url, need(integration, "client_id"),
+          need(integration, "client_secret"), refresh_token));
       auto result = providers::read_refresh_response(response);
       if (auto* error = std::get_if<std::string>(&result)) {
         std::string message = *error;
         for (const std::string& secret : integration.credentials.values()) {
-          if (secret.size() >= 4) message = util::redact(std::move(message), secret);
+          if (secret.size() >= 4)
+            message = util::redact(std::move(message), secret);
         }
-        throw FatalError(fmt::format(
-            "{}: {} (if the refresh token was revoked or is older than 30 days, authorize "
-            "again: docs/providers/bling.md)",
-            where(integration), message));
+        throw FatalError(
+            fmt::format("{}: {} (if the refresh token was revoked or is older "
+                        "than 30 days, authorize "
+                        "again: docs/providers/bling.md)",
+                        where(integration), message));
       }
       const providers::TokenPair& pair = std::get<providers::TokenPair>(result);
       // Stored before anything uses it: losing the rotated refresh token
       // would lock the store out.
-      integrations::save_token(connection, integration.id, pair.access_token, pair.refresh_token,
-                               *initial, pair.expires_in);
-      stored = integrations::StoredToken{pair.access_token, pair.refresh_token, *initial, true};
+      integrations::save_token(connection, integration.id, pair.access_token,
+                               pair.refresh_token, *initial, pair.expires_in);
+      stored = integrations::StoredToken{pair.access_token, pair.refresh_token,
+                                         *initial, true};
     }
   }
   integration.credentials.set("access_token", stored->access_token);
@@ -85,7 +100,8 @@ void ensure_access_token(db::Connection& connection, integrations::Integration& 
 
 }  // namespace
 
-void prepare_credentials(db::Connection& connection, integrations::Integration& integration) {
+void prepare_credentials(db::Connection& connection,
+                         integrations::Integration& integration) {
   if (integration.provider == "bling") {
     ensure_access_token(connection, integration);
   }

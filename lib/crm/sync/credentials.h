@@ -15,6 +15,7 @@ namespace crm::sync {
 /// base_url + "/oauth/token"); an access_token without a refresh_token is
 /// used as is. Nothing for the other providers. Throws FatalError naming the
 /// store when the refresh fails (authorize again: docs/providers/bling.md).
-void prepare_credentials(db::Connection& connection, integrations::Integration& integration);
+void prepare_credentials(db::Connection& connection,
+                         integrations::Integration& integration);
 
 }  // namespace crm::sync

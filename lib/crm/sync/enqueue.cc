@@ -1,11 +1,11 @@
 #include "crm/sync/enqueue.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <regex>
 #include <set>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "crm/config/config_loader.h"
 #include "crm/integrations/integration_repository.h"
@@ -16,10 +16,12 @@
 namespace crm::sync {
 
 std::string parse_since(const std::string& option, const std::string& text) {
-  static const std::regex k_format(R"(\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?)");
+  static const std::regex k_format(
+      R"(\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?)");
   if (!std::regex_match(text, k_format)) {
     throw UsageError(fmt::format(
-        "{}: expected YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS', got '{}'", option, text));
+        "{}: expected YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS', got '{}'", option,
+        text));
   }
   return text;
 }
@@ -35,7 +37,8 @@ int enqueue_records(db::Connection& connection, const EnqueueRequest& request) {
   std::vector<std::int64_t> ids = request.record_ids;
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  const auto found = records::RecordRepository(connection).load_many(mapping, request.store_id, ids);
+  const auto found = records::RecordRepository(connection)
+                         .load_many(mapping, request.store_id, ids);
   std::vector<std::int64_t> missing;
   for (auto id : ids) {
     if (!found.contains(id)) {
@@ -43,13 +46,15 @@ int enqueue_records(db::Connection& connection, const EnqueueRequest& request) {
     }
   }
   if (!missing.empty()) {
-    throw FatalError(fmt::format("unknown {} id(s) in {} for loja {}: {}", to_db(request.entity),
-                                 mapping.table, request.store_id, fmt::join(missing, ", ")));
+    throw FatalError(fmt::format("unknown {} id(s) in {} for loja {}: {}",
+                                 to_db(request.entity), mapping.table,
+                                 request.store_id, fmt::join(missing, ", ")));
   }
   queue::QueueRepository queue(connection);
   db::with_transaction(connection, [&] {
     for (auto id : ids) {
-      queue.enqueue(request.store_id, request.entity, id, request.direction, request.priority);
+      queue.enqueue(request.store_id, request.entity, id, request.direction,
+                    request.priority);
     }
   });
   return static_cast<int>(ids.size());
@@ -80,12 +85,14 @@ int retry_failed(db::Connection& connection, const RetryRequest& request) {
     // into within one INSERT ... SELECT with a correlated NOT EXISTS.
     const db::Rows keys = connection.query(
         "SELECT DISTINCT q.id_loja, q.entidade, q.id_registro, q.direcao "
-        "FROM crm_sync_queue q WHERE " + where,
+        "FROM crm_sync_queue q WHERE " +
+            where,
         params);
     queue::QueueRepository queue(connection);
     for (const db::Row& key : keys.rows) {
-      queue.enqueue(static_cast<int>(key.integer(0)), *parse_entity(key.text(1)),
-                    key.integer(2), *parse_direction(key.text(3)), request.priority);
+      queue.enqueue(static_cast<int>(key.integer(0)),
+                    *parse_entity(key.text(1)), key.integer(2),
+                    *parse_direction(key.text(3)), request.priority);
     }
     return static_cast<int>(keys.size());
   });

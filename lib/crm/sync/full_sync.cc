@@ -1,8 +1,8 @@
 #include "crm/sync/full_sync.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "crm/config/config_loader.h"
 #include "crm/db/named_lock.h"
@@ -19,7 +19,8 @@ struct Selection {
   db::Params params;
 };
 
-Selection select_records(const records::TableMapping& mapping, const FullSyncOptions& options) {
+Selection select_records(const records::TableMapping& mapping,
+                         const FullSyncOptions& options) {
   Selection selection;
   std::vector<std::string> conditions;
   if (mapping.store_column) {
@@ -27,7 +28,8 @@ Selection select_records(const records::TableMapping& mapping, const FullSyncOpt
     selection.params.emplace_back(options.store_id);
   }
   if (mapping.deleted_column) {
-    conditions.push_back(db::quote_identifier(*mapping.deleted_column) + " IS NULL");
+    conditions.push_back(db::quote_identifier(*mapping.deleted_column) +
+                         " IS NULL");
   }
   if (options.only_new) {
     const std::string column = db::quote_identifier(mapping.external_id_column);
@@ -35,12 +37,14 @@ Selection select_records(const records::TableMapping& mapping, const FullSyncOpt
   }
   if (options.since) {
     if (!mapping.updated_column) {
-      throw FatalError(fmt::format(
-          "--since: table {} has no updated column (set configuracoes.tables.<entity>."
-          "updated_column)",
-          mapping.table));
+      throw FatalError(
+          fmt::format("--since: table {} has no updated column (set "
+                      "configuracoes.tables.<entity>."
+                      "updated_column)",
+                      mapping.table));
     }
-    conditions.push_back(db::quote_identifier(*mapping.updated_column) + " >= ?");
+    conditions.push_back(db::quote_identifier(*mapping.updated_column) +
+                         " >= ?");
     selection.params.emplace_back(*options.since);
   }
   selection.from_where = "FROM " + db::quote_identifier(mapping.table);
@@ -50,12 +54,14 @@ Selection select_records(const records::TableMapping& mapping, const FullSyncOpt
   return selection;
 }
 
-std::int64_t pending_count(db::Connection& connection, int store_id, Entity entity,
-                           Direction direction) {
+std::int64_t pending_count(db::Connection& connection, int store_id,
+                           Entity entity, Direction direction) {
   return connection
-      .query("SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 0 AND id_loja = ? "
-             "AND entidade = ? AND direcao = ?",
-             {store_id, to_db(entity), to_db(direction)})
+      .query(
+          "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 0 AND "
+          "id_loja = ? "
+          "AND entidade = ? AND direcao = ?",
+          {store_id, to_db(entity), to_db(direction)})
       .rows.at(0)
       .integer(0);
 }
@@ -75,33 +81,41 @@ std::int64_t FullSyncResult::estimated_minutes() const {
 }
 
 namespace {
-FullSyncResult enqueue_all(db::Connection& connection, const FullSyncOptions& options);
+FullSyncResult enqueue_all(db::Connection& connection,
+                           const FullSyncOptions& options);
 }  // namespace
 
-FullSyncResult run_full_sync(db::Connection& connection, const FullSyncOptions& options,
+FullSyncResult run_full_sync(db::Connection& connection,
+                             const FullSyncOptions& options,
                              const std::string& host) {
   if (options.dry_run) {
     return enqueue_all(connection, options);
   }
   const auto started = util::Clock::now();
   runs::RunRepository runs(connection);
-  const std::int64_t run_id = runs.start({"crm_sync_full", options.store_id, host, {}});
+  const std::int64_t run_id =
+      runs.start({"crm_sync_full", options.store_id, host, {}});
   const FullSyncResult result = enqueue_all(connection, options);
-  runs.finish(run_id,
-              {result.skipped ? runs::RunStatus::aborted : runs::RunStatus::success,
-               static_cast<int>(result.total()), 0, 0,
-               std::chrono::duration_cast<std::chrono::milliseconds>(util::Clock::now() - started)
-                   .count(),
-               result.skipped ? "skipped: another crm_sync_full holds the lock" : "", ""});
+  runs.finish(
+      run_id,
+      {result.skipped ? runs::RunStatus::aborted : runs::RunStatus::success,
+       static_cast<int>(result.total()), 0, 0,
+       std::chrono::duration_cast<std::chrono::milliseconds>(
+           util::Clock::now() - started)
+           .count(),
+       result.skipped ? "skipped: another crm_sync_full holds the lock" : "",
+       ""});
   return result;
 }
 
 namespace {
 
-FullSyncResult enqueue_all(db::Connection& connection, const FullSyncOptions& options) {
+FullSyncResult enqueue_all(db::Connection& connection,
+                           const FullSyncOptions& options) {
   FullSyncResult result;
   const auto lock = db::NamedLock::try_acquire(
-      connection, fmt::format("crm_sync_full:{}", options.store_id), std::chrono::seconds(0));
+      connection, fmt::format("crm_sync_full:{}", options.store_id),
+      std::chrono::seconds(0));
   if (!lock) {
     result.skipped = true;
     return result;
@@ -109,10 +123,11 @@ FullSyncResult enqueue_all(db::Connection& connection, const FullSyncOptions& op
   const config::Environment no_environment;
   integrations::IntegrationRepository integrations(connection, no_environment);
   const auto settings = integrations.load_settings(options.store_id);
-  const auto mappings =
-      records::mappings_for_store(settings.value_or(json::Value::object()), options.store_id);
+  const auto mappings = records::mappings_for_store(
+      settings.value_or(json::Value::object()), options.store_id);
   if (settings) {
-    if (const json::Value* batch = settings->find("batch_size"); batch && batch->is_number()) {
+    if (const json::Value* batch = settings->find("batch_size");
+        batch && batch->is_number()) {
       result.rows_per_minute = std::max(1, std::stoi(batch->text()));
     }
   }
@@ -123,69 +138,89 @@ FullSyncResult enqueue_all(db::Connection& connection, const FullSyncOptions& op
     EntityExport exported;
     exported.entity = entity;
     if (options.dry_run) {
-      exported.records = connection.query("SELECT COUNT(*) " + selection.from_where,
-                                          selection.params).rows.at(0).integer(0);
+      exported.records = connection
+                             .query("SELECT COUNT(*) " + selection.from_where,
+                                    selection.params)
+                             .rows.at(0)
+                             .integer(0);
       result.entities.push_back(exported);
       continue;
     }
-    const std::int64_t before = pending_count(connection, options.store_id, entity,
-                                              options.direction);
+    const std::int64_t before =
+        pending_count(connection, options.store_id, entity, options.direction);
     // One statement for the whole table. READ COMMITTED: the source rows are
     // read, not locked, so the application keeps writing meanwhile.
     connection.execute_raw("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
     const std::string id_column = db::quote_identifier(mapping.id_column);
     // Qualified: inside the NOT EXISTS a bare `id` would be crm_sync_queue.id.
-    const std::string outer_id = db::quote_identifier(mapping.table) + "." + id_column;
-    const db::Params key = {options.store_id, to_db(entity), to_db(options.direction)};
+    const std::string outer_id =
+        db::quote_identifier(mapping.table) + "." + id_column;
+    const db::Params key = {options.store_id, to_db(entity),
+                            to_db(options.direction)};
     db::with_transaction(connection, [&] {
       // Only keys not pending yet: the anti-join walks uq_pendente, where
       // letting 1,000,000 inserts hit the duplicate-key path took over 60 s.
       // ON DUPLICATE KEY still settles a race with a concurrent enqueue.
       db::Params params = key;
       params.emplace_back(options.priority);
-      params.insert(params.end(), selection.params.begin(), selection.params.end());
+      params.insert(params.end(), selection.params.begin(),
+                    selection.params.end());
       params.insert(params.end(), key.begin(), key.end());
       connection.execute(
-          fmt::format("INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, "
-                      "prioridade) SELECT ?, ?, {0}, ?, ? {1}{2} NOT EXISTS (SELECT 1 FROM "
-                      "crm_sync_queue q WHERE q.id_loja = ? AND q.entidade = ? AND "
-                      "q.id_registro = {0} AND q.direcao = ? AND q.pendente = 1) "
-                      "ON DUPLICATE KEY UPDATE prioridade = "
-                      "GREATEST(crm_sync_queue.prioridade, VALUES(prioridade))",
-                      outer_id, selection.from_where,
-                      selection.from_where.find(" WHERE ") == std::string::npos ? " WHERE"
-                                                                                  : " AND"),
+          fmt::format(
+              "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, "
+              "direcao, "
+              "prioridade) SELECT ?, ?, {0}, ?, ? {1}{2} NOT EXISTS (SELECT 1 "
+              "FROM "
+              "crm_sync_queue q WHERE q.id_loja = ? AND q.entidade = ? AND "
+              "q.id_registro = {0} AND q.direcao = ? AND q.pendente = 1) "
+              "ON DUPLICATE KEY UPDATE prioridade = "
+              "GREATEST(crm_sync_queue.prioridade, VALUES(prioridade))",
+              outer_id, selection.from_where,
+              selection.from_where.find(" WHERE ") == std::string::npos
+                  ? " WHERE"
+                  : " AND"),
           params);
       // Pending rows of these records keep the higher of the two priorities.
       db::Params raise = {options.priority};
       raise.insert(raise.end(), key.begin(), key.end());
       raise.emplace_back(options.priority);
-      raise.insert(raise.end(), selection.params.begin(), selection.params.end());
-      connection.execute(
-          fmt::format("UPDATE crm_sync_queue SET prioridade = ? WHERE processado = 0 AND "
-                      "id_loja = ? AND entidade = ? AND direcao = ? AND prioridade < ? AND "
-                      "id_registro IN (SELECT {} {})",
-                      id_column, selection.from_where),
-          raise);
+      raise.insert(raise.end(), selection.params.begin(),
+                   selection.params.end());
+      connection.execute(fmt::format("UPDATE crm_sync_queue SET prioridade = ? "
+                                     "WHERE processado = 0 AND "
+                                     "id_loja = ? AND entidade = ? AND direcao "
+                                     "= ? AND prioridade < ? AND "
+                                     "id_registro IN (SELECT {} {})",
+                                     id_column, selection.from_where),
+                         raise);
     });
-    exported.records = connection.query("SELECT COUNT(*) " + selection.from_where,
-                                        selection.params).rows.at(0).integer(0);
+    exported.records =
+        connection
+            .query("SELECT COUNT(*) " + selection.from_where, selection.params)
+            .rows.at(0)
+            .integer(0);
     exported.new_rows = std::max<std::int64_t>(
-        0, pending_count(connection, options.store_id, entity, options.direction) - before);
+        0,
+        pending_count(connection, options.store_id, entity, options.direction) -
+            before);
     connection.execute(
-        "INSERT INTO crm_fila (tipo, id_loja, entidade, direcao, prioridade, status, total) "
+        "INSERT INTO crm_fila (tipo, id_loja, entidade, direcao, prioridade, "
+        "status, total) "
         "VALUES ('exportacao', ?, ?, ?, ?, 'processando', ?)",
-        {options.store_id, to_db(entity), to_db(options.direction), options.priority,
-         static_cast<long long>(exported.records)});
+        {options.store_id, to_db(entity), to_db(options.direction),
+         options.priority, static_cast<long long>(exported.records)});
     exported.job_id = static_cast<std::int64_t>(connection.last_insert_id());
     result.entities.push_back(exported);
   }
-  result.backlog = connection
-                       .query("SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 0 AND "
-                              "id_loja = ? AND prioridade >= ?",
-                              {options.store_id, options.priority})
-                       .rows.at(0)
-                       .integer(0);
+  result.backlog =
+      connection
+          .query(
+              "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 0 AND "
+              "id_loja = ? AND prioridade >= ?",
+              {options.store_id, options.priority})
+          .rows.at(0)
+          .integer(0);
   if (options.dry_run) {
     result.backlog += result.total();
   }
@@ -199,12 +234,16 @@ int refresh_export_jobs(db::Connection& connection) {
   // Left to right: processados first, then the fields computed from it.
   return static_cast<int>(connection.execute(
       "UPDATE crm_fila f SET f.processados = GREATEST(0, f.total - ("
-      "SELECT COUNT(*) FROM crm_sync_queue q WHERE q.processado = 0 AND q.id_loja = f.id_loja "
-      "AND q.entidade = f.entidade AND q.direcao = f.direcao AND q.criado_em <= f.criado_em)), "
-      "f.progresso = IF(f.total > 0, LEAST(100, FLOOR(100 * f.processados / f.total)), 100), "
+      "SELECT COUNT(*) FROM crm_sync_queue q WHERE q.processado = 0 AND "
+      "q.id_loja = f.id_loja "
+      "AND q.entidade = f.entidade AND q.direcao = f.direcao AND q.criado_em "
+      "<= f.criado_em)), "
+      "f.progresso = IF(f.total > 0, LEAST(100, FLOOR(100 * f.processados / "
+      "f.total)), 100), "
       "f.concluido_em = IF(f.processados >= f.total, NOW(), NULL), "
       "f.status = IF(f.processados >= f.total, 'concluido', 'processando') "
-      "WHERE f.tipo = 'exportacao' AND f.status IN ('pendente', 'processando')"));
+      "WHERE f.tipo = 'exportacao' AND f.status IN ('pendente', "
+      "'processando')"));
 }
 
 }  // namespace crm::sync

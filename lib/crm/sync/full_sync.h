@@ -23,8 +23,8 @@ struct FullSyncOptions {
 
 struct EntityExport {
   Entity entity = Entity::customer;
-  std::int64_t records = 0;      ///< records matched (now pending, or would be)
-  std::int64_t new_rows = 0;     ///< of which were not pending before
+  std::int64_t records = 0;   ///< records matched (now pending, or would be)
+  std::int64_t new_rows = 0;  ///< of which were not pending before
   std::optional<std::int64_t> job_id;
 };
 
@@ -45,7 +45,8 @@ struct FullSyncResult {
 /// are skipped. Records an export job per entity in crm_fila. Throws
 /// FatalError when --since is asked of a table without an updated column.
 /// Outside a dry run, the run is recorded in crm_execucoes with `host`.
-FullSyncResult run_full_sync(db::Connection& connection, const FullSyncOptions& options,
+FullSyncResult run_full_sync(db::Connection& connection,
+                             const FullSyncOptions& options,
                              const std::string& host);
 
 /// Updates progress of open export jobs from what is still pending; called

@@ -6,60 +6,73 @@
 
 namespace crm::sync {
 
-std::string format_full_sync_lines(const FullSyncResult& result, const FullSyncOptions& options,
+std::string format_full_sync_lines(const FullSyncResult& result,
+                                   const FullSyncOptions& options,
                                    std::string_view timestamp) {
   if (result.skipped) {
     return fmt::format(
-        "{} Sincronização completa ignorada: outra execução para a loja {} está em andamento",
+        "{} Sincronização completa ignorada: outra execução para a loja {} "
+        "está em andamento",
         timestamp, options.store_id);
   }
   const std::string what = options.entities.size() == 1
                                ? std::string(plural(options.entities.front()))
                                : "registros";
-  return fmt::format("{} Sincronização completa: {} {} {}\nTempo estimado: ~{} minutos",
-                     timestamp, result.total(), what,
-                     options.dry_run ? "seriam enfileirados (dry-run)" : "enfileirados",
-                     result.estimated_minutes());
+  return fmt::format(
+      "{} Sincronização completa: {} {} {}\nTempo estimado: ~{} minutos",
+      timestamp, result.total(), what,
+      options.dry_run ? "seriam enfileirados (dry-run)" : "enfileirados",
+      result.estimated_minutes());
 }
 
-std::string full_sync_json(const FullSyncResult& result, const FullSyncOptions& options) {
+std::string full_sync_json(const FullSyncResult& result,
+                           const FullSyncOptions& options) {
   std::string counts;
   for (const auto& exported : result.entities) {
-    counts += fmt::format("{}\"{}\":{}", counts.empty() ? "" : ",", to_db(exported.entity),
-                          exported.records);
+    counts += fmt::format("{}\"{}\":{}", counts.empty() ? "" : ",",
+                          to_db(exported.entity), exported.records);
   }
   return fmt::format(
       "{{\"programa\":\"crm_sync_full\",\"status\":\"{}\",\"enfileirados\":{},"
-      "\"por_entidade\":{{{}}},\"backlog\":{},\"minutos_estimados\":{},\"dry_run\":{}}}",
-      result.skipped ? "ignorado" : "ok", result.total(), counts, result.backlog,
-      result.estimated_minutes(), options.dry_run);
+      "\"por_entidade\":{{{}}},\"backlog\":{},\"minutos_estimados\":{},\"dry_"
+      "run\":{}}}",
+      result.skipped ? "ignorado" : "ok", result.total(), counts,
+      result.backlog, result.estimated_minutes(), options.dry_run);
 }
 
 std::string format_import_line(const ImportResult& result, Entity entity,
                                std::string_view timestamp) {
   if (result.skipped) {
     return fmt::format(
-        "{} Importação ignorada: outra execução de crm_sync_full está em andamento", timestamp);
+        "{} Importação ignorada: outra execução de crm_sync_full está em "
+        "andamento",
+        timestamp);
   }
-  std::string state = result.finished ? "concluída" : "continua na próxima execução";
+  std::string state =
+      result.finished ? "concluída" : "continua na próxima execução";
   if (result.stopped_by) {
     state = (result.rate_limited ? "limite de requisições; continua depois: "
-                                 : "interrompida: ") + *result.stopped_by;
+                                 : "interrompida: ") +
+            *result.stopped_by;
   }
   return fmt::format(
-      "{} Importação de {}: Páginas: {} | Criados: {} | Atualizados: {} | Vinculados: {} | "
+      "{} Importação de {}: Páginas: {} | Criados: {} | Atualizados: {} | "
+      "Vinculados: {} | "
       "Erros: {} | {}",
-      timestamp, plural(entity), result.pages, result.created, result.updated, result.linked,
-      result.failed, state);
+      timestamp, plural(entity), result.pages, result.created, result.updated,
+      result.linked, result.failed, state);
 }
 
 std::string import_json(const ImportResult& result) {
   return fmt::format(
-      "{{\"programa\":\"crm_sync_full\",\"status\":\"{}\",\"id_job\":{},\"paginas\":{},"
-      "\"criados\":{},\"atualizados\":{},\"vinculados\":{},\"erros\":{},\"concluida\":{},"
+      "{{\"programa\":\"crm_sync_full\",\"status\":\"{}\",\"id_job\":{},"
+      "\"paginas\":{},"
+      "\"criados\":{},\"atualizados\":{},\"vinculados\":{},\"erros\":{},"
+      "\"concluida\":{},"
       "\"mensagem\":{}}}",
-      result.skipped ? "ignorado" : "ok", result.job_id, result.pages, result.created,
-      result.updated, result.linked, result.failed, result.finished,
+      result.skipped ? "ignorado" : "ok", result.job_id, result.pages,
+      result.created, result.updated, result.linked, result.failed,
+      result.finished,
       result.stopped_by ? json::quote(*result.stopped_by) : "null");
 }
 

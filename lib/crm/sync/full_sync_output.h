@@ -11,9 +11,11 @@ namespace crm::sync {
 
 /// The seed's two lines ("Sincronização completa: N clientes enfileirados" /
 /// "Tempo estimado: ~M minutos"), or the line saying the run skipped.
-std::string format_full_sync_lines(const FullSyncResult& result, const FullSyncOptions& options,
+std::string format_full_sync_lines(const FullSyncResult& result,
+                                   const FullSyncOptions& options,
                                    std::string_view timestamp);
-std::string full_sync_json(const FullSyncResult& result, const FullSyncOptions& options);
+std::string full_sync_json(const FullSyncResult& result,
+                           const FullSyncOptions& options);
 
 /// "Importação de clientes: Páginas: 2 | Criados: ... | concluída".
 std::string format_import_line(const ImportResult& result, Entity entity,

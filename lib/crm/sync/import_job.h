@@ -20,9 +20,9 @@ struct ImportOptions {
 };
 
 struct ImportResult {
-  bool skipped = false;   ///< another crm_sync_full holds the store's lock
+  bool skipped = false;  ///< another crm_sync_full holds the store's lock
   std::int64_t job_id = 0;
-  int pages = 0;          ///< fetched in this run
+  int pages = 0;  ///< fetched in this run
   std::int64_t created = 0, updated = 0, linked = 0, failed = 0;  ///< this run
   bool finished = false;  ///< the provider has no more pages
   bool rate_limited = false;
@@ -36,7 +36,8 @@ struct ImportResult {
 /// in crm_fila after every page, so a killed run loses at most one page of
 /// progress and never duplicates a local record (the external id is matched
 /// first). A record the local table rejects counts as failed.
-ImportResult run_import(db::Connection& connection, const config::Environment& environment,
+ImportResult run_import(db::Connection& connection,
+                        const config::Environment& environment,
                         const ImportOptions& options);
 
 }  // namespace crm::sync

@@ -1,13 +1,13 @@
 #include "crm/sync/sync_engine.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <deque>
 #include <map>
 #include <memory>
 #include <set>
 #include <tuple>
-
-#include <fmt/format.h>
 
 #include "crm/db/connection.h"
 #include "crm/http/curl_transport.h"
@@ -77,8 +77,8 @@ struct Item {
 
 /// The outcome of an item not sent because its store asked us to stop.
 ItemOutcome paused_by_store(const Store& store) {
-  ItemOutcome deferred = ItemOutcome::failed(OutcomeKind::rate_limited,
-                                             "not sent: " + store.blocked_reason);
+  ItemOutcome deferred = ItemOutcome::failed(
+      OutcomeKind::rate_limited, "not sent: " + store.blocked_reason);
   deferred.retry_after = store.blocked_for;
   return deferred;
 }
@@ -102,11 +102,13 @@ int int_setting(const json::Value& settings, std::string_view key, int fallback,
   if (value == nullptr) {
     return fallback;
   }
-  const auto number = value->is_number() ? util::parse_int(value->text()) : std::nullopt;
+  const auto number =
+      value->is_number() ? util::parse_int(value->text()) : std::nullopt;
   if (!number || *number < low || *number > high) {
-    throw FatalError(fmt::format(
-        "crm_integracoes: store {}: configuracoes: '{}' must be an integer from {} to {}",
-        store_id, key, low, high));
+    throw FatalError(
+        fmt::format("crm_integracoes: store {}: configuracoes: '{}' must be an "
+                    "integer from {} to {}",
+                    store_id, key, low, high));
   }
   return static_cast<int>(*number);
 }
@@ -117,35 +119,45 @@ std::map<int, Store> load_stores(db::Connection& connection,
                                  const config::Environment& environment,
                                  std::optional<int> store_id, DryRun dry_run) {
   integrations::IntegrationRepository repository(connection, environment);
-  std::vector<integrations::Integration> active = repository.load_active(store_id);
+  std::vector<integrations::Integration> active =
+      repository.load_active(store_id);
   if (active.empty()) {
-    throw FatalError(store_id ? fmt::format("store {}: no active integration in "
-                                            "crm_integracoes",
-                                            *store_id)
-                              : std::string("no active integration in crm_integracoes"));
+    throw FatalError(
+        store_id ? fmt::format("store {}: no active integration in "
+                               "crm_integracoes",
+                               *store_id)
+                 : std::string("no active integration in crm_integracoes"));
   }
   std::map<int, Store> stores;
   for (auto& integration : active) {
     Store store;
     const int id = integration.store_id;
     const json::Value& settings = integration.settings;
-    store.timeout = milliseconds(int_setting(settings, "timeout_ms", 15000, 100, 600000, id));
-    store.connect_timeout =
-        milliseconds(int_setting(settings, "connect_timeout_ms", 5000, 100, 60000, id));
-    store.batch_size = int_setting(settings, "batch_size", k_default_limit, 1, 10000, id);
+    store.timeout = milliseconds(
+        int_setting(settings, "timeout_ms", 15000, 100, 600000, id));
+    store.connect_timeout = milliseconds(
+        int_setting(settings, "connect_timeout_ms", 5000, 100, 60000, id));
+    store.batch_size =
+        int_setting(settings, "batch_size", k_default_limit, 1, 10000, id);
     store.concurrency =
         int_setting(settings, "concurrency", k_default_concurrency, 1, 256, id);
-    store.per_minute = providers::default_requests_per_minute(integration.provider);
+    store.per_minute =
+        providers::default_requests_per_minute(integration.provider);
     if (settings.find("requests_per_minute") != nullptr) {
-      store.per_minute = int_setting(settings, "requests_per_minute", 0, 1, 1000000, id);
+      store.per_minute =
+          int_setting(settings, "requests_per_minute", 0, 1, 1000000, id);
     }
-    store.per_second = providers::default_requests_per_second(integration.provider);
+    store.per_second =
+        providers::default_requests_per_second(integration.provider);
     if (settings.find("requests_per_second") != nullptr) {
-      const int per_second = int_setting(settings, "requests_per_second", 0, 0, 1000, id);
-      store.per_second = per_second == 0 ? std::nullopt : std::optional<int>(per_second);
+      const int per_second =
+          int_setting(settings, "requests_per_second", 0, 0, 1000, id);
+      store.per_second =
+          per_second == 0 ? std::nullopt : std::optional<int>(per_second);
     }
     store.mappings = records::mappings_for_store(settings, id);
-    if (dry_run == DryRun::yes && !integration.credentials.get("access_token")) {
+    if (dry_run == DryRun::yes &&
+        !integration.credentials.get("access_token")) {
       // A dry run sends nothing: no token refresh (a database write) either.
       integration.credentials.set("access_token", "dry-run");
     } else {
@@ -158,14 +170,16 @@ std::map<int, Store> load_stores(db::Connection& connection,
   return stores;
 }
 
-using RecordMap = std::map<std::pair<int, Entity>, std::map<std::int64_t, LocalRecord>>;
+using RecordMap =
+    std::map<std::pair<int, Entity>, std::map<std::int64_t, LocalRecord>>;
 
 /// The store's mapping of an entity with only the child tables its provider
 /// sends (a provider that sends no lines never reads a lines table).
 records::TableMapping mapping_for(const Store& store, Entity entity) {
   records::TableMapping mapping = store.mappings.at(entity);
   const std::vector<std::string> wanted = store.provider->children(entity);
-  std::erase_if(mapping.children, [&wanted](const records::ChildMapping& child) {
+  std::erase_if(mapping.children, [&wanted](
+                                      const records::ChildMapping& child) {
     return std::find(wanted.begin(), wanted.end(), child.name) == wanted.end();
   });
   return mapping;
@@ -173,7 +187,8 @@ records::TableMapping mapping_for(const Store& store, Entity entity) {
 
 /// The local records of the claimed rows: one query per (store, entity)
 /// and per child table.
-RecordMap load_records(db::Connection& connection, const std::map<int, Store>& stores,
+RecordMap load_records(db::Connection& connection,
+                       const std::map<int, Store>& stores,
                        const std::vector<QueueRow>& rows) {
   std::map<std::pair<int, Entity>, std::vector<std::int64_t>> wanted;
   for (const QueueRow& row : rows) {
@@ -183,18 +198,21 @@ RecordMap load_records(db::Connection& connection, const std::map<int, Store>& s
   RecordMap loaded;
   for (const auto& [key, ids] : wanted) {
     const Store& store = stores.at(key.first);
-    loaded[key] = repository.load_many(mapping_for(store, key.second), key.first, ids);
+    loaded[key] =
+        repository.load_many(mapping_for(store, key.second), key.first, ids);
   }
   return loaded;
 }
 
 /// Calls `visit(target, local id text)` for each reference of a record.
 template <typename Visit>
-void for_each_reference(const Store& store, Entity entity, const LocalRecord& record,
-                        const Visit& visit) {
-  for (const providers::Reference& reference : store.provider->references(entity)) {
+void for_each_reference(const Store& store, Entity entity,
+                        const LocalRecord& record, const Visit& visit) {
+  for (const providers::Reference& reference :
+       store.provider->references(entity)) {
     if (reference.child.empty()) {
-      if (const auto it = record.fields.find(reference.field); it != record.fields.end()) {
+      if (const auto it = record.fields.find(reference.field);
+          it != record.fields.end()) {
         visit(reference.target, it->second);
       }
       continue;
@@ -211,18 +229,20 @@ void for_each_reference(const Store& store, Entity entity, const LocalRecord& re
 
 /// The records the loaded ones reference (a sale's customer and products),
 /// without children: one query per (store, referenced entity).
-RecordMap load_referenced(db::Connection& connection, const std::map<int, Store>& stores,
+RecordMap load_referenced(db::Connection& connection,
+                          const std::map<int, Store>& stores,
                           const RecordMap& loaded) {
   std::map<std::pair<int, Entity>, std::vector<std::int64_t>> wanted;
   for (const auto& [key, records] : loaded) {
     const int store_id = key.first;  // a plain name: lambdas capture it
     const Store& store = stores.at(store_id);
     for (const auto& [id, record] : records) {
-      for_each_reference(store, key.second, record,
-                         [&](Entity target, const std::optional<std::string>& value) {
-                           const auto local = value ? util::parse_int(*value) : std::nullopt;
-                           if (local) wanted[{store_id, target}].push_back(*local);
-                         });
+      for_each_reference(
+          store, key.second, record,
+          [&](Entity target, const std::optional<std::string>& value) {
+            const auto local = value ? util::parse_int(*value) : std::nullopt;
+            if (local) wanted[{store_id, target}].push_back(*local);
+          });
     }
   }
   records::RecordRepository repository(connection);
@@ -230,7 +250,8 @@ RecordMap load_referenced(db::Connection& connection, const std::map<int, Store>
   for (auto& [key, ids] : wanted) {
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    records::TableMapping mapping = stores.at(key.first).mappings.at(key.second);
+    records::TableMapping mapping =
+        stores.at(key.first).mappings.at(key.second);
     mapping.children.clear();
     referenced[key] = repository.load_many(mapping, key.first, ids);
   }
@@ -238,27 +259,31 @@ RecordMap load_referenced(db::Connection& connection, const std::map<int, Store>
 }
 
 /// The referenced records one item needs.
-std::map<RecordKey, LocalRecord> references_of(const Store& store, Entity entity,
+std::map<RecordKey, LocalRecord> references_of(const Store& store,
+                                               Entity entity,
                                                const LocalRecord& record,
                                                const RecordMap& referenced) {
   std::map<RecordKey, LocalRecord> out;
-  for_each_reference(store, entity, record,
-                     [&](Entity target, const std::optional<std::string>& value) {
-                       const auto local = value ? util::parse_int(*value) : std::nullopt;
-                       if (!local) return;
-                       const auto table = referenced.find({store.integration.store_id, target});
-                       if (table == referenced.end()) return;
-                       const auto found = table->second.find(*local);
-                       if (found != table->second.end()) {
-                         out.emplace(RecordKey{target, *local}, found->second);
-                       }
-                     });
+  for_each_reference(
+      store, entity, record,
+      [&](Entity target, const std::optional<std::string>& value) {
+        const auto local = value ? util::parse_int(*value) : std::nullopt;
+        if (!local) return;
+        const auto table =
+            referenced.find({store.integration.store_id, target});
+        if (table == referenced.end()) return;
+        const auto found = table->second.find(*local);
+        if (found != table->second.end()) {
+          out.emplace(RecordKey{target, *local}, found->second);
+        }
+      });
   return out;
 }
 
 /// Loads the rows' records (and what they reference) and starts each item:
 /// a first request, or an outcome decided without HTTP.
-std::vector<Item> prepare_items(db::Connection& connection, const std::map<int, Store>& stores,
+std::vector<Item> prepare_items(db::Connection& connection,
+                                const std::map<int, Store>& stores,
                                 const std::vector<QueueRow>& rows) {
   RecordMap records = load_records(connection, stores, rows);
   const RecordMap referenced = load_referenced(connection, stores, records);
@@ -274,10 +299,12 @@ std::vector<Item> prepare_items(db::Connection& connection, const std::map<int, 
       item.outcome = ItemOutcome::failed(
           OutcomeKind::permanent,
           fmt::format("local record not found: {} id {} (loja {})",
-                      store.mappings.at(row.entity).table, row.record_id, row.store_id));
+                      store.mappings.at(row.entity).table, row.record_id,
+                      row.store_id));
     } else {
-      item.work = WorkItem{row, record->second,
-                           references_of(store, row.entity, record->second, referenced)};
+      item.work = WorkItem{
+          row, record->second,
+          references_of(store, row.entity, record->second, referenced)};
       start_item(item, store);
     }
     items.push_back(std::move(item));
@@ -294,20 +321,23 @@ std::vector<Item> prepare_items(db::Connection& connection, const std::map<int, 
 /// only when reserving (it walks the ready queue): reserving more would hold
 /// budget other hosts could use until this run gives it back.
 template <typename Sendable>
-bool take_budget(Store& store, queue::RequestBudget& budget, const Sendable& sendable) {
+bool take_budget(Store& store, queue::RequestBudget& budget,
+                 const Sendable& sendable) {
   if (!store.per_minute) {
     return true;
   }
   const auto now = util::Clock::now();
   if (store.granted == 0 || now >= store.grant_expires) {
-    const queue::Grant grant = budget.reserve(store.integration.store_id, *store.per_minute,
-                                              std::min(sendable(), *store.per_minute));
+    const queue::Grant grant =
+        budget.reserve(store.integration.store_id, *store.per_minute,
+                       std::min(sendable(), *store.per_minute));
     store.granted = grant.requests;
     store.grant_expires = now + grant.minute_left;
     if (grant.requests == 0) {
       store.blocked_for = grant.minute_left + seconds(1);
       store.blocked_reason = fmt::format(
-          "the store's request budget of {}/min is spent for this minute", *store.per_minute);
+          "the store's request budget of {}/min is spent for this minute",
+          *store.per_minute);
       return false;
     }
   }
@@ -316,8 +346,8 @@ bool take_budget(Store& store, queue::RequestBudget& budget, const Sendable& sen
 }
 
 int drive(std::vector<Item>& items, std::map<int, Store>& stores,
-          records::RecordRepository& records, queue::RequestBudget& budget, int concurrency,
-          const util::Deadline& deadline) {
+          records::RecordRepository& records, queue::RequestBudget& budget,
+          int concurrency, const util::Deadline& deadline) {
   http::CurlTransport transport(http::TransportOptions{
       .max_body_bytes = 4 * 1024 * 1024,
       .max_host_connections = concurrency,
@@ -334,10 +364,12 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
   // "waiting" when they start (the body is built before any request), so
   // parking happens here and on a restart, never on a response.
   using BatchKey = std::tuple<int, Entity, std::int64_t>;
-  std::set<BatchKey> in_batch;  ///< records this run is still sending to the CRM
+  std::set<BatchKey>
+      in_batch;  ///< records this run is still sending to the CRM
   for (const Item& item : items) {
     if (item.pending && item.row.direction == Direction::to_crm) {
-      in_batch.insert(BatchKey{item.row.store_id, item.row.entity, item.row.record_id});
+      in_batch.insert(
+          BatchKey{item.row.store_id, item.row.entity, item.row.record_id});
     }
   }
   std::map<BatchKey, std::vector<std::size_t>> parked;
@@ -364,18 +396,22 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
     parked.erase(it);
     for (const std::size_t index : waiting) {
       Item& item = items[index];
-      const auto referenced = item.work.referenced.find({done.row.entity, done.row.record_id});
-      if (referenced == item.work.referenced.end() || done.outcome->kind != OutcomeKind::success ||
+      const auto referenced =
+          item.work.referenced.find({done.row.entity, done.row.record_id});
+      if (referenced == item.work.referenced.end() ||
+          done.outcome->kind != OutcomeKind::success ||
           !done.outcome->external_id) {
         continue;  // keeps its waiting outcome
       }
       referenced->second.external_id = done.outcome->external_id;
-      if (!item.outcome || item.outcome->kind != OutcomeKind::waiting) continue;  // restarted already
+      if (!item.outcome || item.outcome->kind != OutcomeKind::waiting)
+        continue;  // restarted already
       const bool still_waiting = std::any_of(
           item.outcome->waiting_for.begin(), item.outcome->waiting_for.end(),
           [&](const RecordKey& needed) {
             const auto found = item.work.referenced.find(needed);
-            return found != item.work.referenced.end() && !found->second.external_id;
+            return found != item.work.referenced.end() &&
+                   !found->second.external_id;
           });
       if (still_waiting) continue;
       start_item(item, stores.at(item.row.store_id));
@@ -392,7 +428,8 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
     // A CRM may echo a credential in its error body: it never reaches erro,
     // the log table or the terminal.
     for (const std::string& secret : store.integration.credentials.values()) {
-      if (secret.size() >= 4) outcome.message = util::redact(std::move(outcome.message), secret);
+      if (secret.size() >= 4)
+        outcome.message = util::redact(std::move(outcome.message), secret);
     }
     if (outcome.kind == OutcomeKind::rate_limited && !store.blocked_for) {
       store.blocked_for = outcome.retry_after.value_or(seconds(60));
@@ -400,13 +437,15 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
     }
     try {
       if (outcome.kind == OutcomeKind::success && outcome.external_id &&
-          (outcome.operation == Operation::create || outcome.operation == Operation::link)) {
-        records.save_external_id(store.mappings.at(item.row.entity), item.row.record_id,
-                                 *outcome.external_id);
+          (outcome.operation == Operation::create ||
+           outcome.operation == Operation::link)) {
+        records.save_external_id(store.mappings.at(item.row.entity),
+                                 item.row.record_id, *outcome.external_id);
       }
-      if (outcome.kind == OutcomeKind::success && outcome.operation == Operation::fetch) {
-        records.apply_remote(store.mappings.at(item.row.entity), item.row.record_id,
-                             outcome.remote_fields);
+      if (outcome.kind == OutcomeKind::success &&
+          outcome.operation == Operation::fetch) {
+        records.apply_remote(store.mappings.at(item.row.entity),
+                             item.row.record_id, outcome.remote_fields);
       }
     } catch (const db::DbError& error) {
       // The local table refused the CRM's values (too long, NULL, duplicate
@@ -416,7 +455,9 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
       const auto status = outcome.http_status;
       outcome = ItemOutcome::failed(
           OutcomeKind::permanent,
-          fmt::format("the local table refused the CRM's values: {}", error.what()), status);
+          fmt::format("the local table refused the CRM's values: {}",
+                      error.what()),
+          status);
     }
     if (item.started) {
       item.duration_ms = std::chrono::duration_cast<milliseconds>(
@@ -436,8 +477,8 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
     // a paced store's per-second rate (its items wait for their slot).
     std::vector<std::size_t> paced;
     std::optional<util::Clock::time_point> next_slot;
-    while (transport.active() < static_cast<std::size_t>(concurrency) && !ready.empty() &&
-           !deadline.passed()) {
+    while (transport.active() < static_cast<std::size_t>(concurrency) &&
+           !ready.empty() && !deadline.passed()) {
       const std::size_t index = ready.front();
       ready.pop_front();
       Item& item = items[index];
@@ -451,13 +492,15 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
       const auto now = util::Clock::now();
       if (store.per_second && !store.blocked_for && now < store.next_slot) {
         paced.push_back(index);
-        next_slot = std::min(next_slot.value_or(store.next_slot), store.next_slot);
+        next_slot =
+            std::min(next_slot.value_or(store.next_slot), store.next_slot);
         continue;
       }
       const auto sendable = [&] {
-        const auto waiting = std::count_if(ready.begin(), ready.end(), [&](std::size_t i) {
-          return items[i].row.store_id == item.row.store_id;
-        });
+        const auto waiting =
+            std::count_if(ready.begin(), ready.end(), [&](std::size_t i) {
+              return items[i].row.store_id == item.row.store_id;
+            });
         return std::min(concurrency, static_cast<int>(waiting) + 1);
       };
       if (store.blocked_for || !take_budget(store, budget, sendable)) {
@@ -467,13 +510,15 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
       if (store.per_second) {
         // 10% above 1/N: the provider counts arrivals, and a request may
         // reach it later than it started here while the next one does not.
-        store.next_slot = std::max(now, store.next_slot) +
-                          std::chrono::duration_cast<util::Clock::duration>(
-                              std::chrono::microseconds(1100000 / *store.per_second));
+        store.next_slot =
+            std::max(now, store.next_slot) +
+            std::chrono::duration_cast<util::Clock::duration>(
+                std::chrono::microseconds(1100000 / *store.per_second));
       }
       http::Request request = std::move(*item.pending);
       item.pending.reset();
-      request.connect_timeout = std::min(store.connect_timeout, deadline.remaining());
+      request.connect_timeout =
+          std::min(store.connect_timeout, deadline.remaining());
       request.timeout = std::min(store.timeout, deadline.remaining());
       if (!item.started) {
         item.started = util::Clock::now();
@@ -483,24 +528,30 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
     }
     ready.insert(ready.begin(), paced.begin(), paced.end());
     const milliseconds until_slot =
-        next_slot ? std::chrono::ceil<milliseconds>(*next_slot - util::Clock::now()) + milliseconds(1)
-                  : milliseconds(1000);
+        next_slot
+            ? std::chrono::ceil<milliseconds>(*next_slot - util::Clock::now()) +
+                  milliseconds(1)
+            : milliseconds(1000);
     if (transport.active() == 0) {
       if (next_slot && !deadline.passed()) {
-        transport.idle(until_slot);  // only paced items are left: wait for a slot
+        transport.idle(
+            until_slot);  // only paced items are left: wait for a slot
         continue;
       }
       break;  // nothing in flight: either all done or the deadline passed
     }
-    for (http::Completion& completion : transport.wait(std::min(until_slot, milliseconds(1000)))) {
+    for (http::Completion& completion :
+         transport.wait(std::min(until_slot, milliseconds(1000)))) {
       Item& item = items[completion.tag];
       Store& store = stores.at(item.row.store_id);
       if (store.provider->credentials_expired(completion.response)) {
         store.token_rejected = true;
       }
       if (!store.blocked_for) {
-        store.blocked_for = store.provider->budget_exhausted(completion.response);
-        store.blocked_reason = "the CRM reported its request budget spent in this run";
+        store.blocked_for =
+            store.provider->budget_exhausted(completion.response);
+        store.blocked_reason =
+            "the CRM reported its request budget spent in this run";
       }
       providers::Step step = item.exchange->next(&completion.response);
       if (auto* request = std::get_if<http::Request>(&step)) {
@@ -523,8 +574,9 @@ int drive(std::vector<Item>& items, std::map<int, Store>& stores,
       if (store.blocked_for) {
         record_outcome(item, paused_by_store(store));
       } else {
-        record_outcome(item, ItemOutcome::failed(OutcomeKind::released,
-                                                 "not started before the run's deadline"));
+        record_outcome(
+            item, ItemOutcome::failed(OutcomeKind::released,
+                                      "not started before the run's deadline"));
       }
     }
   }
@@ -548,7 +600,8 @@ void count(report::SyncSummary& summary, const ItemOutcome& outcome) {
   }
 }
 
-report::SyncSummary dry_run(db::Connection& connection, std::map<int, Store>& stores,
+report::SyncSummary dry_run(db::Connection& connection,
+                            std::map<int, Store>& stores,
                             const queue::ClaimFilter& filter, int limit,
                             const report::Printer& printer) {
   queue::QueueRepository queue(connection);
@@ -558,13 +611,14 @@ report::SyncSummary dry_run(db::Connection& connection, std::map<int, Store>& st
   summary.dry_run = true;
   for (Item& item : items) {
     if (item.pending) {
-      const std::string body = item.pending->body.empty()
-                                   ? std::string()
-                                   : " " + util::truncate_utf8(item.pending->body, 300);
-      printer.item_line(fmt::format("{} #{} (loja {}, {}): would send {} {}{}",
-                                    to_db(item.row.entity), item.row.record_id,
-                                    item.row.store_id, to_db(item.row.direction),
-                                    item.pending->method, item.pending->url, body));
+      const std::string body =
+          item.pending->body.empty()
+              ? std::string()
+              : " " + util::truncate_utf8(item.pending->body, 300);
+      printer.item_line(fmt::format(
+          "{} #{} (loja {}, {}): would send {} {}{}", to_db(item.row.entity),
+          item.row.record_id, item.row.store_id, to_db(item.row.direction),
+          item.pending->method, item.pending->url, body));
       ++summary.processed;
     } else {
       printer.item_line("would record: " +
@@ -577,8 +631,10 @@ report::SyncSummary dry_run(db::Connection& connection, std::map<int, Store>& st
 
 }  // namespace
 
-report::SyncSummary run_sync(const Config& config, const config::Environment& environment,
-                             const SyncOptions& options, const report::Printer& printer) {
+report::SyncSummary run_sync(const Config& config,
+                             const config::Environment& environment,
+                             const SyncOptions& options,
+                             const report::Printer& printer) {
   const auto started = util::Clock::now();
   const util::Deadline deadline(options.deadline);
   const auto elapsed_seconds = [&] {
@@ -586,7 +642,8 @@ report::SyncSummary run_sync(const Config& config, const config::Environment& en
   };
 
   auto connection = db::Connection::open(config.db);
-  std::map<int, Store> stores = load_stores(*connection, environment, options.store_id, options.dry_run);
+  std::map<int, Store> stores =
+      load_stores(*connection, environment, options.store_id, options.dry_run);
 
   queue::ClaimFilter filter;
   filter.entity = options.entity;
@@ -602,17 +659,18 @@ report::SyncSummary run_sync(const Config& config, const config::Environment& en
   concurrency = options.concurrency.value_or(concurrency);
 
   if (options.dry_run == DryRun::yes) {
-    report::SyncSummary summary = dry_run(*connection, stores, filter, limit, printer);
+    report::SyncSummary summary =
+        dry_run(*connection, stores, filter, limit, printer);
     summary.seconds = elapsed_seconds();
     return summary;
   }
 
   runs::RunRepository runs(*connection);
-  const std::int64_t run_id = runs.start(runs::RunStart{
-      .program = "crm_sync",
-      .store_id = options.store_id,
-      .host = config.host_name,
-      .deadline = options.deadline});
+  const std::int64_t run_id =
+      runs.start(runs::RunStart{.program = "crm_sync",
+                                .store_id = options.store_id,
+                                .host = config.host_name,
+                                .deadline = options.deadline});
 
   queue::QueueRepository queue(*connection);
   const queue::Claim claim = queue.claim(
@@ -641,14 +699,16 @@ report::SyncSummary run_sync(const Config& config, const config::Environment& en
     log.push_back({row, std::move(outcome), 0});
   }
   for (Item& item : items) {
-    printer.item_line(report::format_item_line(item.row, *item.outcome, item.duration_ms));
+    printer.item_line(
+        report::format_item_line(item.row, *item.outcome, item.duration_ms));
     count(summary, *item.outcome);
     finished.push_back({item.row, *item.outcome});
     log.push_back({item.row, *item.outcome, item.duration_ms});
   }
   const queue::FinishResult result = queue.finish(claim.token, finished);
   for (const auto& [id, store] : stores) {
-    if (store.token_rejected) integrations::expire_token(*connection, store.integration.id);
+    if (store.token_rejected)
+      integrations::expire_token(*connection, store.integration.id);
   }
   // A record that waits for another one makes sure that one is coming.
   for (const Item& item : items) {
@@ -667,14 +727,16 @@ report::SyncSummary run_sync(const Config& config, const config::Environment& en
                           .processed = summary.processed,
                           .errors = summary.errors,
                           .deferred = summary.deferred,
-                          .duration_ms = static_cast<std::int64_t>(summary.seconds * 1000),
+                          .duration_ms =
+                              static_cast<std::int64_t>(summary.seconds * 1000),
                           .message = {},
                           .result_json = report::sync_json(summary)});
   if (options.metrics_file) {
     const double now = std::chrono::duration<double>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
-    util::write_file_atomically(*options.metrics_file, report::sync_metrics(summary, now));
+    util::write_file_atomically(*options.metrics_file,
+                                report::sync_metrics(summary, now));
   }
   return summary;
 }

@@ -1,8 +1,8 @@
 #include "crm/sync/triggers.h"
 
-#include <map>
-
 #include <fmt/format.h>
+
+#include <map>
 
 #include "crm/config/config_loader.h"
 #include "crm/integrations/integration_repository.h"
@@ -22,13 +22,18 @@ std::string trigger_name(const std::string& table, const char* suffix) {
 }
 
 std::string enqueue_statement(const TableTrigger& t, int priority) {
-  const std::string store = t.fixed_store ? std::to_string(*t.fixed_store)
-                                          : "NEW." + db::quote_identifier(*t.mapping.store_column);
+  const std::string store =
+      t.fixed_store ? std::to_string(*t.fixed_store)
+                    : "NEW." + db::quote_identifier(*t.mapping.store_column);
   return fmt::format(
-      "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, prioridade) "
-      "VALUES ({}, '{}', NEW.{}, 'ecletech_para_crm', {}) ON DUPLICATE KEY UPDATE "
-      "prioridade = GREATEST(prioridade, VALUES(prioridade)), alteracoes = alteracoes + 1",
-      store, to_db(t.entity), db::quote_identifier(t.mapping.id_column), priority);
+      "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, "
+      "prioridade) "
+      "VALUES ({}, '{}', NEW.{}, 'ecletech_para_crm', {}) ON DUPLICATE KEY "
+      "UPDATE "
+      "prioridade = GREATEST(prioridade, VALUES(prioridade)), alteracoes = "
+      "alteracoes + 1",
+      store, to_db(t.entity), db::quote_identifier(t.mapping.id_column),
+      priority);
 }
 
 }  // namespace
@@ -37,19 +42,21 @@ std::vector<std::string> trigger_statements(db::Connection& connection) {
   const config::Environment no_environment;
   integrations::IntegrationRepository integrations(connection, no_environment);
   std::map<std::string, TableTrigger> tables;
-  for (const db::Row& row :
-       connection.query("SELECT id_loja FROM crm_integracoes WHERE ativo = 1 ORDER BY id_loja")
-           .rows) {
+  for (const db::Row& row : connection
+                                .query("SELECT id_loja FROM crm_integracoes "
+                                       "WHERE ativo = 1 ORDER BY id_loja")
+                                .rows) {
     const int store = static_cast<int>(row.integer(0));
     const auto settings = integrations.load_settings(store);
-    for (auto& [entity, mapping] :
-         records::mappings_for_store(settings.value_or(json::Value::object()), store)) {
+    for (auto& [entity, mapping] : records::mappings_for_store(
+             settings.value_or(json::Value::object()), store)) {
       const auto existing = tables.find(mapping.table);
       if (existing != tables.end()) {
         if (!mapping.store_column || existing->second.fixed_store) {
-          throw FatalError(fmt::format(
-              "triggers: table {} has no store column but is mapped by more than one store",
-              mapping.table));
+          throw FatalError(
+              fmt::format("triggers: table {} has no store column but is "
+                          "mapped by more than one store",
+                          mapping.table));
         }
         continue;
       }
@@ -63,24 +70,28 @@ std::vector<std::string> trigger_statements(db::Connection& connection) {
     std::string changed;
     const auto compare = [&](const std::string& column) {
       const std::string quoted = db::quote_identifier(column);
-      changed += fmt::format("{}NEW.{} <=> OLD.{}", changed.empty() ? "" : " AND ", quoted, quoted);
+      changed += fmt::format("{}NEW.{} <=> OLD.{}",
+                             changed.empty() ? "" : " AND ", quoted, quoted);
     };
     for (const auto& [field, column] : t.mapping.columns) compare(column);
     if (t.mapping.deleted_column) compare(*t.mapping.deleted_column);
     const std::string quoted_table = db::quote_identifier(table);
     const std::string insert_name = trigger_name(table, "ai");
     const std::string update_name = trigger_name(table, "au");
-    statements.push_back(fmt::format("DROP TRIGGER IF EXISTS {}", db::quote_identifier(insert_name)));
-    statements.push_back(fmt::format("DROP TRIGGER IF EXISTS {}", db::quote_identifier(update_name)));
-    statements.push_back(fmt::format(
-        "CREATE TRIGGER {} AFTER INSERT ON {} FOR EACH ROW BEGIN "
-        "IF @crm_sync_applying IS NULL THEN {}; END IF; END",
-        db::quote_identifier(insert_name), quoted_table, enqueue_statement(t, 10)));
+    statements.push_back(fmt::format("DROP TRIGGER IF EXISTS {}",
+                                     db::quote_identifier(insert_name)));
+    statements.push_back(fmt::format("DROP TRIGGER IF EXISTS {}",
+                                     db::quote_identifier(update_name)));
+    statements.push_back(
+        fmt::format("CREATE TRIGGER {} AFTER INSERT ON {} FOR EACH ROW BEGIN "
+                    "IF @crm_sync_applying IS NULL THEN {}; END IF; END",
+                    db::quote_identifier(insert_name), quoted_table,
+                    enqueue_statement(t, 10)));
     statements.push_back(fmt::format(
         "CREATE TRIGGER {} AFTER UPDATE ON {} FOR EACH ROW BEGIN "
         "IF @crm_sync_applying IS NULL AND NOT ({}) THEN {}; END IF; END",
-        db::quote_identifier(update_name), quoted_table, changed.empty() ? "TRUE" : changed,
-        enqueue_statement(t, 5)));
+        db::quote_identifier(update_name), quoted_table,
+        changed.empty() ? "TRUE" : changed, enqueue_statement(t, 5)));
   }
   return statements;
 }
@@ -91,7 +102,8 @@ std::vector<std::string> install_triggers(db::Connection& connection) {
     connection.execute_raw(statement);
     if (statement.starts_with("CREATE TRIGGER ")) {
       const auto start = statement.find('`') + 1;
-      names.push_back(statement.substr(start, statement.find('`', start) - start));
+      names.push_back(
+          statement.substr(start, statement.find('`', start) - start));
     }
   }
   return names;
@@ -99,10 +111,12 @@ std::vector<std::string> install_triggers(db::Connection& connection) {
 
 int drop_triggers(db::Connection& connection) {
   const db::Rows triggers = connection.query(
-      "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() "
+      "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE "
+      "TRIGGER_SCHEMA = DATABASE() "
       "AND TRIGGER_NAME LIKE 'crm\\_sync\\_%'");
   for (const db::Row& row : triggers.rows) {
-    connection.execute_raw("DROP TRIGGER IF EXISTS " + db::quote_identifier(row.text(0)));
+    connection.execute_raw("DROP TRIGGER IF EXISTS " +
+                           db::quote_identifier(row.text(0)));
   }
   return static_cast<int>(triggers.size());
 }

@@ -1,13 +1,12 @@
 #include "crm/util/atomic_file.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "crm/core/errors.h"
 
@@ -37,8 +36,8 @@ void write_file_atomically(const std::string& path, std::string_view content) {
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
     const int saved = errno;
     ::unlink(temporary.c_str());
-    throw FatalError(
-        fmt::format("{}: cannot rename into place: {}", path, std::strerror(saved)));
+    throw FatalError(fmt::format("{}: cannot rename into place: {}", path,
+                                 std::strerror(saved)));
   }
 }
 

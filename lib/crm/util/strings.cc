@@ -146,7 +146,8 @@ std::string random_hex(std::size_t bytes) {
   return out;
 }
 
-std::string replace_all(std::string text, std::string_view from, std::string_view to) {
+std::string replace_all(std::string text, std::string_view from,
+                        std::string_view to) {
   if (from.empty()) {
     return text;
   }
@@ -202,7 +203,6 @@ std::string base64_encode(std::string_view bytes) {
   return out;
 }
 
-
 std::string digits_only(std::string_view text) {
   std::string out;
   for (char c : text) {
@@ -213,11 +213,12 @@ std::string digits_only(std::string_view text) {
 
 std::string format_document(std::string_view d) {
   if (d.size() == 11 && digits_only(d).size() == 11) {
-    return fmt::format("{}.{}.{}-{}", d.substr(0, 3), d.substr(3, 3), d.substr(6, 3), d.substr(9, 2));
+    return fmt::format("{}.{}.{}-{}", d.substr(0, 3), d.substr(3, 3),
+                       d.substr(6, 3), d.substr(9, 2));
   }
   if (d.size() == 14 && digits_only(d).size() == 14) {
-    return fmt::format("{}.{}.{}/{}-{}", d.substr(0, 2), d.substr(2, 3), d.substr(5, 3),
-                       d.substr(8, 4), d.substr(12, 2));
+    return fmt::format("{}.{}.{}/{}-{}", d.substr(0, 2), d.substr(2, 3),
+                       d.substr(5, 3), d.substr(8, 4), d.substr(12, 2));
   }
   return {};
 }

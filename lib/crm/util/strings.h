@@ -27,7 +27,8 @@ bool is_identifier(std::string_view text);
 /// Random lowercase hex, `bytes` * 2 characters (claim tokens).
 std::string random_hex(std::size_t bytes);
 /// Every occurrence of `from` replaced by `to` (left to right, no rescans).
-std::string replace_all(std::string text, std::string_view from, std::string_view to);
+std::string replace_all(std::string text, std::string_view from,
+                        std::string_view to);
 /// Replaces a secret's every occurrence in `text` by "***".
 std::string redact(std::string text, std::string_view secret);
 

@@ -1,8 +1,8 @@
 #include "crm/util/time.h"
 
-#include <ctime>
-
 #include <fmt/format.h>
+
+#include <ctime>
 
 namespace crm::util {
 
