@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "crm/http/http_types.h"
+#include "crm/http/transport.h"
 
 namespace crm::http {
 
@@ -20,12 +21,8 @@ struct TransportOptions {
   std::string user_agent = "crm-sync";
 };
 
-struct Completion {
-  std::uint64_t tag = 0;
-  Response response;
-};
-
-class CurlTransport {
+/// The real transport: every transfer on one libcurl multi handle.
+class CurlTransport final : public Transport {
  public:
   explicit CurlTransport(TransportOptions options = {});
   ~CurlTransport();
@@ -34,17 +31,17 @@ class CurlTransport {
 
   /// Starts a transfer; its completion carries `tag`. Throws FatalError only
   /// if libcurl cannot add a handle (out of memory).
-  void start(std::uint64_t tag, const Request& request);
+  void start(std::uint64_t tag, const Request& request) override;
 
   /// Transfers started and not yet returned by wait().
-  [[nodiscard]] std::size_t active() const;
+  [[nodiscard]] std::size_t active() const override;
 
   /// Drives the transfers for at most `max_wait` and returns those that
   /// finished (possibly none).
-  std::vector<Completion> wait(std::chrono::milliseconds max_wait);
+  std::vector<Completion> wait(std::chrono::milliseconds max_wait) override;
   /// With nothing in flight: waits `duration` (at most 1 s) in
   /// curl_multi_poll, for a store whose next request slot is not due yet.
-  void idle(std::chrono::milliseconds duration);
+  void idle(std::chrono::milliseconds duration) override;
 
  private:
   struct Impl;

@@ -26,6 +26,18 @@ class Exchange {
   virtual ~Exchange() = default;
   /// Called first with nullptr, then with the response to the last request.
   virtual Step next(const http::Response* previous) = 0;
+  /// The answer a dry run pretends to receive for `request`, the request
+  /// this exchange yielded last: the documented success shape of that step
+  /// (a lookup that finds nothing, a create that returns a new id...), so
+  /// that a dry run walks the whole exchange and shows every request.
+  [[nodiscard]] virtual http::Response dry_run_answer(
+      const http::Request& request) const {
+    (void)request;
+    http::Response answer;
+    answer.status = 200;
+    answer.body = "{}";
+    return answer;
+  }
 };
 
 /// One record of a list page, mapped to logical fields.

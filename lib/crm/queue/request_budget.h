@@ -6,17 +6,13 @@
 #include <optional>
 
 #include "crm/db/connection.h"
+#include "crm/queue/budget.h"
 
 namespace crm::queue {
 
-struct Grant {
-  int requests = 0;  ///< may be sent in the current minute (0: spent)
-  /// Seconds until the minute ends: when the grant expires, and when a
-  /// store whose budget is spent may send again.
-  std::chrono::seconds minute_left{60};
-};
-
-class RequestBudget {
+/// The budget shared by every run on every host, one row per store and
+/// minute in crm_orcamento.
+class RequestBudget final : public Budget {
  public:
   explicit RequestBudget(db::Connection& connection)
       : m_connection(connection) {}
@@ -24,10 +20,11 @@ class RequestBudget {
   /// Reserves up to `wanted` of the store's `per_minute` requests for the
   /// current minute (database clock), in one short transaction with a row
   /// lock, so concurrent runs never together exceed the budget.
-  [[nodiscard]] Grant reserve(int store_id, int per_minute, int wanted);
+  [[nodiscard]] Grant reserve(int store_id, int per_minute,
+                              int wanted) override;
 
   /// Gives back requests reserved and not sent, if the minute is the same.
-  void give_back(int store_id, int unused);
+  void give_back(int store_id, int unused) override;
 
  private:
   db::Connection& m_connection;

@@ -2,6 +2,10 @@
 
 #include <unistd.h>
 
+#include <exception>
+
+#include "crm/util/strings.h"
+
 namespace crm::runs {
 namespace {
 
@@ -45,6 +49,27 @@ void RunRepository::finish(std::int64_t id, const RunFinish& result) {
        result.result_json.empty() ? db::Value(nullptr)
                                   : db::Value(result.result_json),
        static_cast<long long>(id)});
+}
+
+void guarded_run(RunRepository& runs, const RunStart& start,
+                 const std::function<RunFinish(std::int64_t run_id)>& body) {
+  const std::int64_t id = runs.start(start);
+  RunFinish result;
+  try {
+    result = body(id);
+  } catch (const std::exception& error) {
+    try {
+      RunFinish failed;
+      failed.status = RunStatus::error;
+      failed.message =
+          util::truncate_utf8(util::valid_utf8(error.what()), 1000);
+      runs.finish(id, failed);
+    } catch (const std::exception&) {
+      // The database is gone: the row's deadline marks the run as stuck.
+    }
+    throw;
+  }
+  runs.finish(id, result);
 }
 
 }  // namespace crm::runs

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -41,5 +42,13 @@ class RunRepository {
  private:
   db::Connection& m_connection;
 };
+
+/// Registers a run, runs `body(run_id)`, which returns how the run ended,
+/// and closes the row with that. Whatever ends the body early (an exception)
+/// still closes the row, as `error` with the exception's text, and the
+/// exception goes on; if closing fails too (the database is gone), the row
+/// stays `running` past its deadline, which crm_status reports as stuck.
+void guarded_run(RunRepository& runs, const RunStart& start,
+                 const std::function<RunFinish(std::int64_t run_id)>& body);
 
 }  // namespace crm::runs

@@ -82,41 +82,69 @@ std::string collapse_whitespace(std::string_view text, std::size_t max_bytes) {
   return out;
 }
 
+namespace {
+
+/// The length of the valid UTF-8 sequence starting at `i`, or 0 when the
+/// bytes there are not one (strict: no overlong forms, no surrogates).
+std::size_t utf8_sequence(std::string_view text, std::size_t i) {
+  const auto byte = static_cast<unsigned char>(text[i]);
+  std::size_t length = 0;
+  unsigned min = 0;
+  unsigned code = 0;
+  if (byte < 0x80) {
+    return 1;
+  } else if ((byte & 0xE0) == 0xC0) {
+    length = 2, min = 0x80, code = byte & 0x1Fu;
+  } else if ((byte & 0xF0) == 0xE0) {
+    length = 3, min = 0x800, code = byte & 0x0Fu;
+  } else if ((byte & 0xF8) == 0xF0) {
+    length = 4, min = 0x10000, code = byte & 0x07u;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) {
+    return 0;
+  }
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(text[i + k]);
+    if ((next & 0xC0) != 0x80) {
+      return 0;
+    }
+    code = (code << 6) | (next & 0x3Fu);
+  }
+  if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+    return 0;
+  }
+  return length;
+}
+
+}  // namespace
+
 bool is_valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    std::size_t length = 0;
-    unsigned min = 0;
-    unsigned code = 0;
-    if (byte < 0x80) {
-      ++i;
-      continue;
-    } else if ((byte & 0xE0) == 0xC0) {
-      length = 2, min = 0x80, code = byte & 0x1Fu;
-    } else if ((byte & 0xF0) == 0xE0) {
-      length = 3, min = 0x800, code = byte & 0x0Fu;
-    } else if ((byte & 0xF8) == 0xF0) {
-      length = 4, min = 0x10000, code = byte & 0x07u;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) {
-      return false;
-    }
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) {
-        return false;
-      }
-      code = (code << 6) | (next & 0x3Fu);
-    }
-    if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8_sequence(text, i);
+    if (length == 0) {
       return false;
     }
     i += length;
   }
   return true;
+}
+
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8_sequence(text, i);
+    if (length == 0) {
+      out += fmt::format("\\x{:02X}", static_cast<unsigned char>(text[i]));
+      ++i;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
 }
 
 bool is_identifier(std::string_view text) {

@@ -22,6 +22,9 @@ std::string collapse_whitespace(std::string_view text, std::size_t max_bytes);
 /// Strict UTF-8: no overlong forms, no surrogates (U+D800..DFFF), at most
 /// U+10FFFF.
 bool is_valid_utf8(std::string_view text);
+/// `text` with every byte that is not part of valid UTF-8 written as the
+/// four characters \xHH: safe for a utf8mb4 column and for JSON.
+std::string valid_utf8(std::string_view text);
 /// A safe SQL identifier ([A-Za-z0-9_], not starting with a digit, <= 64).
 bool is_identifier(std::string_view text);
 /// Random lowercase hex, `bytes` * 2 characters (claim tokens).

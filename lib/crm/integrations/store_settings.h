@@ -1,0 +1,53 @@
+// The run settings of one store (the scalar keys of crm_integracoes.
+// configuracoes), parsed once, checked against one table of every key with
+// its range and default. Table and entity mappings are parsed by their own
+// modules (records/table_mapping, providers/profile_config).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "crm/json/json.h"
+
+namespace crm::integrations {
+
+struct StoreSettings {
+  /// Total time one request may take.
+  std::chrono::milliseconds timeout{15000};
+  /// Time to connect.
+  std::chrono::milliseconds connect_timeout{5000};
+  /// Rows one `crm_sync --loja N` run claims, and export rows per minute.
+  int batch_size = 100;
+  /// Requests in flight at once.
+  int concurrency = 10;
+  /// The store's request budget per minute, shared by every run and host;
+  /// nullopt: the provider's default.
+  std::optional<int> requests_per_minute;
+  /// Request starts per second; nullopt: the provider's default; 0: unpaced.
+  std::optional<int> requests_per_second;
+};
+
+/// One key of the table: its name, the integer range it accepts, its
+/// default (nullopt: the provider's) and what it means.
+struct SettingKey {
+  std::string_view name;
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+  std::optional<std::int64_t> fallback;
+  std::string_view meaning;
+  void (*apply)(StoreSettings&, std::int64_t) = nullptr;
+};
+
+/// Every run setting, in the order the docs list them.
+[[nodiscard]] const std::vector<SettingKey>& setting_keys();
+
+/// Reads the run settings out of a store's `configuracoes` (an object; other
+/// keys are left to their modules). Throws FatalError naming the store and
+/// the key when a value is not an integer in its range.
+[[nodiscard]] StoreSettings parse_store_settings(const json::Value& settings,
+                                                 int store_id);
+
+}  // namespace crm::integrations

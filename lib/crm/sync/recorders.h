@@ -1,0 +1,48 @@
+// Where the scheduler's outcomes go: the database in a real run, nowhere in
+// a dry run. Both remove the store's secrets from messages first: a CRM may
+// echo a credential in its error body, and it must never reach `erro`, the
+// log table or the terminal.
+#pragma once
+
+#include <map>
+
+#include "crm/records/record_repository.h"
+#include "crm/sync/run_setup.h"
+#include "crm/sync/scheduler.h"
+
+namespace crm::sync {
+
+/// Writes an outcome's local effects at once: a create's or a link's
+/// external id (in its own commit, so a killed run causes no duplicate) and
+/// a fetch's fields. A local table that refuses the CRM's values (too long,
+/// NULL, duplicate key) fails that item for good; any other database error
+/// (the server gone) propagates and ends the run.
+class DatabaseRecorder final : public OutcomeRecorder {
+ public:
+  DatabaseRecorder(records::RecordRepository& records,
+                   const std::map<int, RunStore>& stores)
+      : m_records(records), m_stores(stores) {}
+  ItemOutcome record(const QueueRow& row, ItemOutcome outcome) override;
+
+ private:
+  records::RecordRepository& m_records;
+  const std::map<int, RunStore>& m_stores;
+};
+
+/// A dry run's: writes nothing, keeps the outcome (secrets removed).
+class DryRunRecorder final : public OutcomeRecorder {
+ public:
+  explicit DryRunRecorder(const std::map<int, RunStore>& stores)
+      : m_stores(stores) {}
+  ItemOutcome record(const QueueRow& row, ItemOutcome outcome) override;
+
+ private:
+  const std::map<int, RunStore>& m_stores;
+};
+
+/// `text` with every credential value of the store (4 characters or more)
+/// replaced by "***".
+[[nodiscard]] std::string without_secrets(const RunStore& store,
+                                          std::string text);
+
+}  // namespace crm::sync

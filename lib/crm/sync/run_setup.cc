@@ -1,0 +1,214 @@
+#include "crm/sync/run_setup.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "crm/core/errors.h"
+#include "crm/providers/provider_factory.h"
+#include "crm/records/record_repository.h"
+#include "crm/sync/credentials.h"
+#include "crm/util/strings.h"
+
+namespace crm::sync {
+namespace {
+
+/// The scheduler's limits: the store's settings over its provider's
+/// defaults.
+StoreLimits limits_of(const integrations::Integration& integration,
+                      const integrations::StoreSettings& settings) {
+  StoreLimits limits;
+  limits.timeout = settings.timeout;
+  limits.connect_timeout = settings.connect_timeout;
+  limits.per_minute =
+      settings.requests_per_minute
+          ? settings.requests_per_minute
+          : providers::default_requests_per_minute(integration.provider);
+  limits.per_second =
+      settings.requests_per_second
+          ? settings.requests_per_second
+          : providers::default_requests_per_second(integration.provider);
+  if (limits.per_second == 0) {
+    limits.per_second.reset();
+  }
+  return limits;
+}
+
+using RecordMap =
+    std::map<std::pair<int, Entity>, std::map<std::int64_t, LocalRecord>>;
+
+/// The store's mapping of an entity with only the child tables its provider
+/// sends (a provider that sends no lines never reads a lines table).
+records::TableMapping mapping_for(const RunStore& store, Entity entity) {
+  records::TableMapping mapping = store.mappings.at(entity);
+  const std::vector<std::string> wanted = store.provider->children(entity);
+  std::erase_if(mapping.children, [&wanted](
+                                      const records::ChildMapping& child) {
+    return std::find(wanted.begin(), wanted.end(), child.name) == wanted.end();
+  });
+  return mapping;
+}
+
+/// The local records of the claimed rows: one query per (store, entity)
+/// and per child table.
+RecordMap load_records(db::Connection& connection,
+                       const std::map<int, RunStore>& stores,
+                       const std::vector<QueueRow>& rows) {
+  std::map<std::pair<int, Entity>, std::vector<std::int64_t>> wanted;
+  for (const QueueRow& row : rows) {
+    wanted[{row.store_id, row.entity}].push_back(row.record_id);
+  }
+  records::RecordRepository repository(connection);
+  RecordMap loaded;
+  for (const auto& [key, ids] : wanted) {
+    const RunStore& store = stores.at(key.first);
+    loaded[key] =
+        repository.load_many(mapping_for(store, key.second), key.first, ids);
+  }
+  return loaded;
+}
+
+/// Calls `visit(target, local id text)` for each reference of a record.
+template <typename Visit>
+void for_each_reference(const RunStore& store, Entity entity,
+                        const LocalRecord& record, const Visit& visit) {
+  for (const providers::Reference& reference :
+       store.provider->references(entity)) {
+    if (reference.child.empty()) {
+      if (const auto it = record.fields.find(reference.field);
+          it != record.fields.end()) {
+        visit(reference.target, it->second);
+      }
+      continue;
+    }
+    const auto rows = record.children.find(reference.child);
+    if (rows == record.children.end()) continue;
+    for (const auto& row : rows->second) {
+      if (const auto it = row.find(reference.field); it != row.end()) {
+        visit(reference.target, it->second);
+      }
+    }
+  }
+}
+
+/// The records the loaded ones reference (a sale's customer and products),
+/// without children: one query per (store, referenced entity).
+RecordMap load_referenced(db::Connection& connection,
+                          const std::map<int, RunStore>& stores,
+                          const RecordMap& loaded) {
+  std::map<std::pair<int, Entity>, std::vector<std::int64_t>> wanted;
+  for (const auto& [key, records] : loaded) {
+    const int store_id = key.first;  // a plain name: lambdas capture it
+    const RunStore& store = stores.at(store_id);
+    for (const auto& [id, record] : records) {
+      for_each_reference(
+          store, key.second, record,
+          [&](Entity target, const std::optional<std::string>& value) {
+            const auto local = value ? util::parse_int(*value) : std::nullopt;
+            if (local) wanted[{store_id, target}].push_back(*local);
+          });
+    }
+  }
+  records::RecordRepository repository(connection);
+  RecordMap referenced;
+  for (auto& [key, ids] : wanted) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    records::TableMapping mapping =
+        stores.at(key.first).mappings.at(key.second);
+    mapping.children.clear();
+    referenced[key] = repository.load_many(mapping, key.first, ids);
+  }
+  return referenced;
+}
+
+/// The referenced records one item needs.
+std::map<RecordKey, LocalRecord> references_of(const RunStore& store,
+                                               Entity entity,
+                                               const LocalRecord& record,
+                                               const RecordMap& referenced) {
+  std::map<RecordKey, LocalRecord> out;
+  for_each_reference(
+      store, entity, record,
+      [&](Entity target, const std::optional<std::string>& value) {
+        const auto local = value ? util::parse_int(*value) : std::nullopt;
+        if (!local) return;
+        const auto table =
+            referenced.find({store.integration.store_id, target});
+        if (table == referenced.end()) return;
+        const auto found = table->second.find(*local);
+        if (found != table->second.end()) {
+          out.emplace(RecordKey{target, *local}, found->second);
+        }
+      });
+  return out;
+}
+
+}  // namespace
+
+std::map<int, RunStore> load_stores(db::Connection& connection,
+                                    const config::Environment& environment,
+                                    std::optional<int> store_id,
+                                    Credentials credentials) {
+  integrations::IntegrationRepository repository(connection, environment);
+  std::vector<integrations::Integration> active =
+      repository.load_active(store_id);
+  if (active.empty()) {
+    throw FatalError(
+        store_id
+            ? fmt::format("store {}: no active integration in crm_integracoes",
+                          *store_id)
+            : std::string("no active integration in crm_integracoes"));
+  }
+  std::map<int, RunStore> stores;
+  for (auto& integration : active) {
+    RunStore store;
+    const int id = integration.store_id;
+    store.settings =
+        integrations::parse_store_settings(integration.settings, id);
+    store.limits = limits_of(integration, store.settings);
+    store.mappings = records::mappings_for_store(integration.settings, id);
+    if (credentials == Credentials::placeholder &&
+        !integration.credentials.get("access_token")) {
+      // A dry run sends nothing: no token refresh (a database write) either.
+      integration.credentials.set("access_token", "dry-run");
+    } else {
+      prepare_credentials(connection, integration);
+    }
+    store.provider = providers::make_provider(integration);
+    store.integration = std::move(integration);
+    stores.emplace(id, std::move(store));
+  }
+  return stores;
+}
+
+std::vector<Item> prepare_items(db::Connection& connection,
+                                const std::map<int, RunStore>& stores,
+                                const std::vector<QueueRow>& rows) {
+  RecordMap records = load_records(connection, stores, rows);
+  const RecordMap referenced = load_referenced(connection, stores, records);
+  std::vector<Item> items;
+  items.reserve(rows.size());
+  for (const QueueRow& row : rows) {
+    Item item;
+    item.row = row;
+    const RunStore& store = stores.at(row.store_id);
+    auto& found = records[{row.store_id, row.entity}];
+    const auto record = found.find(row.record_id);
+    if (record == found.end()) {
+      item.outcome = ItemOutcome::failed(
+          OutcomeKind::permanent,
+          fmt::format("local record not found: {} id {} (loja {})",
+                      store.mappings.at(row.entity).table, row.record_id,
+                      row.store_id));
+    } else {
+      item.work = WorkItem{
+          row, record->second,
+          references_of(store, row.entity, record->second, referenced)};
+    }
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+}  // namespace crm::sync

@@ -1,0 +1,52 @@
+// What a crm_sync run loads before its first request: the stores it may
+// touch (validated, nothing written) and, for the claimed rows, the local
+// records and the records they reference, as scheduler items.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "crm/config/config_loader.h"
+#include "crm/core/entity.h"
+#include "crm/core/work_item.h"
+#include "crm/db/connection.h"
+#include "crm/integrations/integration_repository.h"
+#include "crm/integrations/store_settings.h"
+#include "crm/providers/provider.h"
+#include "crm/records/table_mapping.h"
+#include "crm/sync/scheduler.h"
+
+namespace crm::sync {
+
+/// Everything a run knows about one store's configuration.
+struct RunStore {
+  integrations::Integration integration;
+  std::unique_ptr<providers::Provider> provider;
+  std::map<Entity, records::TableMapping> mappings;
+  integrations::StoreSettings settings;
+  /// The settings and the provider's defaults as the scheduler applies them.
+  StoreLimits limits;
+};
+
+enum class Credentials { prepare, placeholder };
+
+/// Loads and validates every active store (or the one of `store_id`)
+/// before anything is written. With `Credentials::placeholder` (a dry run)
+/// an OAuth store without a token gets a placeholder instead of a refresh,
+/// which would write to the database. Throws FatalError when there is no
+/// active integration or one is malformed.
+[[nodiscard]] std::map<int, RunStore> load_stores(
+    db::Connection& connection, const config::Environment& environment,
+    std::optional<int> store_id, Credentials credentials);
+
+/// The claimed rows as scheduler items: each with its local record and the
+/// records it references (one query per store and entity, per child table
+/// and per referenced entity), or a permanent outcome when the local record
+/// does not exist.
+[[nodiscard]] std::vector<Item> prepare_items(
+    db::Connection& connection, const std::map<int, RunStore>& stores,
+    const std::vector<QueueRow>& rows);
+
+}  // namespace crm::sync

@@ -1,0 +1,350 @@
+#include "crm/sync/scheduler.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace crm::sync {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr milliseconds k_longest_wait{1000};
+
+}  // namespace
+
+Scheduler::Scheduler(http::Transport& transport, queue::Budget& budget,
+                     OutcomeRecorder& recorder, SchedulerOptions options)
+    : m_transport(transport),
+      m_budget(budget),
+      m_recorder(recorder),
+      m_options(options),
+      m_deadline(transport.now() + options.deadline) {}
+
+void Scheduler::add_store(int store_id, const providers::Provider& provider,
+                          StoreLimits limits) {
+  Store& store = m_stores[store_id];
+  store.provider = &provider;
+  store.limits = limits;
+}
+
+const StoreState& Scheduler::state(int store_id) const {
+  return m_stores.at(store_id).state;
+}
+
+int Scheduler::run(std::vector<Item>& items) {
+  m_items = &items;
+  std::vector<std::size_t> started;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (items[i].outcome) {
+      items[i].outcome =
+          m_recorder.record(items[i].row, *std::move(items[i].outcome));
+    } else {
+      start_item(i);
+      started.push_back(i);
+    }
+  }
+  for (const Item& item : items) {
+    if (item.pending && item.row.direction == Direction::to_crm) {
+      m_in_batch.insert(
+          BatchKey{item.row.store_id, item.row.entity, item.row.record_id});
+    }
+  }
+  for (const std::size_t index : started) {
+    route(index);
+  }
+  while (true) {
+    start_ready();
+    const milliseconds until_slot =
+        m_next_slot ? std::chrono::ceil<milliseconds>(*m_next_slot -
+                                                      m_transport.now()) +
+                          milliseconds(1)
+                    : k_longest_wait;
+    if (m_transport.active() == 0) {
+      if (m_next_slot && m_transport.now() < m_deadline) {
+        m_transport.idle(until_slot);  // only paced items are left
+        continue;
+      }
+      break;  // all done, or the deadline passed
+    }
+    for (http::Completion& completion :
+         m_transport.wait(std::min(until_slot, k_longest_wait))) {
+      handle(completion);
+    }
+  }
+  finish_leftovers();
+  m_items = nullptr;
+  return m_requests;
+}
+
+/// The item's first request, or an outcome decided without HTTP
+/// (unsupported, a value that does not fit, waiting...).
+void Scheduler::start_item(std::size_t index) {
+  Item& item = (*m_items)[index];
+  const Store& store = m_stores.at(item.row.store_id);
+  item.exchange = store.provider->start(item.work);
+  providers::Step step = item.exchange->next(nullptr);
+  if (auto* request = std::get_if<http::Request>(&step)) {
+    item.pending = std::move(*request);
+    item.outcome.reset();
+  } else {
+    item.outcome = std::get<ItemOutcome>(std::move(step));
+  }
+}
+
+/// After start_item: queue the request, park a waiting item, or record.
+void Scheduler::route(std::size_t index) {
+  Item& item = (*m_items)[index];
+  if (item.pending) {
+    m_ready.push_back(index);
+  } else if (item.outcome->kind == OutcomeKind::waiting) {
+    park(index);
+  } else {
+    finish(item, *std::move(item.outcome));
+  }
+}
+
+/// Parks an item waiting only for records this batch is still sending.
+void Scheduler::park(std::size_t index) {
+  const Item& item = (*m_items)[index];
+  for (const auto& [entity, id] : item.outcome->waiting_for) {
+    if (!m_in_batch.contains(BatchKey{item.row.store_id, entity, id})) {
+      return;  // not coming in this run: it stays waiting
+    }
+  }
+  for (const auto& [entity, id] : item.outcome->waiting_for) {
+    m_parked[BatchKey{item.row.store_id, entity, id}].push_back(index);
+  }
+}
+
+/// A record of this batch is done: restarts what was parked for it.
+void Scheduler::unpark(const Item& done) {
+  const BatchKey key{done.row.store_id, done.row.entity, done.row.record_id};
+  m_in_batch.erase(key);
+  const auto it = m_parked.find(key);
+  if (it == m_parked.end()) {
+    return;
+  }
+  const std::vector<std::size_t> waiting = std::move(it->second);
+  m_parked.erase(it);
+  for (const std::size_t index : waiting) {
+    restart_parked(index, done);
+  }
+}
+
+void Scheduler::restart_parked(std::size_t index, const Item& done) {
+  Item& item = (*m_items)[index];
+  const auto referenced =
+      item.work.referenced.find({done.row.entity, done.row.record_id});
+  if (referenced == item.work.referenced.end() ||
+      done.outcome->kind != OutcomeKind::success ||
+      !done.outcome->external_id) {
+    return;  // keeps its waiting outcome
+  }
+  referenced->second.external_id = done.outcome->external_id;
+  if (!item.outcome || item.outcome->kind != OutcomeKind::waiting) {
+    return;  // restarted already
+  }
+  const bool still_waiting = std::any_of(
+      item.outcome->waiting_for.begin(), item.outcome->waiting_for.end(),
+      [&](const RecordKey& needed) {
+        const auto found = item.work.referenced.find(needed);
+        return found != item.work.referenced.end() &&
+               !found->second.external_id;
+      });
+  if (!still_waiting) {
+    start_item(index);
+    route(index);
+  }
+}
+
+/// An item's final outcome: the store learns from it, the recorder makes
+/// its local effects, and what waited for it may start.
+void Scheduler::finish(Item& item, ItemOutcome outcome) {
+  Store& store = m_stores.at(item.row.store_id);
+  if (outcome.kind == OutcomeKind::rate_limited && !store.state.blocked_for) {
+    store.state.blocked_for = outcome.retry_after.value_or(seconds(60));
+    store.state.blocked_reason = "the CRM answered 429 in this run";
+  }
+  item.outcome = m_recorder.record(item.row, std::move(outcome));
+  if (item.started) {
+    item.duration_ms = std::chrono::duration_cast<milliseconds>(
+                           m_transport.now() - *item.started)
+                           .count();
+  }
+  item.pending.reset();
+  if (item.row.direction == Direction::to_crm) {
+    unpark(item);
+  }
+}
+
+/// Starts what may start: up to `concurrency` in flight, nothing after the
+/// deadline, nothing to a store that asked us to stop, no faster than a
+/// paced store's rate (its items wait for their slot, others go on).
+void Scheduler::start_ready() {
+  m_paced.clear();
+  m_next_slot.reset();
+  while (m_transport.active() <
+             static_cast<std::size_t>(m_options.concurrency) &&
+         !m_ready.empty() && m_transport.now() < m_deadline) {
+    const std::size_t index = m_ready.front();
+    m_ready.pop_front();
+    Item& item = (*m_items)[index];
+    Store& store = m_stores.at(item.row.store_id);
+    switch (admit(index, store)) {
+      case Admission::too_late:
+        m_ready.push_front(index);
+        m_ready.insert(m_ready.begin(), m_paced.begin(), m_paced.end());
+        return;
+      case Admission::pace:
+        m_paced.push_back(index);
+        break;
+      case Admission::blocked:
+        finish(item, paused_by_store(store));
+        break;
+      case Admission::send:
+        send(index, store);
+        break;
+    }
+  }
+  m_ready.insert(m_ready.begin(), m_paced.begin(), m_paced.end());
+}
+
+Scheduler::Admission Scheduler::admit(std::size_t index, Store& store) {
+  // A request that cannot finish before the deadline would only cost an
+  // attempt: it stays unstarted (released, attempt given back).
+  if (remaining() <
+      std::min(store.limits.timeout, m_options.min_request_time)) {
+    return Admission::too_late;
+  }
+  const TimePoint now = m_transport.now();
+  if (store.limits.per_second && !store.state.blocked_for &&
+      now < store.next_slot) {
+    m_next_slot =
+        std::min(m_next_slot.value_or(store.next_slot), store.next_slot);
+    return Admission::pace;
+  }
+  if (store.state.blocked_for ||
+      !take_budget(store, (*m_items)[index].row.store_id)) {
+    return Admission::blocked;
+  }
+  return Admission::send;
+}
+
+/// Makes sure the store may send one more request under its shared budget,
+/// reserving a chunk when its grant is used up or expired: what it can still
+/// send in this run, no more (reserving more would hold budget that other
+/// hosts could use until this run gives it back). False, and the store
+/// blocked, when the minute's budget is spent.
+bool Scheduler::take_budget(Store& store, int store_id) {
+  if (!store.limits.per_minute) {
+    return true;
+  }
+  const TimePoint now = m_transport.now();
+  if (store.granted == 0 || now >= store.grant_expires) {
+    const auto waiting = std::count_if(
+        m_ready.begin(), m_ready.end(),
+        [&](std::size_t i) { return (*m_items)[i].row.store_id == store_id; });
+    const int sendable =
+        std::min(m_options.concurrency, static_cast<int>(waiting) + 1);
+    const queue::Grant grant =
+        m_budget.reserve(store_id, *store.limits.per_minute,
+                         std::min(sendable, *store.limits.per_minute));
+    store.granted = grant.requests;
+    store.grant_expires = now + grant.minute_left;
+    if (grant.requests == 0) {
+      store.state.blocked_for = grant.minute_left + seconds(1);
+      store.state.blocked_reason = fmt::format(
+          "the store's request budget of {}/min is spent for this minute",
+          *store.limits.per_minute);
+      return false;
+    }
+  }
+  --store.granted;
+  return true;
+}
+
+void Scheduler::send(std::size_t index, Store& store) {
+  Item& item = (*m_items)[index];
+  const TimePoint now = m_transport.now();
+  if (store.limits.per_second) {
+    store.next_slot =
+        std::max(now, store.next_slot) +
+        std::chrono::duration_cast<TimePoint::duration>(
+            std::chrono::microseconds(1100000 / *store.limits.per_second));
+  }
+  http::Request request = std::move(*item.pending);
+  item.pending.reset();
+  request.connect_timeout = std::min(store.limits.connect_timeout, remaining());
+  request.timeout = std::min(store.limits.timeout, remaining());
+  if (!item.started) {
+    item.started = now;
+  }
+  m_transport.start(index, request);
+  ++m_requests;
+}
+
+void Scheduler::handle(http::Completion& completion) {
+  Item& item = (*m_items)[completion.tag];
+  Store& store = m_stores.at(item.row.store_id);
+  if (store.provider->credentials_expired(completion.response)) {
+    store.state.token_rejected = true;
+  }
+  if (!store.state.blocked_for) {
+    store.state.blocked_for =
+        store.provider->budget_exhausted(completion.response);
+    store.state.blocked_reason =
+        "the CRM reported its request budget spent in this run";
+  }
+  providers::Step step = item.exchange->next(&completion.response);
+  if (auto* request = std::get_if<http::Request>(&step)) {
+    item.pending = std::move(*request);
+    m_ready.push_front(completion.tag);  // finish started items first
+  } else {
+    finish(item, std::get<ItemOutcome>(std::move(step)));
+  }
+}
+
+/// Gives back unsent budget; whatever never got its (next) request out
+/// before the deadline is released, or deferred when its store stopped; a
+/// waiting item that was never restarted is recorded as waiting.
+void Scheduler::finish_leftovers() {
+  for (auto& [id, store] : m_stores) {
+    if (store.granted > 0 && m_transport.now() < store.grant_expires) {
+      m_budget.give_back(id, store.granted);
+      store.granted = 0;
+    }
+  }
+  for (Item& item : *m_items) {
+    if (!item.outcome) {
+      const Store& store = m_stores.at(item.row.store_id);
+      finish(item, store.state.blocked_for
+                       ? paused_by_store(store)
+                       : ItemOutcome::failed(
+                             OutcomeKind::released,
+                             "not started before the run's deadline"));
+    } else if (item.outcome->kind == OutcomeKind::waiting) {
+      item.outcome = m_recorder.record(item.row, *std::move(item.outcome));
+    }
+  }
+}
+
+std::chrono::milliseconds Scheduler::remaining() const {
+  const auto left = m_deadline - m_transport.now();
+  if (left <= TimePoint::duration::zero()) {
+    return milliseconds(0);
+  }
+  return std::chrono::duration_cast<milliseconds>(left);
+}
+
+/// The outcome of an item not sent because its store asked us to stop.
+ItemOutcome Scheduler::paused_by_store(const Store& store) {
+  ItemOutcome deferred = ItemOutcome::failed(
+      OutcomeKind::rate_limited, "not sent: " + store.state.blocked_reason);
+  deferred.retry_after = store.state.blocked_for;
+  return deferred;
+}
+
+}  // namespace crm::sync

@@ -1,0 +1,147 @@
+// The run loop of crm_sync: decides which request may start now
+// (concurrency, per-second pacing, the per-minute budget, parking, the
+// deadline), drives the transport, and hands each final outcome to a
+// recorder the moment it is decided. It knows nothing of the database or of
+// libcurl: the real run, the dry run and the unit tests give it their own
+// transport, budget and recorder.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "crm/core/outcome.h"
+#include "crm/core/work_item.h"
+#include "crm/http/transport.h"
+#include "crm/providers/provider.h"
+#include "crm/queue/budget.h"
+
+namespace crm::sync {
+
+using TimePoint = http::Transport::Clock::time_point;
+
+/// A store's limits as the scheduler applies them.
+struct StoreLimits {
+  std::chrono::milliseconds timeout{15000};
+  std::chrono::milliseconds connect_timeout{5000};
+  /// Shared request budget per minute; nullopt: none.
+  std::optional<int> per_minute;
+  /// Request starts per second; nullopt: unpaced. Starts are spaced 1.1/N s
+  /// apart (a 10% margin: the provider counts arrivals, which jitter).
+  std::optional<int> per_second;
+};
+
+/// One claimed row on its way to an outcome. An item handed to the
+/// scheduler with an outcome already set (its local record is missing) is
+/// only recorded.
+struct Item {
+  QueueRow row;
+  WorkItem work;
+  std::unique_ptr<providers::Exchange> exchange;
+  std::optional<http::Request> pending;
+  std::optional<ItemOutcome> outcome;
+  std::optional<TimePoint> started;
+  std::int64_t duration_ms = 0;
+};
+
+/// Receives each item's final outcome as soon as it is decided.
+class OutcomeRecorder {
+ public:
+  virtual ~OutcomeRecorder() = default;
+  /// Makes the outcome's local effects (a create's external id, a fetch's
+  /// fields) and returns the outcome to keep, which may differ: a local
+  /// table that refuses the CRM's values turns a success into a failure.
+  virtual ItemOutcome record(const QueueRow& row, ItemOutcome outcome) = 0;
+};
+
+/// What a run learned about a store.
+struct StoreState {
+  /// Set when the store answered 429, its budget header reached zero or its
+  /// shared budget is spent: no further request goes to it in this run.
+  std::optional<std::chrono::seconds> blocked_for;
+  std::string blocked_reason;
+  /// The CRM rejected the OAuth access token: expire it for the next run.
+  bool token_rejected = false;
+};
+
+struct SchedulerOptions {
+  /// Requests in flight at once, over all stores.
+  int concurrency = 10;
+  /// No request starts after this (from the scheduler's construction).
+  std::chrono::milliseconds deadline{50000};
+  /// No request starts with less than min(this, its timeout) left.
+  std::chrono::milliseconds min_request_time{1000};
+};
+
+class Scheduler {
+ public:
+  /// The transport, budget and recorder must outlive the scheduler.
+  Scheduler(http::Transport& transport, queue::Budget& budget,
+            OutcomeRecorder& recorder, SchedulerOptions options);
+
+  /// Registers a store; every item's row.store_id must name one.
+  void add_store(int store_id, const providers::Provider& provider,
+                 StoreLimits limits);
+
+  /// Starts every item that has no outcome, drives all of them to an
+  /// outcome (recorded through the recorder) and returns the requests sent.
+  /// Items whose next request could not start before the deadline end as
+  /// `released`; those of a store that asked to stop, as `rate_limited`.
+  int run(std::vector<Item>& items);
+
+  /// The store's state after run().
+  [[nodiscard]] const StoreState& state(int store_id) const;
+
+ private:
+  struct Store {
+    const providers::Provider* provider = nullptr;
+    StoreLimits limits;
+    StoreState state;
+    TimePoint next_slot{};
+    int granted = 0;  ///< requests reserved and not yet sent
+    TimePoint grant_expires{};
+  };
+  using BatchKey = std::tuple<int, Entity, std::int64_t>;
+  enum class Admission { send, pace, blocked, too_late };
+
+  void start_item(std::size_t index);
+  void route(std::size_t index);
+  void park(std::size_t index);
+  void unpark(const Item& done);
+  void restart_parked(std::size_t index, const Item& done);
+  void finish(Item& item, ItemOutcome outcome);
+  void start_ready();
+  Admission admit(std::size_t index, Store& store);
+  bool take_budget(Store& store, int store_id);
+  void send(std::size_t index, Store& store);
+  void handle(http::Completion& completion);
+  void finish_leftovers();
+  [[nodiscard]] std::chrono::milliseconds remaining() const;
+  [[nodiscard]] static ItemOutcome paused_by_store(const Store& store);
+
+  http::Transport& m_transport;
+  queue::Budget& m_budget;
+  OutcomeRecorder& m_recorder;
+  SchedulerOptions m_options;
+  TimePoint m_deadline;
+  std::map<int, Store> m_stores;
+  std::vector<Item>* m_items = nullptr;
+  std::deque<std::size_t> m_ready;
+  /// Paced items that met their store's next slot in this pass.
+  std::vector<std::size_t> m_paced;
+  std::optional<TimePoint> m_next_slot;
+  /// Records this run is still sending to the CRM; an item waiting for one
+  /// of them is parked until it succeeds, then restarted.
+  std::set<BatchKey> m_in_batch;
+  std::map<BatchKey, std::vector<std::size_t>> m_parked;
+  int m_requests = 0;
+};
+
+}  // namespace crm::sync
