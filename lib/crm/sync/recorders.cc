@@ -36,8 +36,9 @@ ItemOutcome DatabaseRecorder::record(const QueueRow& row, ItemOutcome outcome) {
     }
     return ItemOutcome::failed(
         OutcomeKind::permanent,
-        fmt::format("the local table refused the CRM's values: {}",
-                    error.what()),
+        storable_message(
+            store, fmt::format("the local table refused the CRM's values: {}",
+                               error.what())),
         outcome.http_status);
   }
   return outcome;
@@ -45,7 +46,7 @@ ItemOutcome DatabaseRecorder::record(const QueueRow& row, ItemOutcome outcome) {
 
 ItemOutcome DryRunRecorder::record(const QueueRow& row, ItemOutcome outcome) {
   outcome.message =
-      without_secrets(m_stores.at(row.store_id), std::move(outcome.message));
+      storable_message(m_stores.at(row.store_id), std::move(outcome.message));
   return outcome;
 }
 

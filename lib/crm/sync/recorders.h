@@ -40,6 +40,16 @@ class DryRunRecorder final : public OutcomeRecorder {
   const std::map<int, RunStore>& m_stores;
 };
 
+/// The longest outcome message kept (`erro`, `crm_sync_log.mensagem`).
+inline constexpr std::size_t k_max_message_bytes = 2000;
+
+/// A message fit for the database and the terminal, whatever a CRM or a
+/// local column put in it: the store's secrets masked, bytes that are not
+/// UTF-8 escaped as \xHH (a utf8mb4 column refuses them, which would end
+/// the run), cut at k_max_message_bytes.
+[[nodiscard]] std::string storable_message(const RunStore& store,
+                                           std::string text);
+
 /// `text` with every credential value of the store (4 characters or more)
 /// replaced by "***".
 [[nodiscard]] std::string without_secrets(const RunStore& store,
