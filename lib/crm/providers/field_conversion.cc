@@ -1,0 +1,246 @@
+#include "crm/providers/field_conversion.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "crm/util/strings.h"
+
+namespace crm::providers {
+namespace {
+
+bool is_date(std::string_view text) {
+  if (text.size() < 10 || text[4] != '-' || text[7] != '-') return false;
+  return util::digits_only(text.substr(0, 10)).size() == 8;
+}
+
+json::Value person_type_value(const std::optional<std::string>& local,
+                              const FieldSpec& spec) {
+  // Without a 14-digit document (none at all, too) it is a person.
+  if (spec.values.size() != 2) return json::Value();
+  return json::Value::string(
+      spec.values[local && util::digits_only(*local).size() == 14 ? 1 : 0]);
+}
+
+/// The local value after the spec's value map (the first match).
+std::string mapped_value(const std::string& local, const FieldSpec& spec) {
+  for (const auto& [from, to] : spec.value_map) {
+    if (local == from) return to;
+  }
+  return local;
+}
+
+std::optional<json::Value> numeric_value(const std::string& value,
+                                         FieldType type) {
+  if (value.empty()) return json::Value();
+  if (type == FieldType::cents) {
+    const auto number = util::parse_double(value);
+    if (!number || std::fabs(*number) > 1e13) return std::nullopt;
+    return json::Value::number(
+        static_cast<long long>(std::llround(*number * 100.0)));
+  }
+  const bool fits = type == FieldType::integer
+                        ? util::parse_int(value).has_value()
+                        : util::parse_double(value).has_value();
+  if (!fits) return std::nullopt;
+  return json::Value::number_text(value);
+}
+
+std::optional<json::Value> boolean_value(const std::string& value) {
+  if (value == "1" || value == "true") return json::Value::boolean(true);
+  if (value == "0" || value == "false" || value.empty())
+    return json::Value::boolean(false);
+  return std::nullopt;
+}
+
+/// date, datetime and time from "YYYY-MM-DD[ HH:MM:SS]".
+std::optional<json::Value> moment_value(const std::string& value,
+                                        FieldType type) {
+  if (type == FieldType::time) {
+    if (value.size() < 19 || !is_date(value)) return json::Value();
+    return json::Value::string(value.substr(11, 8));
+  }
+  if (value.empty()) return json::Value();
+  if (!is_date(value)) return std::nullopt;
+  if (type == FieldType::date) return json::Value::string(value.substr(0, 10));
+  if (value.size() < 19)
+    return json::Value::string(value.substr(0, 10) + "T00:00:00");
+  return json::Value::string(value.substr(0, 10) + "T" + value.substr(11, 8));
+}
+
+/// A CPF (11 digits) or CNPJ (14) formatted; null for any other length.
+json::Value document_value(const std::string& value, FieldType type) {
+  const std::string digits = util::digits_only(value);
+  const std::size_t wanted = type == FieldType::cpf ? 11 : 14;
+  return digits.size() == wanted
+             ? json::Value::string(util::format_document(digits))
+             : json::Value();
+}
+
+json::Value name_part_value(const std::string& value, FieldType type) {
+  const std::string name(util::trim(value));
+  const auto space = name.find(' ');
+  if (type == FieldType::first_name) {
+    return json::Value::string(name.substr(0, space));
+  }
+  if (space == std::string::npos) return json::Value();
+  return json::Value::string(std::string(util::trim(name.substr(space + 1))));
+}
+
+std::optional<json::Value> typed_value(const std::string& value,
+                                       FieldType type) {
+  switch (type) {
+    case FieldType::string:
+      return json::Value::string(value);
+    case FieldType::number:
+    case FieldType::integer:
+    case FieldType::cents:
+      return numeric_value(value, type);
+    case FieldType::boolean:
+      return boolean_value(value);
+    case FieldType::digits: {
+      const std::string digits = util::digits_only(value);
+      return digits.empty() ? json::Value() : json::Value::string(digits);
+    }
+    case FieldType::date:
+    case FieldType::datetime:
+    case FieldType::time:
+      return moment_value(value, type);
+    case FieldType::cpf:
+    case FieldType::cnpj:
+      return document_value(value, type);
+    case FieldType::person_type:
+      return json::Value();  // handled by to_remote
+    case FieldType::first_name:
+    case FieldType::last_name:
+      return name_part_value(value, type);
+  }
+  return std::nullopt;
+}
+
+/// Joins a second spec's value onto the field already read, where the two
+/// make one local value again.
+void merge_field(std::optional<std::string>& seen,
+                 std::optional<std::string> local, FieldType type) {
+  if (type == FieldType::last_name && seen && local && !local->empty()) {
+    *seen += " " + *local;  // firstName + lastName make the name again
+  } else if (type == FieldType::time && seen && seen->size() == 10 && local &&
+             local->size() == 8) {
+    *seen += " " + *local;  // due_date + due_time make the moment again
+  } else if (!seen && local) {
+    seen = std::move(local);  // cpf or cnpj: the one present wins
+  }
+}
+
+}  // namespace
+
+std::string_view type_name(FieldType type) {
+  switch (type) {
+    case FieldType::string:
+      return "string";
+    case FieldType::number:
+      return "number";
+    case FieldType::integer:
+      return "integer";
+    case FieldType::boolean:
+      return "boolean";
+    case FieldType::cents:
+      return "amount in cents";
+    case FieldType::digits:
+      return "digits";
+    case FieldType::date:
+      return "date";
+    case FieldType::datetime:
+      return "date and time";
+    case FieldType::time:
+      return "time";
+    case FieldType::cpf:
+      return "CPF";
+    case FieldType::cnpj:
+      return "CNPJ";
+    case FieldType::person_type:
+      return "person type";
+    case FieldType::first_name:
+      return "first name";
+    case FieldType::last_name:
+      return "last name";
+  }
+  return "value";
+}
+
+bool omitted_when_empty(FieldType type) {
+  return type == FieldType::cpf || type == FieldType::cnpj ||
+         type == FieldType::person_type || type == FieldType::digits ||
+         type == FieldType::last_name;
+}
+
+bool readable(const FieldSpec& spec) {
+  return !spec.constant && !spec.text_template && !spec.ref &&
+         spec.field != "local_id" && !spec.field.empty() &&
+         spec.type != FieldType::person_type;
+}
+
+std::optional<json::Value> to_remote(const std::optional<std::string>& local,
+                                     const FieldSpec& spec) {
+  if (spec.type == FieldType::person_type) {
+    return person_type_value(local, spec);
+  }
+  if (!local) {
+    return json::Value();
+  }
+  return typed_value(mapped_value(*local, spec), spec.type);
+}
+
+std::optional<std::string> from_remote(const json::Value& value,
+                                       const FieldSpec& spec) {
+  auto text = value.scalar_text();
+  if (!text) {
+    return std::nullopt;
+  }
+  switch (spec.type) {
+    case FieldType::cents:
+      if (const auto cents = util::parse_int(*text)) {
+        const long long magnitude = *cents < 0 ? -*cents : *cents;
+        text = fmt::format("{}{}.{:02}", *cents < 0 ? "-" : "", magnitude / 100,
+                           magnitude % 100);
+      }
+      break;
+    case FieldType::date:
+      if (is_date(*text)) text = text->substr(0, 10);
+      break;
+    case FieldType::datetime:
+      if (is_date(*text) && text->size() >= 19) {
+        text = text->substr(0, 10) + " " + text->substr(11, 8);
+      }
+      break;
+    default:
+      break;
+  }
+  for (const auto& [from, to] : spec.value_map) {
+    if (*text == to) return from;
+  }
+  return text;
+}
+
+std::vector<std::pair<std::string, std::optional<std::string>>> read_fields(
+    const Endpoint& endpoint, const json::Value& remote, const Fields* only) {
+  std::vector<std::pair<std::string, std::optional<std::string>>> out;
+  for (const FieldSpec& spec : endpoint.fields) {
+    if (!readable(spec) || (only && !only->contains(spec.field))) continue;
+    const json::Value* value = remote.find_path(spec.path);
+    if (value == nullptr) continue;  // absent: keep the local value
+    auto local = from_remote(*value, spec);
+    const auto seen = std::find_if(
+        out.begin(), out.end(),
+        [&](const auto& pair) { return pair.first == spec.field; });
+    if (seen == out.end()) {
+      out.emplace_back(spec.field, std::move(local));
+    } else {
+      merge_field(seen->second, std::move(local), spec.type);
+    }
+  }
+  return out;
+}
+
+}  // namespace crm::providers

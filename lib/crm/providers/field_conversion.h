@@ -1,0 +1,48 @@
+// Local text <-> remote JSON values per FieldType, and reading a remote
+// record's fields back through an endpoint's FieldSpecs.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "crm/json/json.h"
+#include "crm/providers/rest_profile.h"
+
+namespace crm::providers {
+
+/// A record's (or one child row's) logical fields, as LocalRecord holds them.
+using Fields = std::map<std::string, std::optional<std::string>>;
+
+/// A local value converted for the remote JSON; nullopt when it does not fit
+/// the type (the caller fails the item), a null Value for "send nothing".
+std::optional<json::Value> to_remote(const std::optional<std::string>& value,
+                                     const FieldSpec& spec);
+
+/// A remote value converted back to local text (cents -> decimal, ...).
+std::optional<std::string> from_remote(const json::Value& value,
+                                       const FieldSpec& spec);
+
+/// Whether a field is read back from the CRM (not a constant, template,
+/// reference, local id or derived value).
+bool readable(const FieldSpec& spec);
+
+/// The type as messages name it ("amount in cents", "CPF", ...).
+std::string_view type_name(FieldType type);
+
+/// Whether an absent value of this type leaves the field out of a body
+/// instead of sending null, whatever the profile's omit_nulls says.
+bool omitted_when_empty(FieldType type);
+
+/// Logical fields read from a remote record through `endpoint`'s readable
+/// fields, in spec order; a field absent remotely is left out (the local
+/// value stays). Split fields are joined again (first + last name, date +
+/// time); of two specs for one field the first present value wins. `only`,
+/// when given, limits them to the fields the local mapping has.
+std::vector<std::pair<std::string, std::optional<std::string>>> read_fields(
+    const Endpoint& endpoint, const json::Value& remote, const Fields* only);
+
+}  // namespace crm::providers

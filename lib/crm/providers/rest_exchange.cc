@@ -1,0 +1,386 @@
+#include "crm/providers/rest_exchange.h"
+
+#include <fmt/format.h>
+
+#include <utility>
+#include <variant>
+
+#include "crm/providers/classify.h"
+#include "crm/providers/field_conversion.h"
+#include "crm/providers/request_body.h"
+#include "crm/providers/rest_http.h"
+#include "crm/util/strings.h"
+
+namespace crm::providers {
+namespace {
+
+class RestExchange final : public Exchange {
+ public:
+  RestExchange(const Profile& profile, const Endpoint& endpoint, WorkItem item)
+      : m_profile(profile), m_endpoint(endpoint), m_item(std::move(item)) {}
+
+  Step next(const http::Response* previous) override {
+    switch (m_state) {
+      case State::start:
+        return begin();
+      case State::lookup:
+        return after_lookup(*previous);
+      case State::write:
+        return after_write(*previous);
+      case State::fetch:
+        return after_fetch(*previous);
+      case State::remove:
+        return after_remove(*previous);
+      case State::read:
+        return after_read(*previous);
+    }
+    return ItemOutcome::failed(OutcomeKind::permanent,
+                               "internal: bad exchange state");
+  }
+
+ private:
+  enum class State { start, lookup, write, fetch, remove, read };
+
+  const LocalRecord& record() const { return *m_item.record; }
+
+  http::Request request(std::string method, std::string url,
+                        std::string body = {}) const {
+    return make_request(m_profile, std::move(method), std::move(url),
+                        std::move(body));
+  }
+
+  std::string record_url(const std::string& id) const {
+    return m_profile.base_url + m_endpoint.path + "/" + util::url_encode(id);
+  }
+
+  std::string describe(std::string_view method, std::string_view path,
+                       std::string_view suffix = {}) const {
+    return fmt::format("{} {}{}", method, path, suffix);
+  }
+
+  Step begin() {
+    if (m_item.row.direction == Direction::from_crm) {
+      if (!record().external_id) {
+        return ItemOutcome::failed(
+            OutcomeKind::permanent,
+            "no external_id on the local record: nothing to fetch");
+      }
+      m_state = State::fetch;
+      m_what = describe("GET", m_endpoint.path, "/" + *record().external_id);
+      return request("GET", record_url(*record().external_id));
+    }
+    if (record().deleted) {
+      return begin_delete();
+    }
+    // The body first: a record that cannot be sent (a value that does not
+    // fit, a reference not synced yet) costs no lookup request.
+    auto payload = build_body(m_profile, m_endpoint, m_item, std::nullopt);
+    if (auto* stop = std::get_if<ItemOutcome>(&payload))
+      return std::move(*stop);
+    m_payload = std::get<std::string>(std::move(payload));
+    if (record().external_id) {
+      return start_update(*record().external_id, Operation::update,
+                          std::nullopt);
+    }
+    return next_lookup();
+  }
+
+  /// A partial update that sets one flag (deactivate).
+  std::variant<std::string, ItemOutcome> flag_only(
+      const ExtraField& flag) const {
+    json::Value out = json::Value::object();
+    out.set_path(flag.first, flag.second);
+    return wrap_body(m_endpoint, std::move(out));
+  }
+
+  /// The next lookup whose field has a value, or the create.
+  Step next_lookup() {
+    while (m_lookup < m_endpoint.lookups.size()) {
+      const Lookup& lookup = m_endpoint.lookups[m_lookup++];
+      std::optional<std::string> local;
+      if (lookup.field == "local_id") {
+        local = std::to_string(record().id);
+      } else if (const auto it = record().fields.find(lookup.field);
+                 it != record().fields.end()) {
+        local = it->second;
+      }
+      if (!local || local->empty()) continue;
+      FieldSpec as;
+      as.field = lookup.field;
+      as.type = lookup.type;
+      const auto value = to_remote(local, as);
+      if (!value || !value->scalar_text() || value->scalar_text()->empty())
+        continue;
+      auto query = lookup.fixed_params;
+      query.emplace_back(lookup.param, *value->scalar_text());
+      const std::string& path =
+          lookup.path.empty() ? m_endpoint.path : lookup.path;
+      m_state = State::lookup;
+      m_what = describe("GET", path, "?" + lookup.param + "=...");
+      return request("GET", join_url(m_profile.base_url, path, query));
+    }
+    return start_create();
+  }
+
+  Step begin_delete() {
+    const auto skipped = [] {
+      return ItemOutcome::succeeded(
+          Operation::skip, "skipped: deleted locally, never sent to the CRM");
+    };
+    switch (m_profile.on_delete) {
+      case OnDelete::ignore:
+        return ItemOutcome::succeeded(Operation::skip,
+                                      "skipped: deleted locally");
+      case OnDelete::remove:
+        if (!record().external_id) return skipped();
+        m_state = State::remove;
+        m_what =
+            describe("DELETE", m_endpoint.path, "/" + *record().external_id);
+        return request("DELETE", record_url(*record().external_id));
+      case OnDelete::deactivate:
+        if (!record().external_id) return skipped();
+        if (!m_endpoint.deactivate) {
+          return ItemOutcome::failed(
+              OutcomeKind::permanent,
+              fmt::format(
+                  "on_delete 'deactivate': {} has no active flag for '{}'; use "
+                  "'ignore' or 'delete'",
+                  m_profile.name, to_db(m_item.row.entity)));
+        }
+        return start_update(*record().external_id, Operation::update,
+                            m_endpoint.deactivate);
+    }
+    return ItemOutcome::failed(OutcomeKind::permanent,
+                               "internal: bad on_delete");
+  }
+
+  Step start_create() {
+    const std::string& path = m_endpoint.create_path.empty()
+                                  ? m_endpoint.path
+                                  : m_endpoint.create_path;
+    m_state = State::write;
+    m_operation = Operation::create;
+    m_what = describe("POST", path);
+    return request("POST", m_profile.base_url + path, m_payload);
+  }
+
+  Step start_update(const std::string& external_id, Operation operation,
+                    const std::optional<ExtraField>& extra) {
+    auto payload = extra
+                       ? (m_profile.full_record_updates
+                              ? build_body(m_profile, m_endpoint, m_item, extra)
+                              : flag_only(*extra))
+                       : std::variant<std::string, ItemOutcome>(m_payload);
+    if (auto* stop = std::get_if<ItemOutcome>(&payload))
+      return std::move(*stop);
+    m_operation = operation;
+    m_external_id = external_id;
+    m_update_body = std::get<std::string>(std::move(payload));
+    if (m_profile.read_before_update) {
+      m_state = State::read;
+      m_what = describe("GET", m_endpoint.path, "/" + external_id);
+      return request("GET", record_url(external_id));
+    }
+    return send_update();
+  }
+
+  Step send_update() {
+    m_state = State::write;
+    m_what = describe(m_endpoint.update_method, m_endpoint.path,
+                      "/" + m_external_id);
+    return request(m_endpoint.update_method, record_url(m_external_id),
+                   m_update_body);
+  }
+
+  /// The CRM's record with the mapped fields written over it.
+  Step after_read(const http::Response& response) {
+    auto parsed = success_json(response);
+    if (auto* stop = std::get_if<ItemOutcome>(&parsed)) return std::move(*stop);
+    const json::Value* current =
+        unwrap(std::get<json::Value>(parsed), m_endpoint.record_envelope);
+    if (current == nullptr || !current->is_object()) {
+      return ItemOutcome::failed(
+          OutcomeKind::permanent,
+          fmt::format("{}: no record at '{}' in the response", m_what,
+                      m_endpoint.record_envelope),
+          response.status);
+    }
+    json::Value merged = *current;
+    const auto mapped = json::parse(m_update_body);
+    const json::Value* fields =
+        !mapped ? nullptr
+        : m_endpoint.request_envelope.empty()
+            ? &*mapped
+            : mapped->find_path(m_endpoint.request_envelope);
+    if (fields != nullptr) json::merge(merged, *fields);
+    m_update_body = wrap_body(m_endpoint, std::move(merged));
+    return send_update();
+  }
+
+  /// The failure for a non-2xx response, in the provider's words.
+  ItemOutcome failed(const http::Response& response) const {
+    ItemOutcome outcome =
+        failure(response, m_what, error_detail(m_profile, response));
+    if (response.status == 429 && m_profile.period_in_body) {
+      const auto parsed = json::parse(response.body);
+      const json::Value* period =
+          parsed ? parsed->find_path("error.period") : nullptr;
+      if (period && period->is_string()) {
+        outcome.retry_after =
+            std::chrono::seconds(period->text() == "day" ? 3600 : 1);
+      }
+    }
+    if (response.status == 401 && m_profile.oauth) {
+      outcome.kind = OutcomeKind::rate_limited;
+      outcome.retry_after = std::chrono::seconds(60);
+      outcome.message +=
+          " (access token rejected; a new one is requested in the next run)";
+    }
+    return outcome;
+  }
+
+  std::variant<json::Value, ItemOutcome> success_json(
+      const http::Response& response) const {
+    if (classify(response) != OutcomeKind::success) {
+      return failed(response);
+    }
+    std::string error;
+    auto value = json::parse(response.body, &error);
+    if (!value) {
+      return ItemOutcome::failed(
+          OutcomeKind::permanent,
+          fmt::format("{}: HTTP {}: response is not JSON ({}): {}", m_what,
+                      response.status, error, body_excerpt(response.body)),
+          response.status);
+    }
+    return std::move(*value);
+  }
+
+  static const json::Value* unwrap(const json::Value& root,
+                                   const std::string& envelope) {
+    return envelope.empty() ? &root : root.find_path(envelope);
+  }
+
+  Step after_lookup(const http::Response& response) {
+    auto parsed = success_json(response);
+    if (auto* stop = std::get_if<ItemOutcome>(&parsed)) return std::move(*stop);
+    const Lookup& lookup = m_endpoint.lookups[m_lookup - 1];
+    const json::Value* list =
+        unwrap(std::get<json::Value>(parsed), lookup.list_path);
+    // A search that finds nothing may answer null or {} instead of [].
+    if (list != nullptr && list->is_array() && !list->items().empty()) {
+      const json::Value* id = list->items().front().find_path(lookup.id_path);
+      if (id != nullptr && id->scalar_text() && !id->scalar_text()->empty()) {
+        return start_update(*id->scalar_text(), Operation::link, std::nullopt);
+      }
+    }
+    if (list != nullptr && !list->is_array() && !list->is_null() &&
+        !list->is_object()) {
+      return ItemOutcome::failed(
+          OutcomeKind::permanent,
+          fmt::format("{}: no list at '{}' in the response", m_what,
+                      lookup.list_path),
+          response.status);
+    }
+    return next_lookup();
+  }
+
+  Step after_write(const http::Response& response) {
+    if (classify(response) != OutcomeKind::success) {
+      return failed(response);
+    }
+    if (m_operation != Operation::create) {
+      ItemOutcome outcome = ItemOutcome::succeeded(
+          m_operation,
+          m_operation == Operation::link
+              ? fmt::format("linked to existing CRM record {}", m_external_id)
+              : "updated in CRM",
+          m_external_id);
+      outcome.http_status = response.status;
+      return outcome;
+    }
+    auto parsed = success_json(response);
+    if (auto* stop = std::get_if<ItemOutcome>(&parsed)) return std::move(*stop);
+    const json::Value* created =
+        unwrap(std::get<json::Value>(parsed), m_endpoint.record_envelope);
+    const json::Value* id =
+        created ? created->find_path(m_endpoint.id_field) : nullptr;
+    const auto id_text = id ? id->scalar_text() : std::nullopt;
+    if (!id_text || id_text->empty()) {
+      return ItemOutcome::failed(
+          OutcomeKind::permanent,
+          fmt::format("{}: HTTP {}: no id at '{}{}{}' in the response", m_what,
+                      response.status, m_endpoint.record_envelope,
+                      m_endpoint.record_envelope.empty() ? "" : ".",
+                      m_endpoint.id_field),
+          response.status);
+    }
+    ItemOutcome outcome =
+        ItemOutcome::succeeded(Operation::create, "created in CRM", *id_text);
+    outcome.http_status = response.status;
+    return outcome;
+  }
+
+  Step after_fetch(const http::Response& response) {
+    auto parsed = success_json(response);
+    if (auto* stop = std::get_if<ItemOutcome>(&parsed)) return std::move(*stop);
+    const json::Value* remote =
+        unwrap(std::get<json::Value>(parsed), m_endpoint.record_envelope);
+    if (remote == nullptr || !remote->is_object()) {
+      return ItemOutcome::failed(
+          OutcomeKind::permanent,
+          fmt::format("{}: no record at '{}' in the response", m_what,
+                      m_endpoint.record_envelope),
+          response.status);
+    }
+    ItemOutcome outcome = ItemOutcome::succeeded(
+        Operation::fetch, "updated from CRM", record().external_id);
+    outcome.http_status = response.status;
+    outcome.remote_fields = read_fields(m_endpoint, *remote, &record().fields);
+    return outcome;
+  }
+
+  Step after_remove(const http::Response& response) {
+    bool absent = response.status == 404;
+    if (absent && m_profile.not_found_has_message) {
+      // GestaoClick answers validation errors with 404 too: only a 404
+      // without a message means the record is gone.
+      const auto parsed = json::parse(response.body);
+      const json::Value* message =
+          parsed ? parsed->find_path("data.mensagem") : nullptr;
+      absent = message == nullptr || !message->is_string() ||
+               message->text().empty();
+    }
+    if (classify(response) != OutcomeKind::success && !absent) {
+      return failed(response);
+    }
+    ItemOutcome outcome = ItemOutcome::succeeded(
+        Operation::remove,
+        absent ? "deleted locally; already absent in CRM" : "deleted in CRM",
+        record().external_id);
+    outcome.http_status = response.status;
+    return outcome;
+  }
+
+ private:
+  const Profile& m_profile;
+  const Endpoint& m_endpoint;
+  WorkItem m_item;
+  State m_state = State::start;
+  Operation m_operation = Operation::none;
+  std::size_t m_lookup = 0;
+  std::string m_external_id;
+  std::string m_what;
+  std::string m_payload;      ///< the mapped body, built once in begin()
+  std::string m_update_body;  ///< what the update sends
+};
+
+}  // namespace
+
+std::unique_ptr<Exchange> make_rest_exchange(const Profile& profile,
+                                             const Endpoint& endpoint,
+                                             WorkItem item) {
+  return std::make_unique<RestExchange>(profile, endpoint, std::move(item));
+}
+
+}  // namespace crm::providers
