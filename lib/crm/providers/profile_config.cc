@@ -49,6 +49,64 @@ FieldType parse_type(const std::string& text, const std::string& where) {
       where, text));
 }
 
+/// "values": a list (person_type's {person, company}) or an object (a map
+/// of local -> remote values).
+void parse_values(FieldSpec& out, const json::Value& value,
+                  const std::string& where) {
+  if (value.is_array()) {
+    for (const json::Value& item : value.items()) {
+      if (!item.is_string()) {
+        throw FatalError(fmt::format("{}: 'values' must hold strings", where));
+      }
+      out.values.push_back(item.text());
+    }
+    return;
+  }
+  for (const auto& [from, to] : value.members()) {
+    const auto text = to.scalar_text();
+    if (!text) {
+      throw FatalError(
+          fmt::format("{}: values.{} must be a string or number", where, from));
+    }
+    out.value_map.emplace_back(from, *text);
+  }
+}
+
+/// One key of a field's object form other than "path".
+void parse_field_key(FieldSpec& out, const std::string& key,
+                     const json::Value& value, const json::Value& spec,
+                     const std::string& where) {
+  if (key == "type") {
+    out.type = parse_type(string_setting(spec, key, "", where), where);
+  } else if (key == "field") {
+    out.field = string_setting(spec, key, "", where);
+  } else if (key == "value") {
+    out.constant = value;
+  } else if (key == "template") {
+    out.text_template = string_setting(spec, key, "", where);
+  } else if (key == "ref") {
+    const auto entity = parse_entity(string_setting(spec, key, "", where));
+    if (!entity) {
+      throw FatalError(fmt::format(
+          "{}: 'ref' must be cliente, produto, venda or atividade", where));
+    }
+    out.ref = *entity;
+  } else if (key == "ref_field") {
+    out.ref_field = string_setting(spec, key, "", where);
+  } else if (key == "required") {
+    if (!value.is_boolean())
+      throw FatalError(
+          fmt::format("{}: 'required' must be true or false", where));
+    out.required = value.as_bool();
+  } else if (key == "with") {
+    out.with = string_setting(spec, key, "", where);
+  } else if (key == "values" && (value.is_array() || value.is_object())) {
+    parse_values(out, value, where);
+  } else {
+    throw FatalError(fmt::format("{}: unknown key '{}'", where, key));
+  }
+}
+
 FieldSpec parse_field(const std::string& label, const json::Value& spec,
                       const std::string& where) {
   FieldSpec out;
@@ -67,50 +125,7 @@ FieldSpec parse_field(const std::string& label, const json::Value& spec,
   out.path = spec.find("path")->text();
   for (const auto& [key, value] : spec.members()) {
     if (key == "path") continue;
-    if (key == "type") {
-      out.type = parse_type(string_setting(spec, key, "", where), where);
-    } else if (key == "field") {
-      out.field = string_setting(spec, key, "", where);
-    } else if (key == "value") {
-      out.constant = value;
-    } else if (key == "template") {
-      out.text_template = string_setting(spec, key, "", where);
-    } else if (key == "ref") {
-      const auto entity = parse_entity(string_setting(spec, key, "", where));
-      if (!entity) {
-        throw FatalError(fmt::format(
-            "{}: 'ref' must be cliente, produto, venda or atividade", where));
-      }
-      out.ref = *entity;
-    } else if (key == "ref_field") {
-      out.ref_field = string_setting(spec, key, "", where);
-    } else if (key == "required") {
-      if (!value.is_boolean())
-        throw FatalError(
-            fmt::format("{}: 'required' must be true or false", where));
-      out.required = value.as_bool();
-    } else if (key == "with") {
-      out.with = string_setting(spec, key, "", where);
-    } else if (key == "values" && value.is_array()) {
-      for (const json::Value& item : value.items()) {
-        if (!item.is_string()) {
-          throw FatalError(
-              fmt::format("{}: 'values' must hold strings", where));
-        }
-        out.values.push_back(item.text());
-      }
-    } else if (key == "values" && value.is_object()) {
-      for (const auto& [from, to] : value.members()) {
-        const auto text = to.scalar_text();
-        if (!text) {
-          throw FatalError(fmt::format(
-              "{}: values.{} must be a string or number", where, from));
-        }
-        out.value_map.emplace_back(from, *text);
-      }
-    } else {
-      throw FatalError(fmt::format("{}: unknown key '{}'", where, key));
-    }
+    parse_field_key(out, key, value, spec, where);
   }
   if (out.type == FieldType::person_type && out.values.size() != 2) {
     throw FatalError(fmt::format(
@@ -174,6 +189,57 @@ Lookup parse_lookup(const json::Value& value, const Endpoint& endpoint,
   return lookup;
 }
 
+/// "lookup": null (none), one lookup or a list of them; replaces the list.
+void parse_lookups(Endpoint& endpoint, const json::Value& lookup,
+                   const std::string& where) {
+  endpoint.lookups.clear();
+  if (lookup.is_array()) {
+    for (const json::Value& item : lookup.items()) {
+      endpoint.lookups.push_back(parse_lookup(item, endpoint, where));
+    }
+  } else if (!lookup.is_null()) {
+    endpoint.lookups.push_back(parse_lookup(lookup, endpoint, where));
+  }
+}
+
+/// "children": per name, null removes the child list, an object replaces it.
+void parse_children(Endpoint& endpoint, const json::Value& children,
+                    const std::string& where) {
+  if (!children.is_object()) {
+    throw FatalError(fmt::format("{}: 'children' must be an object", where));
+  }
+  for (const auto& [key, spec] : children.members()) {
+    const std::string& name = key;  // a plain name: lambdas capture it
+    const std::string child_where = fmt::format("{}: children.{}", where, name);
+    std::erase_if(endpoint.children,
+                  [&name](const ChildSpec& c) { return c.name == name; });
+    if (spec.is_null()) continue;
+    if (!spec.is_object() || !spec.find("path") || !spec.find("fields")) {
+      throw FatalError(fmt::format(
+          "{}: expected null or {{\"path\": ..., \"fields\": {{...}}}}",
+          child_where));
+    }
+    ChildSpec child{name, string_setting(spec, "path", "", child_where), {}};
+    parse_fields(child.fields, *spec.find("fields"), true,
+                 child_where + ": fields");
+    endpoint.children.push_back(std::move(child));
+  }
+}
+
+/// The paths and update method an endpoint ends up with are usable.
+void check_endpoint(const Endpoint& endpoint, const std::string& where) {
+  if (!endpoint.path.starts_with("/") ||
+      (!endpoint.create_path.empty() &&
+       !endpoint.create_path.starts_with("/"))) {
+    throw FatalError(fmt::format("{}: 'path' must start with /", where));
+  }
+  if (endpoint.update_method != "PUT" && endpoint.update_method != "PATCH" &&
+      endpoint.update_method != "POST") {
+    throw FatalError(
+        fmt::format("{}: 'update_method' must be PUT, PATCH or POST", where));
+  }
+}
+
 void parse_endpoint(Endpoint& endpoint, const json::Value& value,
                     const std::string& where) {
   if (!value.is_object()) {
@@ -199,46 +265,145 @@ void parse_endpoint(Endpoint& endpoint, const json::Value& value,
     parse_fields(endpoint.fields, *fields, false, where + ": extra_fields");
   }
   if (const json::Value* lookup = value.find("lookup")) {
-    endpoint.lookups.clear();
-    if (lookup->is_array()) {
-      for (const json::Value& item : lookup->items()) {
-        endpoint.lookups.push_back(parse_lookup(item, endpoint, where));
-      }
-    } else if (!lookup->is_null()) {
-      endpoint.lookups.push_back(parse_lookup(*lookup, endpoint, where));
-    }
+    parse_lookups(endpoint, *lookup, where);
   }
   if (const json::Value* children = value.find("children")) {
-    if (!children->is_object()) {
-      throw FatalError(fmt::format("{}: 'children' must be an object", where));
-    }
-    for (const auto& [key, spec] : children->members()) {
-      const std::string& name = key;  // a plain name: lambdas capture it
-      const std::string child_where =
-          fmt::format("{}: children.{}", where, name);
-      std::erase_if(endpoint.children,
-                    [&name](const ChildSpec& c) { return c.name == name; });
-      if (spec.is_null()) continue;
-      if (!spec.is_object() || !spec.find("path") || !spec.find("fields")) {
-        throw FatalError(fmt::format(
-            "{}: expected null or {{\"path\": ..., \"fields\": {{...}}}}",
-            child_where));
+    parse_children(endpoint, *children, where);
+  }
+  check_endpoint(endpoint, where);
+}
+
+/// Keys that apply to every entity (the generic provider's vocabulary).
+void apply_endpoint_keys(Profile& profile, const json::Value& config,
+                         const std::string& where) {
+  for (const char* key : {"id_field", "record_envelope", "list_envelope",
+                          "request_envelope", "update_method"}) {
+    if (config.find(key) == nullptr) continue;
+    const std::string value = string_setting(config, key, "", where);
+    for (auto& [entity, endpoint] : profile.endpoints) {
+      const std::string_view name = key;
+      if (name == "id_field") {
+        endpoint.id_field = value;
+        for (Lookup& lookup : endpoint.lookups) lookup.id_path = value;
+      } else if (name == "record_envelope") {
+        endpoint.record_envelope = value;
+      } else if (name == "list_envelope") {
+        endpoint.list_envelope = value;
+        for (Lookup& lookup : endpoint.lookups) lookup.list_path = value;
+      } else if (name == "request_envelope") {
+        endpoint.request_envelope = value;
+      } else {
+        endpoint.update_method = value;
       }
-      ChildSpec child{name, string_setting(spec, "path", "", child_where), {}};
-      parse_fields(child.fields, *spec.find("fields"), true,
-                   child_where + ": fields");
-      endpoint.children.push_back(std::move(child));
     }
   }
-  if (!endpoint.path.starts_with("/") ||
-      (!endpoint.create_path.empty() &&
-       !endpoint.create_path.starts_with("/"))) {
-    throw FatalError(fmt::format("{}: 'path' must start with /", where));
-  }
-  if (endpoint.update_method != "PUT" && endpoint.update_method != "PATCH" &&
-      endpoint.update_method != "POST") {
+}
+
+void check_update_method(const json::Value& config, const std::string& where) {
+  const std::string update_method =
+      string_setting(config, "update_method", "PUT", where);
+  if (update_method != "PUT" && update_method != "PATCH" &&
+      update_method != "POST") {
     throw FatalError(
         fmt::format("{}: 'update_method' must be PUT, PATCH or POST", where));
+  }
+}
+
+OnDelete parse_on_delete(const json::Value& config, const std::string& where) {
+  const std::string on_delete =
+      string_setting(config, "on_delete", "ignore", where);
+  if (on_delete == "ignore") {
+    return OnDelete::ignore;
+  }
+  if (on_delete == "deactivate") {
+    return OnDelete::deactivate;
+  }
+  if (on_delete == "delete") {
+    return OnDelete::remove;
+  }
+  throw FatalError(
+      fmt::format("{}: 'on_delete' must be ignore, deactivate or delete, not "
+                  "'{}'",
+                  where, on_delete));
+}
+
+/// "deactivate": the flag every endpoint sets for on_delete deactivate.
+void apply_deactivate(Profile& profile, const json::Value& config,
+                      const std::string& where) {
+  const json::Value* deactivate = config.find("deactivate");
+  if (deactivate == nullptr) return;
+  if (!deactivate->is_object() || !deactivate->find("field") ||
+      !deactivate->find("field")->is_string() || !deactivate->find("value")) {
+    throw FatalError(fmt::format(
+        "{}: 'deactivate' must be {{\"field\": ..., \"value\": ...}}", where));
+  }
+  for (auto& [entity, endpoint] : profile.endpoints) {
+    endpoint.deactivate = {deactivate->find("field")->text(),
+                           *deactivate->find("value")};
+  }
+}
+
+/// read_before_update, paging parameters and rate-limit headers.
+void apply_request_settings(Profile& profile, const json::Value& config,
+                            const std::string& where) {
+  if (const json::Value* read = config.find("read_before_update")) {
+    if (!read->is_boolean()) {
+      throw FatalError(
+          fmt::format("{}: 'read_before_update' must be true or false", where));
+    }
+    profile.read_before_update = read->as_bool();
+  }
+  profile.page_param =
+      string_setting(config, "page_param", profile.page_param, where);
+  profile.page_size_param =
+      string_setting(config, "page_size_param", profile.page_size_param, where);
+  if (const json::Value* size = config.find("page_size")) {
+    const auto number =
+        size->is_number() ? util::parse_int(size->text()) : std::nullopt;
+    if (!number || *number < 1 || *number > 1000) {
+      throw FatalError(fmt::format(
+          "{}: 'page_size' must be an integer from 1 to 1000", where));
+    }
+    profile.page_size = static_cast<int>(*number);
+  }
+  profile.remaining_header = string_setting(config, "remaining_header",
+                                            profile.remaining_header, where);
+  profile.reset_header =
+      string_setting(config, "reset_header", profile.reset_header, where);
+}
+
+/// "entities": per entity, null stops syncing it, an object overrides its
+/// endpoint (or adds one).
+void apply_entities(Profile& profile, const json::Value& config,
+                    const std::string& where) {
+  const json::Value* entities = config.find("entities");
+  if (entities == nullptr) return;
+  if (!entities->is_object()) {
+    throw FatalError(fmt::format("{}: 'entities' must be an object", where));
+  }
+  for (const auto& [name, custom] : entities->members()) {
+    const auto entity = parse_entity(name);
+    if (!entity) {
+      throw FatalError(
+          fmt::format("{}: entities: unknown entity '{}' (cliente, produto, "
+                      "venda, atividade)",
+                      where, name));
+    }
+    if (custom.is_null()) {
+      profile.endpoints.erase(*entity);  // not synced for this store
+      continue;
+    }
+    auto it = profile.endpoints.find(*entity);
+    if (it == profile.endpoints.end()) {
+      it = profile.endpoints.emplace(*entity, Endpoint{}).first;
+    }
+    // Configuring an entity the provider lacks makes it supported: the
+    // store knows an endpoint for it (GestaoClick orcamentos, say).
+    if (!it->second.unsupported.empty() && custom.find("path") != nullptr) {
+      it->second.unsupported.clear();
+    }
+    parse_endpoint(it->second, custom,
+                   fmt::format("{}: entities.{}", where, name));
   }
 }
 
@@ -282,113 +447,12 @@ std::unique_ptr<Provider> make_named_provider(
 
 void apply_configuration(Profile& profile, const json::Value& config,
                          const std::string& where) {
-  // Keys that apply to every entity (the generic provider's vocabulary).
-  for (const char* key : {"id_field", "record_envelope", "list_envelope",
-                          "request_envelope", "update_method"}) {
-    if (config.find(key) == nullptr) continue;
-    const std::string value = string_setting(config, key, "", where);
-    for (auto& [entity, endpoint] : profile.endpoints) {
-      const std::string_view name = key;
-      if (name == "id_field") {
-        endpoint.id_field = value;
-        for (Lookup& lookup : endpoint.lookups) lookup.id_path = value;
-      } else if (name == "record_envelope") {
-        endpoint.record_envelope = value;
-      } else if (name == "list_envelope") {
-        endpoint.list_envelope = value;
-        for (Lookup& lookup : endpoint.lookups) lookup.list_path = value;
-      } else if (name == "request_envelope") {
-        endpoint.request_envelope = value;
-      } else {
-        endpoint.update_method = value;
-      }
-    }
-  }
-  const std::string update_method =
-      string_setting(config, "update_method", "PUT", where);
-  if (update_method != "PUT" && update_method != "PATCH" &&
-      update_method != "POST") {
-    throw FatalError(
-        fmt::format("{}: 'update_method' must be PUT, PATCH or POST", where));
-  }
-  const std::string on_delete =
-      string_setting(config, "on_delete", "ignore", where);
-  if (on_delete == "ignore") {
-    profile.on_delete = OnDelete::ignore;
-  } else if (on_delete == "deactivate") {
-    profile.on_delete = OnDelete::deactivate;
-  } else if (on_delete == "delete") {
-    profile.on_delete = OnDelete::remove;
-  } else {
-    throw FatalError(fmt::format(
-        "{}: 'on_delete' must be ignore, deactivate or delete, not '{}'", where,
-        on_delete));
-  }
-  if (const json::Value* deactivate = config.find("deactivate")) {
-    if (!deactivate->is_object() || !deactivate->find("field") ||
-        !deactivate->find("field")->is_string() || !deactivate->find("value")) {
-      throw FatalError(fmt::format(
-          "{}: 'deactivate' must be {{\"field\": ..., \"value\": ...}}",
-          where));
-    }
-    for (auto& [entity, endpoint] : profile.endpoints) {
-      endpoint.deactivate = {deactivate->find("field")->text(),
-                             *deactivate->find("value")};
-    }
-  }
-  if (const json::Value* read = config.find("read_before_update")) {
-    if (!read->is_boolean()) {
-      throw FatalError(
-          fmt::format("{}: 'read_before_update' must be true or false", where));
-    }
-    profile.read_before_update = read->as_bool();
-  }
-  profile.page_param =
-      string_setting(config, "page_param", profile.page_param, where);
-  profile.page_size_param =
-      string_setting(config, "page_size_param", profile.page_size_param, where);
-  if (const json::Value* size = config.find("page_size")) {
-    const auto number =
-        size->is_number() ? util::parse_int(size->text()) : std::nullopt;
-    if (!number || *number < 1 || *number > 1000) {
-      throw FatalError(fmt::format(
-          "{}: 'page_size' must be an integer from 1 to 1000", where));
-    }
-    profile.page_size = static_cast<int>(*number);
-  }
-  profile.remaining_header = string_setting(config, "remaining_header",
-                                            profile.remaining_header, where);
-  profile.reset_header =
-      string_setting(config, "reset_header", profile.reset_header, where);
-  const json::Value* entities = config.find("entities");
-  if (entities == nullptr) return;
-  if (!entities->is_object()) {
-    throw FatalError(fmt::format("{}: 'entities' must be an object", where));
-  }
-  for (const auto& [name, custom] : entities->members()) {
-    const auto entity = parse_entity(name);
-    if (!entity) {
-      throw FatalError(
-          fmt::format("{}: entities: unknown entity '{}' (cliente, produto, "
-                      "venda, atividade)",
-                      where, name));
-    }
-    if (custom.is_null()) {
-      profile.endpoints.erase(*entity);  // not synced for this store
-      continue;
-    }
-    auto it = profile.endpoints.find(*entity);
-    if (it == profile.endpoints.end()) {
-      it = profile.endpoints.emplace(*entity, Endpoint{}).first;
-    }
-    // Configuring an entity the provider lacks makes it supported: the
-    // store knows an endpoint for it (GestaoClick orcamentos, say).
-    if (!it->second.unsupported.empty() && custom.find("path") != nullptr) {
-      it->second.unsupported.clear();
-    }
-    parse_endpoint(it->second, custom,
-                   fmt::format("{}: entities.{}", where, name));
-  }
+  apply_endpoint_keys(profile, config, where);
+  check_update_method(config, where);
+  profile.on_delete = parse_on_delete(config, where);
+  apply_deactivate(profile, config, where);
+  apply_request_settings(profile, config, where);
+  apply_entities(profile, config, where);
 }
 
 }  // namespace crm::providers
