@@ -8,25 +8,12 @@
 #include "crm/providers/profile_config.h"
 
 namespace crm::providers {
+namespace {
 
-Profile bling_profile() {
+/// /contatos: person type from the document, deactivated by situacao I.
+Endpoint contact_endpoint() {
   using namespace build;
   using T = FieldType;
-  Profile profile;
-  profile.name = "bling";
-  profile.paging = Paging::page;
-  profile.page_param = "pagina";
-  profile.page_size_param = "limite";
-  profile.page_size = 100;
-  profile.remaining_header.clear();  // no rate headers; 429 with a body
-  profile.full_record_updates = true;
-  profile.read_before_update = true;
-  profile.error_paths = {"error.message", "error.description",
-                         "error.fields.0.msg", "error.fields.1.msg",
-                         "error.fields.2.msg"};
-  profile.period_in_body = true;
-  profile.oauth = true;
-
   FieldSpec person_type = field("document", "tipo", T::person_type, "tipo");
   person_type.values = {"F", "J"};
   Endpoint contact =
@@ -37,8 +24,13 @@ Profile bling_profile() {
                 constant("situacao", "situacao", json::Value::string("A"))});
   contact.lookups = {lookup("numeroDocumento", "document", T::digits)};
   contact.deactivate = {"situacao", json::Value::string("I")};
-  profile.endpoints[Entity::customer] = contact;
+  return contact;
+}
 
+/// /produtos: simple products, looked up by codigo.
+Endpoint product_endpoint() {
+  using namespace build;
+  using T = FieldType;
   Endpoint product = endpoint(
       "/produtos", {field("name", "nome"), field("sku", "codigo"),
                     field("price", "preco", T::number),
@@ -48,8 +40,13 @@ Profile bling_profile() {
                     constant("formato", "formato", json::Value::string("S"))});
   product.lookups = {lookup("codigos[]", "sku")};
   product.deactivate = {"situacao", json::Value::string("I")};
-  profile.endpoints[Entity::product] = product;
+  return product;
+}
 
+/// /pedidos/vendas with its itens and parcelas, looked up by numeroLoja.
+Endpoint order_endpoint() {
+  using namespace build;
+  using T = FieldType;
   // The document marks itens[].id and parcelas[].id required even on create:
   // 0 asks for new lines.
   Endpoint order = endpoint(
@@ -78,8 +75,31 @@ Profile bling_profile() {
                  field("amount", "valor", T::number),
                  field("payment_method", "formaPagamento.id", T::integer)}}};
   order.lookups = {lookup("numerosLojas[]", "local_id")};
-  profile.endpoints[Entity::sale] = order;
+  return order;
+}
 
+}  // namespace
+
+Profile bling_profile() {
+  using namespace build;
+  Profile profile;
+  profile.name = "bling";
+  profile.paging = Paging::page;
+  profile.page_param = "pagina";
+  profile.page_size_param = "limite";
+  profile.page_size = 100;
+  profile.remaining_header.clear();  // no rate headers; 429 with a body
+  profile.full_record_updates = true;
+  profile.read_before_update = true;
+  profile.error_paths = {"error.message", "error.description",
+                         "error.fields.0.msg", "error.fields.1.msg",
+                         "error.fields.2.msg"};
+  profile.period_in_body = true;
+  profile.oauth = true;
+
+  profile.endpoints[Entity::customer] = contact_endpoint();
+  profile.endpoints[Entity::product] = product_endpoint();
+  profile.endpoints[Entity::sale] = order_endpoint();
   profile.endpoints[Entity::activity] = unsupported(
       "Bling API v3 has no tasks or activities resource (propostas-comerciais "
       "are quotes)");

@@ -7,23 +7,12 @@
 #include "crm/providers/profile_config.h"
 
 namespace crm::providers {
+namespace {
 
-Profile gestaoclick_profile() {
+/// /clientes: CPF or CNPJ by person type, looked up by either, then e-mail.
+Endpoint customer_endpoint() {
   using namespace build;
   using T = FieldType;
-  Profile profile;
-  profile.name = "gestaoclick";
-  profile.paging = Paging::page;
-  profile.page_param = "pagina";
-  profile.page_size_param.clear();  // not in the blueprint: pages hold 100
-  profile.page_size = 100;
-  profile.next_path = "meta.proxima_pagina";
-  profile.remaining_header.clear();  // no rate headers; 429 only
-  profile.full_record_updates = true;
-  profile.read_before_update = true;
-  profile.error_paths = {"data.mensagem", "data.erro", "mensagem", "message"};
-  profile.not_found_has_message = true;
-
   FieldSpec person_type =
       field("document", "tipo_pessoa", T::person_type, "tipo_pessoa");
   person_type.values = {"PF", "PJ"};
@@ -36,16 +25,25 @@ Profile gestaoclick_profile() {
                       lookup("cpf_cnpj", "document", T::cnpj),
                       lookup("email", "email")};
   customer.deactivate = {"ativo", json::Value::string("0")};
-  profile.endpoints[Entity::customer] = customer;
+  return customer;
+}
 
+/// /produtos, looked up by codigo.
+Endpoint product_endpoint() {
+  using namespace build;
   Endpoint product =
       endpoint("/produtos",
                {field("name", "nome"), field("sku", "codigo_interno"),
                 field("price", "valor_venda"), field("cost", "valor_custo")});
   product.lookups = {lookup("codigo", "sku")};
   product.deactivate = {"ativo", json::Value::string("0")};
-  profile.endpoints[Entity::product] = product;
+  return product;
+}
 
+/// /vendas with its produtos and pagamentos.
+Endpoint sale_endpoint() {
+  using namespace build;
+  using T = FieldType;
   Endpoint sale = endpoint(
       "/vendas",
       {constant("tipo", "tipo", json::Value::string("produto")),
@@ -63,8 +61,29 @@ Profile gestaoclick_profile() {
                 {field("due_date", "pagamento.data_vencimento", T::date),
                  field("amount", "pagamento.valor"),
                  field("payment_method", "pagamento.forma_pagamento_id")}}};
-  profile.endpoints[Entity::sale] = sale;
+  return sale;
+}
 
+}  // namespace
+
+Profile gestaoclick_profile() {
+  using namespace build;
+  Profile profile;
+  profile.name = "gestaoclick";
+  profile.paging = Paging::page;
+  profile.page_param = "pagina";
+  profile.page_size_param.clear();  // not in the blueprint: pages hold 100
+  profile.page_size = 100;
+  profile.next_path = "meta.proxima_pagina";
+  profile.remaining_header.clear();  // no rate headers; 429 only
+  profile.full_record_updates = true;
+  profile.read_before_update = true;
+  profile.error_paths = {"data.mensagem", "data.erro", "mensagem", "message"};
+  profile.not_found_has_message = true;
+
+  profile.endpoints[Entity::customer] = customer_endpoint();
+  profile.endpoints[Entity::product] = product_endpoint();
+  profile.endpoints[Entity::sale] = sale_endpoint();
   profile.endpoints[Entity::activity] = unsupported(
       "GestaoClick has no activities resource (orcamentos or ordens_servicos "
       "are the nearest: "
