@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -49,6 +50,42 @@ std::string read_file(const std::string& path) {
   return buffer.str();
 }
 
+/// The new delimiter when `line` is a DELIMITER directive (a client
+/// directive on a line of its own); nullopt for any other line.
+std::optional<std::string> delimiter_directive(std::string_view line) {
+  if (line.size() > 10 && (line.substr(0, 10) == "DELIMITER " ||
+                           line.substr(0, 10) == "delimiter ")) {
+    return std::string(util::trim(line.substr(10)));
+  }
+  return std::nullopt;
+}
+
+/// Whether a comment running to the end of the line starts at `i`: '#', or
+/// "--" followed by a blank, a newline or the end of the script.
+bool line_comment_at(std::string_view script, std::size_t i) {
+  const std::size_t n = script.size();
+  if (script[i] == '#') {
+    return true;
+  }
+  return script[i] == '-' && i + 1 < n && script[i + 1] == '-' &&
+         (i + 2 >= n || script[i + 2] == ' ' || script[i + 2] == '\t' ||
+          script[i + 2] == '\n');
+}
+
+/// The index just past the quoted text starting at `i` (backslash escapes
+/// except inside backquotes); the script's end when the quote is not closed.
+std::size_t quoted_end(std::string_view script, std::size_t i) {
+  const char quote = script[i++];
+  const std::size_t n = script.size();
+  while (i < n && script[i] != quote) {
+    if (script[i] == '\\' && quote != '`') {
+      ++i;
+    }
+    ++i;
+  }
+  return std::min(i + 1, n);
+}
+
 }  // namespace
 
 std::vector<std::string> split_sql_script(std::string_view script) {
@@ -67,13 +104,11 @@ std::vector<std::string> split_sql_script(std::string_view script) {
   bool line_start = true;
   while (i < n) {
     if (line_start) {
-      // DELIMITER is a client directive on a line of its own.
       const auto line_end = std::min(script.find('\n', i), n);
-      const auto line = util::trim(script.substr(i, line_end - i));
-      if (line.size() > 10 && (line.substr(0, 10) == "DELIMITER " ||
-                               line.substr(0, 10) == "delimiter ")) {
+      if (auto directive =
+              delimiter_directive(util::trim(script.substr(i, line_end - i)))) {
         flush();
-        delimiter = std::string(util::trim(line.substr(10)));
+        delimiter = std::move(*directive);
         i = line_end + 1;
         continue;
       }
@@ -83,13 +118,7 @@ std::vector<std::string> split_sql_script(std::string_view script) {
     if (c == '\n') {
       line_start = true;
     }
-    if (c == '-' && i + 1 < n && script[i + 1] == '-' &&
-        (i + 2 >= n || script[i + 2] == ' ' || script[i + 2] == '\t' ||
-         script[i + 2] == '\n')) {
-      i = std::min(script.find('\n', i), n);
-      continue;
-    }
-    if (c == '#') {
+    if (line_comment_at(script, i)) {
       i = std::min(script.find('\n', i), n);
       continue;
     }
@@ -100,14 +129,8 @@ std::vector<std::string> split_sql_script(std::string_view script) {
       continue;
     }
     if (c == '\'' || c == '"' || c == '`') {
-      const std::size_t start = i++;
-      while (i < n && script[i] != c) {
-        if (script[i] == '\\' && c != '`') {
-          ++i;
-        }
-        ++i;
-      }
-      i = std::min(i + 1, n);
+      const std::size_t start = i;
+      i = quoted_end(script, i);
       current.append(script.substr(start, i - start));
       continue;
     }
