@@ -23,6 +23,114 @@ QueueRow to_queue_row(const db::Row& row) {
   return out;
 }
 
+/// Done unless an enqueue merged into the row while we worked on it
+/// (`alteracoes` moved): then it stays pending, attempts reset.
+std::uint64_t finish_success(db::Connection& connection,
+                             const std::string& token, const Finished& item,
+                             FinishResult& result) {
+  const auto id = static_cast<long long>(item.row.id);
+  const db::Rows current = connection.query(
+      "SELECT alteracoes FROM crm_sync_queue WHERE id = ? AND "
+      "claim_token = ? FOR UPDATE",
+      {id, token});
+  if (current.empty()) {
+    return 0;
+  }
+  const bool requeue = current.rows[0].integer(0) != item.row.changes;
+  if (requeue) {
+    ++result.requeued;
+    return connection.execute(
+        "UPDATE crm_sync_queue SET erro = NULL, claim_token = NULL, "
+        "tentativas = 0, disponivel_em = NOW() WHERE id = ?",
+        {id});
+  }
+  return connection.execute(
+      "UPDATE crm_sync_queue SET processado = 1, processado_em = "
+      "NOW(), "
+      "erro = NULL, claim_token = NULL WHERE id = ?",
+      {id});
+}
+
+/// Closes the row with `error` (permanent, or transient at its last attempt).
+std::uint64_t give_up(db::Connection& connection, const std::string& token,
+                      long long id, const std::string& error) {
+  return connection.execute(
+      "UPDATE crm_sync_queue SET processado = 1, processado_em = "
+      "NOW(), "
+      "erro = ?, claim_token = NULL WHERE id = ? AND claim_token = ?",
+      {error, id, token});
+}
+
+std::uint64_t finish_transient(db::Connection& connection,
+                               const std::string& token, const Finished& item,
+                               const std::string& error) {
+  const auto id = static_cast<long long>(item.row.id);
+  if (item.row.attempts >= k_max_attempts) {
+    return give_up(connection, token, id, error);
+  }
+  return connection.execute(
+      "UPDATE crm_sync_queue SET erro = ?, claim_token = NULL, "
+      "disponivel_em = NOW() + INTERVAL ? SECOND "
+      "WHERE id = ? AND claim_token = ?",
+      {error, static_cast<long long>(backoff_after(item.row.attempts).count()),
+       id, token});
+}
+
+/// Not an attempt; `erro` says what it waits for.
+std::uint64_t finish_waiting(db::Connection& connection,
+                             const std::string& token, const Finished& item,
+                             const std::string& error) {
+  return connection.execute(
+      "UPDATE crm_sync_queue SET tentativas = GREATEST(tentativas - 1, "
+      "0), "
+      "erro = ?, claim_token = NULL, disponivel_em = NOW() + INTERVAL "
+      "? SECOND "
+      "WHERE id = ? AND claim_token = ?",
+      {error,
+       static_cast<long long>(
+           item.outcome.retry_after ? item.outcome.retry_after->count() : 60),
+       static_cast<long long>(item.row.id), token});
+}
+
+/// Rate-limited or released: the attempt is given back, due after the
+/// outcome's retry_after (now when none).
+std::uint64_t give_attempt_back(db::Connection& connection,
+                                const std::string& token,
+                                const Finished& item) {
+  const long long delay =
+      item.outcome.retry_after ? item.outcome.retry_after->count() : 0;
+  return connection.execute(
+      "UPDATE crm_sync_queue SET tentativas = GREATEST(tentativas - 1, "
+      "0), "
+      "claim_token = NULL, disponivel_em = NOW() + INTERVAL ? SECOND "
+      "WHERE id = ? AND claim_token = ?",
+      {delay, static_cast<long long>(item.row.id), token});
+}
+
+/// Records one item's outcome on its row if the claim is still ours; the
+/// number of rows changed (0: another run took the lease over).
+std::uint64_t record_finished(db::Connection& connection,
+                              const std::string& token, const Finished& item,
+                              FinishResult& result) {
+  const std::string error =
+      util::truncate_utf8(item.outcome.message, k_max_error_bytes);
+  switch (item.outcome.kind) {
+    case OutcomeKind::success:
+      return finish_success(connection, token, item, result);
+    case OutcomeKind::transient:
+      return finish_transient(connection, token, item, error);
+    case OutcomeKind::permanent:
+      return give_up(connection, token, static_cast<long long>(item.row.id),
+                     error);
+    case OutcomeKind::waiting:
+      return finish_waiting(connection, token, item, error);
+    case OutcomeKind::rate_limited:
+    case OutcomeKind::released:
+      return give_attempt_back(connection, token, item);
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::string claim_select_sql(const ClaimFilter& filter, bool for_update) {
@@ -144,90 +252,7 @@ FinishResult QueueRepository::finish(const std::string& token,
   db::with_transaction(m_connection, [&] {
     result = FinishResult{};
     for (const Finished& item : items) {
-      const auto id = static_cast<long long>(item.row.id);
-      const std::string error =
-          util::truncate_utf8(item.outcome.message, k_max_error_bytes);
-      std::uint64_t changed = 0;
-      switch (item.outcome.kind) {
-        case OutcomeKind::success: {
-          // Done unless an enqueue merged into the row while we worked on it
-          // (`alteracoes` moved): then it stays pending, attempts reset.
-          const db::Rows current = m_connection.query(
-              "SELECT alteracoes FROM crm_sync_queue WHERE id = ? AND "
-              "claim_token = ? FOR UPDATE",
-              {id, token});
-          if (current.empty()) {
-            break;
-          }
-          const bool requeue = current.rows[0].integer(0) != item.row.changes;
-          if (requeue) {
-            ++result.requeued;
-            changed = m_connection.execute(
-                "UPDATE crm_sync_queue SET erro = NULL, claim_token = NULL, "
-                "tentativas = 0, disponivel_em = NOW() WHERE id = ?",
-                {id});
-          } else {
-            changed = m_connection.execute(
-                "UPDATE crm_sync_queue SET processado = 1, processado_em = "
-                "NOW(), "
-                "erro = NULL, claim_token = NULL WHERE id = ?",
-                {id});
-          }
-          break;
-        }
-        case OutcomeKind::transient:
-          if (item.row.attempts >= k_max_attempts) {
-            changed = m_connection.execute(
-                "UPDATE crm_sync_queue SET processado = 1, processado_em = "
-                "NOW(), "
-                "erro = ?, claim_token = NULL WHERE id = ? AND claim_token = ?",
-                {error, id, token});
-          } else {
-            changed = m_connection.execute(
-                "UPDATE crm_sync_queue SET erro = ?, claim_token = NULL, "
-                "disponivel_em = NOW() + INTERVAL ? SECOND "
-                "WHERE id = ? AND claim_token = ?",
-                {error,
-                 static_cast<long long>(
-                     backoff_after(item.row.attempts).count()),
-                 id, token});
-          }
-          break;
-        case OutcomeKind::permanent:
-          changed = m_connection.execute(
-              "UPDATE crm_sync_queue SET processado = 1, processado_em = "
-              "NOW(), "
-              "erro = ?, claim_token = NULL WHERE id = ? AND claim_token = ?",
-              {error, id, token});
-          break;
-        case OutcomeKind::waiting:
-          // Not an attempt; `erro` says what it waits for.
-          changed = m_connection.execute(
-              "UPDATE crm_sync_queue SET tentativas = GREATEST(tentativas - 1, "
-              "0), "
-              "erro = ?, claim_token = NULL, disponivel_em = NOW() + INTERVAL "
-              "? SECOND "
-              "WHERE id = ? AND claim_token = ?",
-              {error,
-               static_cast<long long>(item.outcome.retry_after
-                                          ? item.outcome.retry_after->count()
-                                          : 60),
-               id, token});
-          break;
-        case OutcomeKind::rate_limited:
-        case OutcomeKind::released: {
-          const long long delay =
-              item.outcome.retry_after ? item.outcome.retry_after->count() : 0;
-          changed = m_connection.execute(
-              "UPDATE crm_sync_queue SET tentativas = GREATEST(tentativas - 1, "
-              "0), "
-              "claim_token = NULL, disponivel_em = NOW() + INTERVAL ? SECOND "
-              "WHERE id = ? AND claim_token = ?",
-              {delay, id, token});
-          break;
-        }
-      }
-      if (changed == 1) {
+      if (record_finished(m_connection, token, item, result) == 1) {
         ++result.recorded;
       } else {
         ++result.lost_lease;
