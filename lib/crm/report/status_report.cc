@@ -107,16 +107,10 @@ std::string format_status_text(const StatusData& data,
   return out;
 }
 
-std::string format_status_json(const StatusData& data) {
-  json::Value out = json::Value::object();
-  out.set("programa", json::Value::string("crm_status"));
-  out.set("pendentes",
-          json::Value::number(static_cast<long long>(data.pending_total)));
-  out.set("pendente_mais_antigo_s",
-          data.oldest_pending_seconds
-              ? json::Value::number(
-                    static_cast<long long>(*data.oldest_pending_seconds))
-              : json::Value());
+namespace {
+
+/// "por_entidade": pending and due rows per entity and direction.
+json::Value pending_groups_json(const StatusData& data) {
   json::Value groups = json::Value::array();
   for (const PendingGroup& group : data.pending) {
     json::Value item = json::Value::object();
@@ -127,21 +121,11 @@ std::string format_status_json(const StatusData& data) {
     item.set("prontos", json::Value::number(static_cast<long long>(group.due)));
     groups.push_back(std::move(item));
   }
-  out.set("por_entidade", std::move(groups));
-  out.set("processados_hoje",
-          json::Value::number(static_cast<long long>(data.processed_today)));
-  out.set("falhas_24h",
-          json::Value::number(static_cast<long long>(data.failures_24h)));
-  out.set("falhas_1h",
-          json::Value::number(static_cast<long long>(data.failures_1h)));
-  out.set("taxa_sucesso_24h",
-          json::Value::number_text(optional_number(data.success_rate_24h, 2)));
-  out.set("latencia_media_ms_24h", json::Value::number_text(optional_number(
-                                       data.average_latency_ms_24h, 1)));
-  out.set("itens_por_minuto", json::Value::number_text(
-                                  fmt::format("{:.2f}", data.rate_per_minute)));
-  out.set("minutos_para_esvaziar",
-          json::Value::number_text(optional_int(drain_minutes(data))));
+  return groups;
+}
+
+/// "programas": each program's last run and time since its last success.
+json::Value programs_json(const StatusData& data) {
   json::Value programs = json::Value::array();
   for (const ProgramStatus& program : data.programs) {
     json::Value item = json::Value::object();
@@ -155,7 +139,11 @@ std::string format_status_json(const StatusData& data) {
         json::Value::number_text(optional_int(program.minutes_since_success)));
     programs.push_back(std::move(item));
   }
-  out.set("programas", std::move(programs));
+  return programs;
+}
+
+/// "travadas": runs still marked running long after their deadline.
+json::Value stuck_runs_json(const StatusData& data) {
   json::Value stuck = json::Value::array();
   for (const StuckRun& run : data.stuck) {
     json::Value item = json::Value::object();
@@ -166,7 +154,11 @@ std::string format_status_json(const StatusData& data) {
     item.set("iniciado_em", json::Value::string(run.started));
     stuck.push_back(std::move(item));
   }
-  out.set("travadas", std::move(stuck));
+  return stuck;
+}
+
+/// "jobs": the long jobs in crm_fila and their progress.
+json::Value jobs_json(const StatusData& data) {
   json::Value jobs = json::Value::array();
   for (const JobStatus& job : data.jobs) {
     json::Value item = json::Value::object();
@@ -183,7 +175,119 @@ std::string format_status_json(const StatusData& data) {
              json::Value::number(static_cast<long long>(job.processed)));
     jobs.push_back(std::move(item));
   }
-  out.set("jobs", std::move(jobs));
+  return jobs;
+}
+
+void add_gauge_header(std::string& out, std::string_view name,
+                      std::string_view help) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, help, name);
+}
+
+/// Queue size, age and outcomes.
+std::string queue_metrics(const StatusData& data) {
+  std::string out;
+  add_gauge_header(out, "crm_queue_pending",
+                   "Pending queue rows by entity and direction.");
+  for (const PendingGroup& group : data.pending) {
+    out +=
+        fmt::format("crm_queue_pending{{entidade=\"{}\",direcao=\"{}\"}} {}\n",
+                    label(group.entity), label(group.direction), group.pending);
+  }
+  add_gauge_header(out, "crm_queue_pending_total", "Pending queue rows.");
+  out += fmt::format("crm_queue_pending_total {}\n", data.pending_total);
+  add_gauge_header(out, "crm_queue_oldest_pending_seconds",
+                   "Age of the oldest pending row.");
+  out += fmt::format("crm_queue_oldest_pending_seconds {}\n",
+                     data.oldest_pending_seconds.value_or(0));
+  add_gauge_header(out, "crm_processed_today", "Rows that succeeded today.");
+  out += fmt::format("crm_processed_today {}\n", data.processed_today);
+  add_gauge_header(out, "crm_failures_24h",
+                   "Rows given up in the last 24 hours.");
+  out += fmt::format("crm_failures_24h {}\n", data.failures_24h);
+  add_gauge_header(out, "crm_failures_1h", "Rows given up in the last hour.");
+  out += fmt::format("crm_failures_1h {}\n", data.failures_1h);
+  return out;
+}
+
+/// Success rate, latency and throughput.
+std::string quality_metrics(const StatusData& data) {
+  std::string out;
+  if (data.success_rate_24h) {
+    add_gauge_header(out, "crm_success_rate_24h",
+                     "Percent of rows finished in 24 h that succeeded.");
+    out += fmt::format("crm_success_rate_24h {:.2f}\n", *data.success_rate_24h);
+  }
+  if (data.average_latency_ms_24h) {
+    add_gauge_header(out, "crm_latency_average_ms_24h",
+                     "Average item duration in the last 24 hours.");
+    out += fmt::format("crm_latency_average_ms_24h {:.1f}\n",
+                       *data.average_latency_ms_24h);
+  }
+  add_gauge_header(out, "crm_items_per_minute",
+                   "Successful items per minute over the last hour.");
+  out += fmt::format("crm_items_per_minute {:.2f}\n", data.rate_per_minute);
+  return out;
+}
+
+/// Programs, stuck runs and long jobs.
+std::string program_metrics(const StatusData& data) {
+  std::string out;
+  add_gauge_header(out, "crm_minutes_since_success",
+                   "Minutes since each program last succeeded.");
+  for (const ProgramStatus& program : data.programs) {
+    if (program.minutes_since_success) {
+      out +=
+          fmt::format("crm_minutes_since_success{{programa=\"{}\"}} {}\n",
+                      label(program.program), *program.minutes_since_success);
+    }
+  }
+  add_gauge_header(out, "crm_runs_total", "Recorded runs of each program.");
+  for (const ProgramStatus& program : data.programs) {
+    out += fmt::format("crm_runs_total{{programa=\"{}\"}} {}\n",
+                       label(program.program), program.total_runs);
+  }
+  add_gauge_header(out, "crm_stuck_runs",
+                   "Runs still marked running long after their deadline.");
+  out += fmt::format("crm_stuck_runs {}\n", data.stuck.size());
+  add_gauge_header(out, "crm_job_progress", "Progress of long jobs, percent.");
+  for (const JobStatus& job : data.jobs) {
+    out += fmt::format(
+        "crm_job_progress{{id=\"{}\",tipo=\"{}\",entidade=\"{}\"}} {}\n",
+        job.id, label(job.kind), label(job.entity), job.progress);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_status_json(const StatusData& data) {
+  json::Value out = json::Value::object();
+  out.set("programa", json::Value::string("crm_status"));
+  out.set("pendentes",
+          json::Value::number(static_cast<long long>(data.pending_total)));
+  out.set("pendente_mais_antigo_s",
+          data.oldest_pending_seconds
+              ? json::Value::number(
+                    static_cast<long long>(*data.oldest_pending_seconds))
+              : json::Value());
+  out.set("por_entidade", pending_groups_json(data));
+  out.set("processados_hoje",
+          json::Value::number(static_cast<long long>(data.processed_today)));
+  out.set("falhas_24h",
+          json::Value::number(static_cast<long long>(data.failures_24h)));
+  out.set("falhas_1h",
+          json::Value::number(static_cast<long long>(data.failures_1h)));
+  out.set("taxa_sucesso_24h",
+          json::Value::number_text(optional_number(data.success_rate_24h, 2)));
+  out.set("latencia_media_ms_24h", json::Value::number_text(optional_number(
+                                       data.average_latency_ms_24h, 1)));
+  out.set("itens_por_minuto", json::Value::number_text(
+                                  fmt::format("{:.2f}", data.rate_per_minute)));
+  out.set("minutos_para_esvaziar",
+          json::Value::number_text(optional_int(drain_minutes(data))));
+  out.set("programas", programs_json(data));
+  out.set("travadas", stuck_runs_json(data));
+  out.set("jobs", jobs_json(data));
   json::Value warnings = json::Value::array();
   for (const std::string& warning : data.warnings)
     warnings.push_back(json::Value::string(warning));
@@ -192,65 +296,7 @@ std::string format_status_json(const StatusData& data) {
 }
 
 std::string format_status_prometheus(const StatusData& data) {
-  std::string out;
-  const auto header = [&](std::string_view name, std::string_view help) {
-    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, help, name);
-  };
-  header("crm_queue_pending", "Pending queue rows by entity and direction.");
-  for (const PendingGroup& group : data.pending) {
-    out +=
-        fmt::format("crm_queue_pending{{entidade=\"{}\",direcao=\"{}\"}} {}\n",
-                    label(group.entity), label(group.direction), group.pending);
-  }
-  header("crm_queue_pending_total", "Pending queue rows.");
-  out += fmt::format("crm_queue_pending_total {}\n", data.pending_total);
-  header("crm_queue_oldest_pending_seconds", "Age of the oldest pending row.");
-  out += fmt::format("crm_queue_oldest_pending_seconds {}\n",
-                     data.oldest_pending_seconds.value_or(0));
-  header("crm_processed_today", "Rows that succeeded today.");
-  out += fmt::format("crm_processed_today {}\n", data.processed_today);
-  header("crm_failures_24h", "Rows given up in the last 24 hours.");
-  out += fmt::format("crm_failures_24h {}\n", data.failures_24h);
-  header("crm_failures_1h", "Rows given up in the last hour.");
-  out += fmt::format("crm_failures_1h {}\n", data.failures_1h);
-  if (data.success_rate_24h) {
-    header("crm_success_rate_24h",
-           "Percent of rows finished in 24 h that succeeded.");
-    out += fmt::format("crm_success_rate_24h {:.2f}\n", *data.success_rate_24h);
-  }
-  if (data.average_latency_ms_24h) {
-    header("crm_latency_average_ms_24h",
-           "Average item duration in the last 24 hours.");
-    out += fmt::format("crm_latency_average_ms_24h {:.1f}\n",
-                       *data.average_latency_ms_24h);
-  }
-  header("crm_items_per_minute",
-         "Successful items per minute over the last hour.");
-  out += fmt::format("crm_items_per_minute {:.2f}\n", data.rate_per_minute);
-  header("crm_minutes_since_success",
-         "Minutes since each program last succeeded.");
-  for (const ProgramStatus& program : data.programs) {
-    if (program.minutes_since_success) {
-      out +=
-          fmt::format("crm_minutes_since_success{{programa=\"{}\"}} {}\n",
-                      label(program.program), *program.minutes_since_success);
-    }
-  }
-  header("crm_runs_total", "Recorded runs of each program.");
-  for (const ProgramStatus& program : data.programs) {
-    out += fmt::format("crm_runs_total{{programa=\"{}\"}} {}\n",
-                       label(program.program), program.total_runs);
-  }
-  header("crm_stuck_runs",
-         "Runs still marked running long after their deadline.");
-  out += fmt::format("crm_stuck_runs {}\n", data.stuck.size());
-  header("crm_job_progress", "Progress of long jobs, percent.");
-  for (const JobStatus& job : data.jobs) {
-    out += fmt::format(
-        "crm_job_progress{{id=\"{}\",tipo=\"{}\",entidade=\"{}\"}} {}\n",
-        job.id, label(job.kind), label(job.entity), job.progress);
-  }
-  return out;
+  return queue_metrics(data) + quality_metrics(data) + program_metrics(data);
 }
 
 CheckResult evaluate_check(const StatusData& data, const CheckThresholds& t) {
