@@ -110,6 +110,116 @@ FullSyncResult run_full_sync(db::Connection& connection,
 
 namespace {
 
+std::int64_t count_selected(db::Connection& connection,
+                            const Selection& selection) {
+  return connection
+      .query("SELECT COUNT(*) " + selection.from_where, selection.params)
+      .rows.at(0)
+      .integer(0);
+}
+
+/// Enqueues every selected record not pending yet and raises the priority
+/// of those that are, in one transaction.
+void enqueue_selection(db::Connection& connection,
+                       const FullSyncOptions& options, Entity entity,
+                       const records::TableMapping& mapping,
+                       const Selection& selection) {
+  // One statement for the whole table. READ COMMITTED: the source rows are
+  // read, not locked, so the application keeps writing meanwhile.
+  connection.execute_raw("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+  const std::string id_column = db::quote_identifier(mapping.id_column);
+  // Qualified: inside the NOT EXISTS a bare `id` would be crm_sync_queue.id.
+  const std::string outer_id =
+      db::quote_identifier(mapping.table) + "." + id_column;
+  const db::Params key = {options.store_id, to_db(entity),
+                          to_db(options.direction)};
+  db::with_transaction(connection, [&] {
+    // Only keys not pending yet: the anti-join walks uq_pendente, where
+    // letting 1,000,000 inserts hit the duplicate-key path took over 60 s.
+    // ON DUPLICATE KEY still settles a race with a concurrent enqueue.
+    db::Params params = key;
+    params.emplace_back(options.priority);
+    params.insert(params.end(), selection.params.begin(),
+                  selection.params.end());
+    params.insert(params.end(), key.begin(), key.end());
+    connection.execute(
+        fmt::format(
+            "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, "
+            "direcao, "
+            "prioridade) SELECT ?, ?, {0}, ?, ? {1}{2} NOT EXISTS (SELECT 1 "
+            "FROM "
+            "crm_sync_queue q WHERE q.id_loja = ? AND q.entidade = ? AND "
+            "q.id_registro = {0} AND q.direcao = ? AND q.pendente = 1) "
+            "ON DUPLICATE KEY UPDATE prioridade = "
+            "GREATEST(crm_sync_queue.prioridade, VALUES(prioridade))",
+            outer_id, selection.from_where,
+            selection.from_where.find(" WHERE ") == std::string::npos ? " WHERE"
+                                                                      : " AND"),
+        params);
+    // Pending rows of these records keep the higher of the two priorities.
+    db::Params raise = {options.priority};
+    raise.insert(raise.end(), key.begin(), key.end());
+    raise.emplace_back(options.priority);
+    raise.insert(raise.end(), selection.params.begin(), selection.params.end());
+    connection.execute(fmt::format("UPDATE crm_sync_queue SET prioridade = ? "
+                                   "WHERE processado = 0 AND "
+                                   "id_loja = ? AND entidade = ? AND direcao "
+                                   "= ? AND prioridade < ? AND "
+                                   "id_registro IN (SELECT {} {})",
+                                   id_column, selection.from_where),
+                       raise);
+  });
+}
+
+/// The crm_fila job that follows an entity's export; its id.
+std::int64_t insert_export_job(db::Connection& connection,
+                               const FullSyncOptions& options, Entity entity,
+                               std::int64_t records) {
+  connection.execute(
+      "INSERT INTO crm_fila (tipo, id_loja, entidade, direcao, prioridade, "
+      "status, total) "
+      "VALUES ('exportacao', ?, ?, ?, ?, 'processando', ?)",
+      {options.store_id, to_db(entity), to_db(options.direction),
+       options.priority, static_cast<long long>(records)});
+  return static_cast<std::int64_t>(connection.last_insert_id());
+}
+
+/// One entity's export; with dry_run only counts what it would enqueue.
+EntityExport export_entity(db::Connection& connection,
+                           const FullSyncOptions& options, Entity entity,
+                           const records::TableMapping& mapping) {
+  const Selection selection = select_records(mapping, options);
+  EntityExport exported;
+  exported.entity = entity;
+  if (options.dry_run) {
+    exported.records = count_selected(connection, selection);
+    return exported;
+  }
+  const std::int64_t before =
+      pending_count(connection, options.store_id, entity, options.direction);
+  enqueue_selection(connection, options, entity, mapping, selection);
+  exported.records = count_selected(connection, selection);
+  exported.new_rows = std::max<std::int64_t>(
+      0,
+      pending_count(connection, options.store_id, entity, options.direction) -
+          before);
+  exported.job_id =
+      insert_export_job(connection, options, entity, exported.records);
+  return exported;
+}
+
+/// Pending rows of the store at this priority or above.
+std::int64_t queue_backlog(db::Connection& connection,
+                           const FullSyncOptions& options) {
+  return connection
+      .query(
+          "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 0 AND "
+          "id_loja = ? AND prioridade >= ?",
+          {options.store_id, options.priority})
+      .rows.at(0)
+      .integer(0);
+}
+
 FullSyncResult enqueue_all(db::Connection& connection,
                            const FullSyncOptions& options) {
   FullSyncResult result;
@@ -133,94 +243,10 @@ FullSyncResult enqueue_all(db::Connection& connection,
   }
 
   for (Entity entity : options.entities) {
-    const records::TableMapping& mapping = mappings.at(entity);
-    const Selection selection = select_records(mapping, options);
-    EntityExport exported;
-    exported.entity = entity;
-    if (options.dry_run) {
-      exported.records = connection
-                             .query("SELECT COUNT(*) " + selection.from_where,
-                                    selection.params)
-                             .rows.at(0)
-                             .integer(0);
-      result.entities.push_back(exported);
-      continue;
-    }
-    const std::int64_t before =
-        pending_count(connection, options.store_id, entity, options.direction);
-    // One statement for the whole table. READ COMMITTED: the source rows are
-    // read, not locked, so the application keeps writing meanwhile.
-    connection.execute_raw("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
-    const std::string id_column = db::quote_identifier(mapping.id_column);
-    // Qualified: inside the NOT EXISTS a bare `id` would be crm_sync_queue.id.
-    const std::string outer_id =
-        db::quote_identifier(mapping.table) + "." + id_column;
-    const db::Params key = {options.store_id, to_db(entity),
-                            to_db(options.direction)};
-    db::with_transaction(connection, [&] {
-      // Only keys not pending yet: the anti-join walks uq_pendente, where
-      // letting 1,000,000 inserts hit the duplicate-key path took over 60 s.
-      // ON DUPLICATE KEY still settles a race with a concurrent enqueue.
-      db::Params params = key;
-      params.emplace_back(options.priority);
-      params.insert(params.end(), selection.params.begin(),
-                    selection.params.end());
-      params.insert(params.end(), key.begin(), key.end());
-      connection.execute(
-          fmt::format(
-              "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, "
-              "direcao, "
-              "prioridade) SELECT ?, ?, {0}, ?, ? {1}{2} NOT EXISTS (SELECT 1 "
-              "FROM "
-              "crm_sync_queue q WHERE q.id_loja = ? AND q.entidade = ? AND "
-              "q.id_registro = {0} AND q.direcao = ? AND q.pendente = 1) "
-              "ON DUPLICATE KEY UPDATE prioridade = "
-              "GREATEST(crm_sync_queue.prioridade, VALUES(prioridade))",
-              outer_id, selection.from_where,
-              selection.from_where.find(" WHERE ") == std::string::npos
-                  ? " WHERE"
-                  : " AND"),
-          params);
-      // Pending rows of these records keep the higher of the two priorities.
-      db::Params raise = {options.priority};
-      raise.insert(raise.end(), key.begin(), key.end());
-      raise.emplace_back(options.priority);
-      raise.insert(raise.end(), selection.params.begin(),
-                   selection.params.end());
-      connection.execute(fmt::format("UPDATE crm_sync_queue SET prioridade = ? "
-                                     "WHERE processado = 0 AND "
-                                     "id_loja = ? AND entidade = ? AND direcao "
-                                     "= ? AND prioridade < ? AND "
-                                     "id_registro IN (SELECT {} {})",
-                                     id_column, selection.from_where),
-                         raise);
-    });
-    exported.records =
-        connection
-            .query("SELECT COUNT(*) " + selection.from_where, selection.params)
-            .rows.at(0)
-            .integer(0);
-    exported.new_rows = std::max<std::int64_t>(
-        0,
-        pending_count(connection, options.store_id, entity, options.direction) -
-            before);
-    connection.execute(
-        "INSERT INTO crm_fila (tipo, id_loja, entidade, direcao, prioridade, "
-        "status, total) "
-        "VALUES ('exportacao', ?, ?, ?, ?, 'processando', ?)",
-        {options.store_id, to_db(entity), to_db(options.direction),
-         options.priority, static_cast<long long>(exported.records)});
-    exported.job_id = static_cast<std::int64_t>(connection.last_insert_id());
-    result.entities.push_back(exported);
+    result.entities.push_back(
+        export_entity(connection, options, entity, mappings.at(entity)));
   }
-  result.backlog =
-      connection
-          .query(
-              "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 0 AND "
-              "id_loja = ? AND prioridade >= ?",
-              {options.store_id, options.priority})
-          .rows.at(0)
-          .integer(0);
+  result.backlog = queue_backlog(connection, options);
   if (options.dry_run) {
     result.backlog += result.total();
   }
