@@ -46,6 +46,205 @@ http::Response fetch(const http::Request& request,
   return http::perform(bounded);
 }
 
+/// The spellings a local field may hold a value in: a document may be kept
+/// formatted on one side and as digits on the other (GestaoClick formats,
+/// Bling does not).
+std::vector<std::string> spellings_of(const std::string& field,
+                                      const std::string& value) {
+  std::vector<std::string> spellings{value};
+  if (field == "document") {
+    const std::string digits = util::digits_only(value);
+    for (const std::string& other : {digits, util::format_document(digits)}) {
+      if (!other.empty() && other != value) spellings.push_back(other);
+    }
+  }
+  return spellings;
+}
+
+/// The local record without an external id that is the same real-world
+/// record as `remote` (same e-mail, document or SKU), if any.
+std::optional<std::int64_t> find_match(records::RecordRepository& records,
+                                       const records::TableMapping& mapping,
+                                       const ImportOptions& options,
+                                       const providers::RemoteRecord& remote) {
+  for (const std::string& field : link_fields(options.entity)) {
+    const auto value = value_of(remote, field);
+    if (!value || value->empty()) continue;
+    for (const std::string& spelling : spellings_of(field, *value)) {
+      if (auto match =
+              records.find_by(mapping, options.store_id, field, spelling)) {
+        return match;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+/// An open import job of the store and entity, or a new one.
+struct ImportJob {
+  std::int64_t id = 0;
+  std::optional<std::string> cursor;  ///< nullopt: from the first page
+};
+
+ImportJob open_job(db::Connection& connection, const ImportOptions& options) {
+  const db::Rows open = connection.query(
+      "SELECT id, cursor_pagina FROM crm_fila WHERE tipo = 'importacao' AND "
+      "id_loja = ? AND "
+      "entidade = ? AND status IN ('pendente', 'processando') ORDER BY id "
+      "LIMIT 1",
+      {options.store_id, to_db(options.entity)});
+  ImportJob job;
+  if (open.empty()) {
+    connection.execute(
+        "INSERT INTO crm_fila (tipo, id_loja, entidade, direcao, status) "
+        "VALUES ('importacao', ?, ?, 'crm_para_ecletech', 'processando')",
+        {options.store_id, to_db(options.entity)});
+    job.id = static_cast<std::int64_t>(connection.last_insert_id());
+  } else {
+    job.id = open.rows[0].integer(0);
+    job.cursor = open.rows[0].get(1);
+  }
+  return job;
+}
+
+/// What the page loop works with.
+struct PageLoop {
+  db::Connection& connection;
+  const providers::Provider& provider;
+  const records::TableMapping& mapping;
+  records::RecordRepository& records;
+  queue::RequestBudget& budget;
+  std::optional<int> per_minute;
+  const util::Deadline& deadline;
+  const ImportOptions& options;
+};
+
+/// One page from the CRM, or why it cannot be read.
+std::variant<providers::Page, ItemOutcome> read_next_page(
+    const PageLoop& loop, const std::optional<std::string>& cursor) {
+  providers::Step step = loop.provider.list_page(loop.options.entity, cursor);
+  if (std::holds_alternative<ItemOutcome>(step)) {
+    return std::get<ItemOutcome>(step);
+  }
+  return loop.provider.read_page(
+      loop.options.entity, cursor,
+      fetch(std::get<http::Request>(step), loop.deadline));
+}
+
+/// A page that failed: a permanent failure ends the job, others are noted.
+void record_page_failure(db::Connection& connection, std::int64_t job_id,
+                         const ItemOutcome& failed) {
+  if (failed.kind == OutcomeKind::permanent) {
+    connection.execute(
+        "UPDATE crm_fila SET status = 'erro', erro = ? WHERE id = ?",
+        {failed.message, static_cast<long long>(job_id)});
+  } else {
+    connection.execute("UPDATE crm_fila SET erro = ? WHERE id = ?",
+                       {failed.message, static_cast<long long>(job_id)});
+  }
+}
+
+/// Updates the record with this external id, or links the matching one, or
+/// creates it; counts which into `counts`.
+void import_record(const PageLoop& loop, const providers::RemoteRecord& remote,
+                   ImportResult& counts) {
+  records::RecordRepository& records = loop.records;
+  const records::TableMapping& mapping = loop.mapping;
+  if (auto id = records.find_by(mapping, loop.options.store_id, "external_id",
+                                remote.external_id)) {
+    records.apply_remote(mapping, *id, remote.fields);
+    ++counts.updated;
+    return;
+  }
+  if (const auto match = find_match(records, mapping, loop.options, remote)) {
+    records.save_external_id(mapping, *match, remote.external_id);
+    records.apply_remote(mapping, *match, remote.fields);
+    ++counts.linked;
+    return;
+  }
+  try {
+    records.create(mapping, loop.options.store_id, remote.external_id,
+                   remote.fields);
+    ++counts.created;
+  } catch (const db::DbError& error) {
+    // The CRM's data breaks a local constraint (NOT NULL, UNIQUE, type):
+    // that record fails, the import goes on. Connection loss is fatal.
+    if (error.is_connection_lost()) throw;
+    ++counts.failed;
+  }
+}
+
+/// The job's cursor, counts and status after a page.
+void save_page_progress(db::Connection& connection, std::int64_t job_id,
+                        const providers::Page& page,
+                        const ImportResult& counts) {
+  connection.execute(
+      "UPDATE crm_fila SET cursor_pagina = ?, processados = processados + "
+      "?, "
+      "criados = criados + ?, atualizados = atualizados + ?, vinculados = "
+      "vinculados + ?, "
+      "falhas = falhas + ?, erro = NULL, status = ?, progresso = ?, "
+      "concluido_em = IF(? = 'concluido', NOW(), NULL) WHERE id = ?",
+      {page.next_cursor, static_cast<long long>(page.records.size()),
+       static_cast<long long>(counts.created),
+       static_cast<long long>(counts.updated),
+       static_cast<long long>(counts.linked),
+       static_cast<long long>(counts.failed),
+       page.next_cursor ? "processando" : "concluido",
+       page.next_cursor ? 0 : 100,
+       page.next_cursor ? "processando" : "concluido",
+       static_cast<long long>(job_id)});
+}
+
+/// A page's local writes and the job's new cursor, in one transaction.
+ImportResult import_page(const PageLoop& loop, std::int64_t job_id,
+                         const providers::Page& page) {
+  ImportResult counts;
+  db::with_transaction(loop.connection, [&] {
+    counts = ImportResult{};
+    for (const providers::RemoteRecord& remote : page.records) {
+      import_record(loop, remote, counts);
+    }
+    save_page_progress(loop.connection, job_id, page, counts);
+  });
+  return counts;
+}
+
+/// Reads pages from `cursor` until the last page, the page limit, the
+/// deadline, the request budget or a failure; adds up into `result`.
+void import_pages(const PageLoop& loop, std::optional<std::string> cursor,
+                  ImportResult& result) {
+  while (result.pages < loop.options.max_pages && !loop.deadline.passed()) {
+    if (loop.per_minute &&
+        loop.budget.reserve(loop.options.store_id, *loop.per_minute, 1)
+                .requests == 0) {
+      result.rate_limited = true;
+      result.stopped_by = fmt::format(
+          "the store's request budget of {}/min is spent", *loop.per_minute);
+      return;
+    }
+    const auto read = read_next_page(loop, cursor);
+    if (const auto* failed = std::get_if<ItemOutcome>(&read)) {
+      result.rate_limited = failed->kind == OutcomeKind::rate_limited;
+      result.stopped_by = failed->message;
+      record_page_failure(loop.connection, result.job_id, *failed);
+      return;
+    }
+    const providers::Page& page = std::get<providers::Page>(read);
+    const ImportResult counts = import_page(loop, result.job_id, page);
+    result.created += counts.created;
+    result.updated += counts.updated;
+    result.linked += counts.linked;
+    result.failed += counts.failed;
+    ++result.pages;
+    cursor = page.next_cursor;
+    if (!cursor) {
+      result.finished = true;
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 ImportResult run_import(db::Connection& connection,
@@ -83,130 +282,11 @@ ImportResult run_import(db::Connection& connection,
     per_minute = std::stoi(limit->text());
   }
 
-  const db::Rows open = connection.query(
-      "SELECT id, cursor_pagina FROM crm_fila WHERE tipo = 'importacao' AND "
-      "id_loja = ? AND "
-      "entidade = ? AND status IN ('pendente', 'processando') ORDER BY id "
-      "LIMIT 1",
-      {options.store_id, to_db(options.entity)});
-  std::optional<std::string> cursor;
-  if (open.empty()) {
-    connection.execute(
-        "INSERT INTO crm_fila (tipo, id_loja, entidade, direcao, status) "
-        "VALUES ('importacao', ?, ?, 'crm_para_ecletech', 'processando')",
-        {options.store_id, to_db(options.entity)});
-    result.job_id = static_cast<std::int64_t>(connection.last_insert_id());
-  } else {
-    result.job_id = open.rows[0].integer(0);
-    cursor = open.rows[0].get(1);
-  }
-
-  while (result.pages < options.max_pages && !deadline.passed()) {
-    if (per_minute &&
-        budget.reserve(options.store_id, *per_minute, 1).requests == 0) {
-      result.rate_limited = true;
-      result.stopped_by = fmt::format(
-          "the store's request budget of {}/min is spent", *per_minute);
-      break;
-    }
-    providers::Step step = provider->list_page(options.entity, cursor);
-    std::variant<providers::Page, ItemOutcome> read =
-        std::holds_alternative<ItemOutcome>(step)
-            ? std::variant<providers::Page, ItemOutcome>(
-                  std::get<ItemOutcome>(step))
-            : provider->read_page(
-                  options.entity, cursor,
-                  fetch(std::get<http::Request>(step), deadline));
-    if (auto* failed = std::get_if<ItemOutcome>(&read)) {
-      result.rate_limited = failed->kind == OutcomeKind::rate_limited;
-      result.stopped_by = failed->message;
-      if (failed->kind == OutcomeKind::permanent) {
-        connection.execute(
-            "UPDATE crm_fila SET status = 'erro', erro = ? WHERE id = ?",
-            {failed->message, static_cast<long long>(result.job_id)});
-      } else {
-        connection.execute(
-            "UPDATE crm_fila SET erro = ? WHERE id = ?",
-            {failed->message, static_cast<long long>(result.job_id)});
-      }
-      break;
-    }
-    const providers::Page& page = std::get<providers::Page>(read);
-    ImportResult counts;
-    db::with_transaction(connection, [&] {
-      counts = ImportResult{};
-      for (const providers::RemoteRecord& remote : page.records) {
-        if (auto id = records.find_by(mapping, options.store_id, "external_id",
-                                      remote.external_id)) {
-          records.apply_remote(mapping, *id, remote.fields);
-          ++counts.updated;
-          continue;
-        }
-        std::optional<std::int64_t> match;
-        for (const std::string& field : link_fields(options.entity)) {
-          const auto value = value_of(remote, field);
-          if (!value || value->empty()) continue;
-          // A document may be kept formatted on one side and as digits on
-          // the other (GestaoClick formats, Bling does not).
-          std::vector<std::string> spellings{*value};
-          if (field == "document") {
-            const std::string digits = util::digits_only(*value);
-            for (const std::string& other :
-                 {digits, util::format_document(digits)}) {
-              if (!other.empty() && other != *value) spellings.push_back(other);
-            }
-          }
-          for (const std::string& spelling : spellings) {
-            match = records.find_by(mapping, options.store_id, field, spelling);
-            if (match) break;
-          }
-          if (match) break;
-        }
-        if (match) {
-          records.save_external_id(mapping, *match, remote.external_id);
-          records.apply_remote(mapping, *match, remote.fields);
-          ++counts.linked;
-          continue;
-        }
-        try {
-          records.create(mapping, options.store_id, remote.external_id,
-                         remote.fields);
-          ++counts.created;
-        } catch (const db::DbError& error) {
-          // The CRM's data breaks a local constraint (NOT NULL, UNIQUE, type):
-          // that record fails, the import goes on. Connection loss is fatal.
-          if (error.is_connection_lost()) throw;
-          ++counts.failed;
-        }
-      }
-      connection.execute(
-          "UPDATE crm_fila SET cursor_pagina = ?, processados = processados + "
-          "?, "
-          "criados = criados + ?, atualizados = atualizados + ?, vinculados = "
-          "vinculados + ?, "
-          "falhas = falhas + ?, erro = NULL, status = ?, progresso = ?, "
-          "concluido_em = IF(? = 'concluido', NOW(), NULL) WHERE id = ?",
-          {page.next_cursor, static_cast<long long>(page.records.size()),
-           static_cast<long long>(counts.created),
-           static_cast<long long>(counts.updated),
-           static_cast<long long>(counts.linked),
-           static_cast<long long>(counts.failed),
-           page.next_cursor ? "processando" : "concluido",
-           page.next_cursor ? 0 : 100,
-           page.next_cursor ? "processando" : "concluido",
-           static_cast<long long>(result.job_id)});
-    });
-    result.created += counts.created;
-    result.updated += counts.updated;
-    result.linked += counts.linked;
-    result.failed += counts.failed;
-    ++result.pages;
-    cursor = page.next_cursor;
-    if (!cursor) {
-      result.finished = true;
-      break;
-    }
-  }
+  const ImportJob job = open_job(connection, options);
+  result.job_id = job.id;
+  const PageLoop loop{connection, *provider,  mapping,  records,
+                      budget,     per_minute, deadline, options};
+  import_pages(loop, job.cursor, result);
   return result;
 }
 
