@@ -15,9 +15,15 @@ std::string without_secrets(const RunStore& store, std::string text) {
   return text;
 }
 
+std::string storable_message(const RunStore& store, std::string text) {
+  return util::truncate_utf8(
+      util::valid_utf8(without_secrets(store, std::move(text))),
+      k_max_message_bytes);
+}
+
 ItemOutcome DatabaseRecorder::record(const QueueRow& row, ItemOutcome outcome) {
   const RunStore& store = m_stores.at(row.store_id);
-  outcome.message = without_secrets(store, std::move(outcome.message));
+  outcome.message = storable_message(store, std::move(outcome.message));
   if (outcome.kind != OutcomeKind::success) {
     return outcome;
   }
