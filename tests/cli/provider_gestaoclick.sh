@@ -31,6 +31,23 @@ enqueue 1 venda 1 to_crm 10
 for id in 1 2; do enqueue 1 cliente "$id"; enqueue 1 produto "$id"; done
 enqueue 1 atividade 1
 
+# A dry run walks every exchange on a pretend CRM: the lookups, each create
+# with its body, and the sale, parked until its customer's pretend create,
+# naming that pretend id. Nothing reaches the CRM.
+run_sync --loja 1 --dry-run -v
+assert_eq 0 "$rc" "dry run exit"
+assert_eq 0 "$(fake_stat requests)" "a dry run sends nothing"
+dry=$out
+grep -q 'cliente #1 (loja 1, ecletech_para_crm): would send GET .*/api/clientes?cpf_cnpj=123.456.789-01$' <<<"$dry" \
+  || fail "customer lookup missing: $dry"
+grep -q 'cliente #1 (loja 1, ecletech_para_crm): would send POST .*/api/clientes {.*"cpf":"123.456.789-01"' <<<"$dry" \
+  || fail "customer create body missing: $dry"
+grep -q 'venda #1 (loja 1, ecletech_para_crm): would send POST .*/api/vendas {.*"cliente_id":"\?990000000001' <<<"$dry" \
+  || fail "sale body with its customer's pretend id missing: $dry"
+assert_match "would record: venda #1 \(loja 1, ecletech_para_crm\): sucesso create" "$dry" "the sale's outcome"
+assert_eq "$(grep -n 'would send POST .*/api/clientes {.*"Ana Souza"' <<<"$dry" | cut -d: -f1)" \
+  "$(grep -n 'would send POST .*/api/clientes {.*"Ana Souza"' <<<"$dry" | cut -d: -f1 | head -1)" "one create per customer"
+
 run_sync --loja 1
 assert_eq 0 "$rc" "exit"
 assert_eq "" "$err" "stderr"
@@ -66,6 +83,12 @@ curl -sf -X PUT -H 'access-token: tok-1' -H 'secret-access-token: sec-1' \
   "$FAKE_URL/api/clientes/$ana" >/dev/null
 sql "UPDATE clientes SET nome = 'Ana Souza Lima' WHERE id = 1"
 enqueue 1 cliente 1
+# The dry run shows the read and the PUT it would build from it.
+run_sync --loja 1 --dry-run -v
+grep -q "cliente #1 (loja 1, ecletech_para_crm): would send GET .*/api/clientes/$ana\$" <<<"$out" \
+  || fail "read before update missing: $out"
+grep -q "cliente #1 (loja 1, ecletech_para_crm): would send PUT .*/api/clientes/$ana {.*\"nome\":\"Ana Souza Lima\"" <<<"$out" \
+  || fail "update body missing: $out"
 run_sync --loja 1
 assert_match "Processados: 1 \| Erros: 0 " "$out" "update run"
 assert_eq "PUT /api/clientes/$ana" "$(curl -sf "$FAKE_URL/_requests" | jq -r 'last | "\(.method) \(.path)"')" "update verb"

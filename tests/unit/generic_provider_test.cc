@@ -100,7 +100,7 @@ TEST_CASE("generic: errors become outcomes with the API's message", "[unit]") {
   second->next(nullptr);
   const Response garbage = response(200, R"({"data":[)");
   const ItemOutcome broken = outcome_of(second->next(&garbage));
-  CHECK(broken.kind == OutcomeKind::permanent);
+  CHECK(broken.kind == OutcomeKind::transient);  // retried, never a create
   CHECK(broken.message.starts_with(
       "GET /clientes?email=...: HTTP 200: response is not JSON"));
 
@@ -111,6 +111,29 @@ TEST_CASE("generic: errors become outcomes with the API's message", "[unit]") {
   const Response no_id = response(201, R"({"data":{}})");
   CHECK(outcome_of(third->next(&no_id)).message ==
         "POST /clientes: HTTP 201: no id at 'data.id' in the response");
+}
+
+TEST_CASE(
+    "generic: a lookup answer that is not a clear 'no match' never "
+    "leads to a create",
+    "[unit]") {
+  auto provider = crm::providers::make_generic_provider(integration());
+  for (const char* body :
+       {R"({"success":true,"data":null})", R"({"data":{}})", R"({"other":[]})",
+        R"({"data":"none"})", R"({"data":[{"name":"no id"}]})",
+        "<html>502 Bad Gateway</html>"}) {
+    INFO(body);
+    auto exchange = provider->start(customer());
+    CHECK(request_of(exchange->next(nullptr)).method == "GET");
+    const Response answer = response(200, body);
+    const crm::providers::Step step = exchange->next(&answer);
+    REQUIRE(std::holds_alternative<ItemOutcome>(step));
+    CHECK(std::get<ItemOutcome>(step).kind == OutcomeKind::transient);
+  }
+  auto exchange = provider->start(customer());
+  exchange->next(nullptr);
+  const Response empty = response(200, R"({"data":[]})");
+  CHECK(request_of(exchange->next(&empty)).method == "POST");
 }
 
 TEST_CASE("generic: fetching maps remote fields back to local ones", "[unit]") {

@@ -38,7 +38,40 @@ class RestExchange final : public Exchange {
                                "internal: bad exchange state");
   }
 
+  /// The documented success shape of the current step: a lookup that finds
+  /// nothing, a record (with its id) for a read, a create or an update.
+  http::Response dry_run_answer(const http::Request&) const override {
+    http::Response answer;
+    answer.status = 200;
+    json::Value body = json::Value::object();
+    if (m_state == State::lookup) {
+      const Lookup& lookup = m_endpoint.lookups[m_lookup - 1];
+      body.set_path(lookup.list_path, json::Value::array());
+    } else if (m_state != State::remove) {
+      // A create gets a pretend id: numeric, since references may be sent
+      // as integers.
+      const std::string id =
+          m_operation == Operation::create && m_state == State::write
+              ? std::to_string(k_dry_run_id_base + record().id)
+          : m_external_id.empty() ? record().external_id.value_or("")
+                                  : m_external_id;
+      json::Value created = json::Value::object();
+      created.set_path(m_endpoint.id_field, json::Value::string(id));
+      if (m_endpoint.record_envelope.empty()) {
+        body = std::move(created);
+      } else {
+        body.set_path(m_endpoint.record_envelope, std::move(created));
+      }
+      answer.status = m_operation == Operation::create ? 201 : 200;
+    }
+    answer.body = json::dump(body);
+    return answer;
+  }
+
  private:
+  /// Dry-run creates answer with this plus the local id as the new id.
+  static constexpr std::int64_t k_dry_run_id_base = 990000000000;
+
   enum class State { start, lookup, write, fetch, remove, read };
 
   const LocalRecord& record() const { return *m_item.record; }
@@ -247,8 +280,10 @@ class RestExchange final : public Exchange {
     std::string error;
     auto value = json::parse(response.body, &error);
     if (!value) {
+      // HTML from a proxy, a truncated body: nothing was learned, so the
+      // item is retried (a retried create looks its record up first).
       return ItemOutcome::failed(
-          OutcomeKind::permanent,
+          OutcomeKind::transient,
           fmt::format("{}: HTTP {}: response is not JSON ({}): {}", m_what,
                       response.status, error, body_excerpt(response.body)),
           response.status);
@@ -261,28 +296,44 @@ class RestExchange final : public Exchange {
     return envelope.empty() ? &root : root.find_path(envelope);
   }
 
+  /// Only a list links or moves on: a match links, an empty list is "no
+  /// match". Anything else (null, an object, a match without an id) is not a
+  /// clear "no" and must never lead to a create: the item is retried later.
   Step after_lookup(const http::Response& response) {
     auto parsed = success_json(response);
     if (auto* stop = std::get_if<ItemOutcome>(&parsed)) return std::move(*stop);
     const Lookup& lookup = m_endpoint.lookups[m_lookup - 1];
     const json::Value* list =
         unwrap(std::get<json::Value>(parsed), lookup.list_path);
-    // A search that finds nothing may answer null or {} instead of [].
-    if (list != nullptr && list->is_array() && !list->items().empty()) {
-      const json::Value* id = list->items().front().find_path(lookup.id_path);
-      if (id != nullptr && id->scalar_text() && !id->scalar_text()->empty()) {
-        return start_update(*id->scalar_text(), Operation::link, std::nullopt);
-      }
-    }
-    if (list != nullptr && !list->is_array() && !list->is_null() &&
-        !list->is_object()) {
+    if (list == nullptr || !list->is_array()) {
       return ItemOutcome::failed(
-          OutcomeKind::permanent,
-          fmt::format("{}: no list at '{}' in the response", m_what,
-                      lookup.list_path),
+          OutcomeKind::transient,
+          fmt::format("{}: HTTP {}: no list at '{}' in the answer ({}): not "
+                      "taken as 'no match'",
+                      m_what, response.status, lookup.list_path,
+                      list == nullptr ? "absent" : kind_name(*list)),
           response.status);
     }
-    return next_lookup();
+    if (list->items().empty()) {
+      return next_lookup();
+    }
+    const json::Value* id = list->items().front().find_path(lookup.id_path);
+    if (id == nullptr || !id->scalar_text() || id->scalar_text()->empty()) {
+      return ItemOutcome::failed(
+          OutcomeKind::transient,
+          fmt::format("{}: HTTP {}: a match without an id at '{}': not "
+                      "taken as 'no match'",
+                      m_what, response.status, lookup.id_path),
+          response.status);
+    }
+    return start_update(*id->scalar_text(), Operation::link, std::nullopt);
+  }
+
+  static std::string_view kind_name(const json::Value& value) {
+    if (value.is_null()) return "null";
+    if (value.is_object()) return "an object";
+    if (value.is_string()) return "a string";
+    return "a scalar";
   }
 
   Step after_write(const http::Response& response) {
