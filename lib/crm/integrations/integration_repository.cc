@@ -72,22 +72,6 @@ json::Value parse_object(const std::string& where,
 
 }  // namespace
 
-std::optional<std::string> Credentials::get(const std::string& key) const {
-  const auto it = m_values.find(key);
-  if (it == m_values.end()) {
-    return std::nullopt;
-  }
-  return it->second;
-}
-
-std::vector<std::string> Credentials::values() const {
-  std::vector<std::string> out;
-  for (const auto& [key, value] : m_values) {
-    out.push_back(value);
-  }
-  return out;
-}
-
 std::vector<Integration> IntegrationRepository::load_active(
     std::optional<int> store_id) {
   std::string sql =

@@ -1,42 +1,18 @@
 // crm_integracoes: which provider each store uses, with what credentials.
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "crm/config/config_loader.h"
 #include "crm/db/connection.h"
+#include "crm/integrations/integration.h"
 #include "crm/json/json.h"
 
 namespace crm::integrations {
 
-/// Secret values; formatting one anywhere prints "***".
-class Credentials {
- public:
-  void set(std::string key, std::string value) {
-    m_values[std::move(key)] = std::move(value);
-  }
-  /// The secret, or nullopt when not configured.
-  [[nodiscard]] std::optional<std::string> get(const std::string& key) const;
-  /// Every secret value, so output can be checked for leaks.
-  [[nodiscard]] std::vector<std::string> values() const;
-
- private:
-  std::map<std::string, std::string> m_values;
-};
-
-struct Integration {
-  int id = 0;
-  int store_id = 0;
-  std::string
-      provider;  ///< gestaoclick | pipedrive | bling | activecampaign | generic
-  std::string base_url;
-  Credentials credentials;
-  json::Value settings;  ///< configuracoes, an object (empty when NULL)
-};
-
+/// Reads crm_integracoes.
 class IntegrationRepository {
  public:
   IntegrationRepository(db::Connection& connection,

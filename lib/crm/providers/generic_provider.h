@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "crm/integrations/integration_repository.h"
+#include "crm/integrations/integration.h"
 #include "crm/providers/provider.h"
 
 namespace crm::providers {

@@ -6,7 +6,7 @@
 
 #include <memory>
 
-#include "crm/integrations/integration_repository.h"
+#include "crm/integrations/integration.h"
 #include "crm/providers/provider.h"
 #include "crm/providers/rest_profile.h"
 

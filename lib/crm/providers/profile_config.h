@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "crm/integrations/integration_repository.h"
+#include "crm/integrations/integration.h"
 #include "crm/json/json.h"
 #include "crm/providers/provider.h"
 #include "crm/providers/rest_profile.h"

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string_view>
 
-#include "crm/integrations/integration_repository.h"
+#include "crm/integrations/integration.h"
 #include "crm/providers/provider.h"
 
 namespace crm::providers {
