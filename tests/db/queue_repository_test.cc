@@ -6,7 +6,7 @@
 #include <set>
 #include <thread>
 
-#include "crm/queue/backoff.h"
+#include "crm/core/work_item.h"
 #include "support/db_fixture.h"
 
 namespace {
@@ -230,7 +230,7 @@ TEST_CASE(
   crm::testing::reset_tables(*c);
   insert(*c, 1, "cliente", 1, 0);
   QueueRepository queue(*c);
-  for (int attempt = 1; attempt <= crm::queue::k_max_attempts; ++attempt) {
+  for (int attempt = 1; attempt <= crm::k_max_attempts; ++attempt) {
     c->execute_raw("UPDATE crm_sync_queue SET disponivel_em = NOW()");
     const auto claim = queue.claim(ClaimFilter{{1}, {}}, limit_of(1));
     REQUIRE(claim.rows.size() == 1);

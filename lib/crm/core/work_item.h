@@ -12,6 +12,9 @@
 
 namespace crm {
 
+/// Attempts before a transient failure is given up (seed 000: 3).
+inline constexpr int k_max_attempts = 3;
+
 /// One row of crm_sync_queue as a run sees it.
 struct QueueRow {
   std::int64_t id = 0;
@@ -20,7 +23,7 @@ struct QueueRow {
   std::int64_t record_id = 0;
   Direction direction = Direction::to_crm;
   int priority = 0;
-  int attempts = 0;  ///< including the current claim
+  int attempts = 0;  ///< including the current claim (see k_max_attempts)
   int changes = 0;   ///< `alteracoes` when claimed (compare-and-set on finish)
 };
 

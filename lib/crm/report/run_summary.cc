@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "crm/queue/backoff.h"
-
 namespace crm::report {
 
 double rate(const SyncSummary& summary) {
@@ -68,7 +66,7 @@ std::string format_item_line(const QueueRow& row, const ItemOutcome& outcome,
           outcome.operation == Operation::skip ? ": " + outcome.message : "");
     case OutcomeKind::transient:
       return fmt::format("{} erro transient attempt {}/{}: {}", head,
-                         row.attempts, queue::k_max_attempts, outcome.message);
+                         row.attempts, k_max_attempts, outcome.message);
     case OutcomeKind::permanent:
       return fmt::format("{} erro permanent: {}", head, outcome.message);
     case OutcomeKind::rate_limited:
