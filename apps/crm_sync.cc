@@ -3,7 +3,6 @@
 #include "crm/core/errors.h"
 #include "crm/report/run_summary.h"
 #include "crm/sync/sync_engine.h"
-#include "crm/util/time.h"
 
 int main(int argc, char** argv) {
   using namespace crm;
@@ -49,7 +48,7 @@ int main(int argc, char** argv) {
         const report::SyncSummary summary = sync::run_sync(
             args.config(), args.environment, options, args.printer);
         args.printer.result_line(
-            report::format_sync_line(summary, util::timestamp_prefix()));
+            report::format_sync_line(summary, args.printer.timestamp_prefix()));
         args.printer.result_json(report::sync_json(summary));
         return cli::ExitCode::ok;
       });

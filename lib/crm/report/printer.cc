@@ -6,6 +6,10 @@
 
 namespace crm::report {
 
+std::string Printer::timestamp_prefix() const {
+  return util::timestamp_prefix();
+}
+
 void Printer::result_line(std::string_view line) const {
   if (m_mode == OutputMode::human && m_verbosity != Verbosity::quiet) {
     fmt::print(m_out, "{}\n", line);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdio>
+#include <string>
 #include <string_view>
 
 namespace crm::report {
@@ -18,6 +19,9 @@ class Printer {
   [[nodiscard]] OutputMode mode() const { return m_mode; }
   [[nodiscard]] Verbosity verbosity() const { return m_verbosity; }
 
+  /// "[YYYY-MM-DD HH:MM:SS]" for now, local time: the prefix of human lines
+  /// and of every line this printer writes.
+  [[nodiscard]] std::string timestamp_prefix() const;
   /// The run's human result line (already formatted with its timestamp);
   /// printed in human mode unless --quiet.
   void result_line(std::string_view line) const;
