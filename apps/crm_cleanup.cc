@@ -2,10 +2,7 @@
 #include <fmt/format.h>
 
 #include "crm/cli/run_app.h"
-#include "crm/db/connection.h"
-#include "crm/runs/run_repository.h"
 #include "crm/sync/cleanup.h"
-#include "crm/util/time.h"
 
 int main(int argc, char** argv) {
   using namespace crm;
@@ -34,51 +31,23 @@ int main(int argc, char** argv) {
             cli::int_option(args.parsed, "log-days", 0, 36500).value_or(30);
         options.store_id = cli::int_option(args.parsed, "loja", 1, 2147483647);
         options.dry_run = args.parsed.count("dry-run") > 0;
-        const auto started = util::Clock::now();
-        auto connection = db::Connection::open(args.config().db);
-        runs::RunRepository runs(*connection);
-        std::optional<std::int64_t> run_id;
-        if (!options.dry_run) {
-          run_id = runs.start(
-              {"crm_cleanup", options.store_id, args.config().host_name, {}});
-        }
         const sync::CleanupResult result =
-            sync::run_cleanup(*connection, options);
-        const std::string json = fmt::format(
-            "{{\"programa\":\"crm_cleanup\",\"status\":\"{}\",\"removidos\":{},"
-            "\"fila\":{},"
-            "\"falhas\":{},\"log\":{},\"dry_run\":{}}}",
-            result.skipped ? "ignorado" : "ok", result.total(),
-            result.succeeded_rows, result.failed_rows, result.log_rows,
-            options.dry_run);
-        if (run_id) {
-          runs.finish(
-              *run_id,
-              {result.skipped ? runs::RunStatus::aborted
-                              : runs::RunStatus::success,
-               static_cast<int>(result.total()), 0, 0,
-               std::chrono::duration_cast<std::chrono::milliseconds>(
-                   util::Clock::now() - started)
-                   .count(),
-               result.skipped ? "skipped: another crm_cleanup holds the lock"
-                              : "",
-               json});
-        }
+            sync::run_cleanup(args.config(), options);
         if (result.skipped) {
           args.printer.result_line(
               fmt::format("{} Limpeza ignorada: outra execução de crm_cleanup "
                           "está em andamento",
-                          util::timestamp_prefix()));
+                          args.printer.timestamp_prefix()));
         } else {
           args.printer.item_line(fmt::format(
               "fila (sucesso): {} | fila (falhas): {} | log: {}",
               result.succeeded_rows, result.failed_rows, result.log_rows));
           args.printer.result_line(fmt::format(
-              "{} Limpeza concluída: {} registros {}", util::timestamp_prefix(),
-              result.total(),
+              "{} Limpeza concluída: {} registros {}",
+              args.printer.timestamp_prefix(), result.total(),
               options.dry_run ? "seriam removidos (dry-run)" : "removidos"));
         }
-        args.printer.result_json(json);
+        args.printer.result_json(sync::cleanup_json(result, options));
         return cli::ExitCode::ok;
       });
 }

@@ -2,7 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
+#include "crm/db/connection.h"
 #include "crm/db/named_lock.h"
+#include "crm/runs/run_repository.h"
+#include "crm/util/time.h"
 
 namespace crm::sync {
 namespace {
@@ -51,10 +56,10 @@ std::int64_t count(db::Connection& connection, const std::string& table,
       .integer(0);
 }
 
-}  // namespace
-
-CleanupResult run_cleanup(db::Connection& connection,
-                          const CleanupOptions& options) {
+/// Deletes (or with dry_run counts) what is older than the cut-offs, under
+/// the named lock; skipped = true if another run holds it.
+CleanupResult clean_up(db::Connection& connection,
+                       const CleanupOptions& options) {
   CleanupResult result;
   const std::string lock_name =
       options.store_id ? fmt::format("crm_cleanup:{}", *options.store_id)
@@ -108,6 +113,42 @@ CleanupResult run_cleanup(db::Connection& connection,
   result.log_rows = delete_in_chunks(connection, "crm_sync_log", log,
                                      log_params, options.chunk);
   return result;
+}
+
+}  // namespace
+
+CleanupResult run_cleanup(const Config& config, const CleanupOptions& options) {
+  const auto started = util::Clock::now();
+  auto connection = db::Connection::open(config.db);
+  runs::RunRepository runs(*connection);
+  std::optional<std::int64_t> run_id;
+  if (!options.dry_run) {
+    run_id =
+        runs.start({"crm_cleanup", options.store_id, config.host_name, {}});
+  }
+  const CleanupResult result = clean_up(*connection, options);
+  if (run_id) {
+    runs.finish(
+        *run_id,
+        {result.skipped ? runs::RunStatus::aborted : runs::RunStatus::success,
+         static_cast<int>(result.total()), 0, 0,
+         std::chrono::duration_cast<std::chrono::milliseconds>(
+             util::Clock::now() - started)
+             .count(),
+         result.skipped ? "skipped: another crm_cleanup holds the lock" : "",
+         cleanup_json(result, options)});
+  }
+  return result;
+}
+
+std::string cleanup_json(const CleanupResult& result,
+                         const CleanupOptions& options) {
+  return fmt::format(
+      "{{\"programa\":\"crm_cleanup\",\"status\":\"{}\",\"removidos\":{},"
+      "\"fila\":{},"
+      "\"falhas\":{},\"log\":{},\"dry_run\":{}}}",
+      result.skipped ? "ignorado" : "ok", result.total(), result.succeeded_rows,
+      result.failed_rows, result.log_rows, options.dry_run);
 }
 
 }  // namespace crm::sync

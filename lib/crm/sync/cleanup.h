@@ -3,8 +3,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
-#include "crm/db/connection.h"
+#include "crm/config/settings.h"
 
 namespace crm::sync {
 
@@ -27,12 +28,18 @@ struct CleanupResult {
   }
 };
 
-/// Deletes (or with dry_run counts) what is older than the cut-offs. Reads
+/// crm_cleanup's run: opens the database of `config`, registers the run in
+/// crm_execucoes (not with dry_run), deletes (or with dry_run counts) what is
+/// older than the cut-offs and closes the run row with cleanup_json(). Reads
 /// candidate ids without locks, walking the primary key, and deletes each
 /// chunk by id in its own short statement, so concurrent crm_sync claims wait
 /// at most one chunk. Holds the named lock "crm_cleanup[:store]" throughout;
-/// returns skipped = true if another run holds it.
-CleanupResult run_cleanup(db::Connection& connection,
-                          const CleanupOptions& options);
+/// returns skipped = true (run row `aborted`) if another run holds it. Throws
+/// FatalError when the database is unreachable or a statement fails.
+CleanupResult run_cleanup(const Config& config, const CleanupOptions& options);
+
+/// {"programa":"crm_cleanup","status":"ok"|"ignorado","removidos":N,...}
+std::string cleanup_json(const CleanupResult& result,
+                         const CleanupOptions& options);
 
 }  // namespace crm::sync
