@@ -3,10 +3,7 @@
 
 #include "crm/cli/run_app.h"
 #include "crm/core/errors.h"
-#include "crm/db/connection.h"
 #include "crm/sync/enqueue.h"
-#include "crm/util/strings.h"
-#include "crm/util/time.h"
 
 int main(int argc, char** argv) {
   using namespace crm;
@@ -46,15 +43,11 @@ int main(int argc, char** argv) {
             request.since =
                 sync::parse_since("--since", parsed["since"].as<std::string>());
           }
-          auto connection = db::Connection::open(args.config().db);
-          const int count = sync::retry_failed(*connection, request);
+          const int count = sync::retry_failed(args.config(), request);
           args.printer.result_line(
               fmt::format("{} Reenfileirados: {} registros que falharam",
-                          util::timestamp_prefix(), count));
-          args.printer.result_json(
-              fmt::format("{{\"programa\":\"crm_enqueue\",\"status\":\"ok\","
-                          "\"reenfileirados\":{}}}",
-                          count));
+                          args.printer.timestamp_prefix(), count));
+          args.printer.result_json(sync::retry_json(count));
           return cli::ExitCode::ok;
         }
         if (!store || !entity || !parsed.count("id")) {
@@ -69,22 +62,13 @@ int main(int argc, char** argv) {
                                      cli::direction_option(parsed, "direction")
                                          .value_or(Direction::to_crm),
                                      priority};
-        for (const auto& text : parsed["id"].as<std::vector<std::string>>()) {
-          const auto id = util::parse_int(util::trim(text));
-          if (!id || *id <= 0)
-            throw UsageError("--id: not a record id: '" + text + "'");
-          request.record_ids.push_back(*id);
-        }
-        auto connection = db::Connection::open(args.config().db);
-        const int count = sync::enqueue_records(*connection, request);
-        args.printer.result_line(
-            fmt::format("{} Enfileirados: {} {} (loja {}, {}, prioridade {})",
-                        util::timestamp_prefix(), count, plural(request.entity),
-                        request.store_id, to_db(request.direction), priority));
-        args.printer.result_json(
-            fmt::format("{{\"programa\":\"crm_enqueue\",\"status\":\"ok\","
-                        "\"enfileirados\":{}}}",
-                        count));
+        request.record_ids = cli::record_ids_option(parsed, "id");
+        const int count = sync::enqueue_records(args.config(), request);
+        args.printer.result_line(fmt::format(
+            "{} Enfileirados: {} {} (loja {}, {}, prioridade {})",
+            args.printer.timestamp_prefix(), count, plural(request.entity),
+            request.store_id, to_db(request.direction), priority));
+        args.printer.result_json(sync::enqueue_json(count));
         return cli::ExitCode::ok;
       });
 }

@@ -31,6 +31,22 @@ std::optional<int> int_option(const cxxopts::ParseResult& parsed,
   return static_cast<int>(*value);
 }
 
+std::vector<std::int64_t> record_ids_option(const cxxopts::ParseResult& parsed,
+                                            const std::string& name) {
+  std::vector<std::int64_t> ids;
+  if (parsed.count(name) == 0) {
+    return ids;
+  }
+  for (const auto& text : parsed[name].as<std::vector<std::string>>()) {
+    const auto id = util::parse_int(util::trim(text));
+    if (!id || *id <= 0) {
+      throw UsageError(fmt::format("--{}: not a record id: '{}'", name, text));
+    }
+    ids.push_back(*id);
+  }
+  return ids;
+}
+
 std::optional<Entity> entity_option(const cxxopts::ParseResult& parsed,
                                     const std::string& name) {
   if (parsed.count(name) == 0) {

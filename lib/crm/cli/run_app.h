@@ -1,10 +1,12 @@
 // The frame of every program: options, config, output mode, exit codes.
 #pragma once
 
+#include <cstdint>
 #include <cxxopts.hpp>
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "crm/config/config_loader.h"
 #include "crm/core/entity.h"
@@ -47,6 +49,12 @@ int run_app(const std::string& program, const std::string& summary, int argc,
 /// integer in range.
 std::optional<int> int_option(const cxxopts::ParseResult& parsed,
                               const std::string& name, int low, int high);
+
+/// --NAME's values (repeated, or a comma list) as record ids, in the order
+/// given; empty when absent. Throws UsageError for a value that is not a
+/// positive integer.
+std::vector<std::int64_t> record_ids_option(const cxxopts::ParseResult& parsed,
+                                            const std::string& name);
 
 /// --NAME as an entity when given; throws UsageError for anything but
 /// cliente, produto, venda or atividade.

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "crm/config/config_loader.h"
+#include "crm/db/connection.h"
 #include "crm/integrations/integration_repository.h"
 #include "crm/queue/queue_repository.h"
 #include "crm/records/record_repository.h"
@@ -26,7 +27,22 @@ std::string parse_since(const std::string& option, const std::string& text) {
   return text;
 }
 
-int enqueue_records(db::Connection& connection, const EnqueueRequest& request) {
+std::string enqueue_json(int enqueued) {
+  return fmt::format(
+      "{{\"programa\":\"crm_enqueue\",\"status\":\"ok\",\"enfileirados\":{}}}",
+      enqueued);
+}
+
+std::string retry_json(int requeued) {
+  return fmt::format(
+      "{{\"programa\":\"crm_enqueue\",\"status\":\"ok\",\"reenfileirados\":{}}"
+      "}",
+      requeued);
+}
+
+int enqueue_records(const Config& config, const EnqueueRequest& request) {
+  const auto open_connection = db::Connection::open(config.db);
+  db::Connection& connection = *open_connection;
   const config::Environment no_environment;
   integrations::IntegrationRepository integrations(connection, no_environment);
   const auto settings = integrations.load_settings(request.store_id);
@@ -60,7 +76,9 @@ int enqueue_records(db::Connection& connection, const EnqueueRequest& request) {
   return static_cast<int>(ids.size());
 }
 
-int retry_failed(db::Connection& connection, const RetryRequest& request) {
+int retry_failed(const Config& config, const RetryRequest& request) {
+  const auto open_connection = db::Connection::open(config.db);
+  db::Connection& connection = *open_connection;
   std::string where =
       "q.processado = 1 AND q.erro IS NOT NULL AND NOT EXISTS ("
       "SELECT 1 FROM crm_sync_queue n WHERE n.id_loja = q.id_loja AND "

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "crm/config/settings.h"
 #include "crm/core/entity.h"
-#include "crm/db/connection.h"
 
 namespace crm::sync {
 
@@ -20,10 +20,11 @@ struct EnqueueRequest {
 };
 
 /// Enqueues each record (one pending row per key; an existing pending row
-/// keeps the higher priority), all in one transaction. Throws FatalError
-/// listing the ids that do not exist in the store's mapped table, before
-/// enqueuing anything. Returns the number of records enqueued.
-int enqueue_records(db::Connection& connection, const EnqueueRequest& request);
+/// keeps the higher priority), all in one transaction, in the database of
+/// `config`. Throws FatalError when the database is unreachable, or listing
+/// the ids that do not exist in the store's mapped table, before enqueuing
+/// anything. Returns the number of records enqueued.
+int enqueue_records(const Config& config, const EnqueueRequest& request);
 
 struct RetryRequest {
   std::optional<int> store_id;
@@ -34,8 +35,14 @@ struct RetryRequest {
 };
 
 /// Puts given-up rows (processado = 1, erro set) back as new pending rows,
-/// one per key, skipping keys that succeeded later. Returns how many keys.
-int retry_failed(db::Connection& connection, const RetryRequest& request);
+/// one per key, skipping keys that succeeded later, in the database of
+/// `config` (FatalError when unreachable). Returns how many keys.
+int retry_failed(const Config& config, const RetryRequest& request);
+
+/// {"programa":"crm_enqueue","status":"ok","enfileirados":N}
+std::string enqueue_json(int enqueued);
+/// {"programa":"crm_enqueue","status":"ok","reenfileirados":N}
+std::string retry_json(int requeued);
 
 /// Checks "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS"; throws UsageError naming
 /// `option` otherwise.
