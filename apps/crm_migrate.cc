@@ -1,12 +1,6 @@
 // crm_migrate: applies pending migrations; --status lists them.
-#include <fmt/format.h>
-
 #include "crm/cli/run_app.h"
-#include "crm/db/connection.h"
-#include "crm/db/migrator.h"
-#include "crm/json/json.h"
-#include "crm/sync/triggers.h"
-#include "crm/util/time.h"
+#include "crm/sync/migrate.h"
 
 int main(int argc, char** argv) {
   using namespace crm;
@@ -34,49 +28,14 @@ int main(int argc, char** argv) {
           args.m_overrides["migrations_dir"] =
               args.parsed["migrations-dir"].as<std::string>();
         }
-        const Config& config = args.config();
-        auto connection = db::Connection::open(config.db);
-        db::Migrator migrator(*connection, config.migrations_dir,
-                              args.parsed.count("with-demo-tables")
-                                  ? db::MigrationSet::core_and_demo
-                                  : db::MigrationSet::core);
-        if (args.parsed.count("status")) {
-          const auto statuses = migrator.status();
-          if (args.printer.mode() == report::OutputMode::human &&
-              args.printer.verbosity() != report::Verbosity::quiet) {
-            fmt::print("{}", db::format_status_lines(statuses));
-          }
-          args.printer.result_json(db::status_json(statuses));
-          return cli::ExitCode::ok;
-        }
-        const auto applied = migrator.apply_pending();
-        for (const auto& version : applied) {
-          args.printer.item_line("aplicada " + version);
-        }
-        args.printer.result_line(fmt::format("{} Migrações aplicadas: {}",
-                                             util::timestamp_prefix(),
-                                             applied.size()));
-        if (args.parsed.count("drop-triggers")) {
-          const int dropped = sync::drop_triggers(*connection);
-          args.printer.result_line(fmt::format(
-              "{} Triggers removidos: {}", util::timestamp_prefix(), dropped));
-        }
-        if (args.parsed.count("with-triggers")) {
-          const auto installed = sync::install_triggers(*connection);
-          for (const auto& name : installed)
-            args.printer.item_line("trigger " + name);
-          args.printer.result_line(fmt::format("{} Triggers instalados: {}",
-                                               util::timestamp_prefix(),
-                                               installed.size()));
-        }
-        json::Value list = json::Value::array();
-        for (const auto& version : applied) {
-          list.push_back(json::Value::string(version));
-        }
-        args.printer.result_json(
-            fmt::format("{{\"programa\":\"crm_migrate\",\"status\":\"ok\","
-                        "\"aplicadas\":{}}}",
-                        json::dump(list)));
+        sync::MigrateOptions options;
+        options.action = args.parsed.count("status")
+                             ? sync::MigrateAction::status
+                             : sync::MigrateAction::apply;
+        options.with_demo_tables = args.parsed.count("with-demo-tables") > 0;
+        options.drop_triggers = args.parsed.count("drop-triggers") > 0;
+        options.with_triggers = args.parsed.count("with-triggers") > 0;
+        sync::run_migrate(args.config(), options, args.printer);
         return cli::ExitCode::ok;
       });
 }
