@@ -2,11 +2,8 @@
 #include <fmt/format.h>
 
 #include "crm/cli/run_app.h"
-#include "crm/db/connection.h"
 #include "crm/report/status_report.h"
-#include "crm/sync/status.h"
-#include "crm/util/atomic_file.h"
-#include "crm/util/time.h"
+#include "crm/sync/status_command.h"
 
 int main(int argc, char** argv) {
   using namespace crm;
@@ -42,8 +39,12 @@ int main(int argc, char** argv) {
       },
       [](cli::Args& args) {
         const auto& parsed = args.parsed;
-        const bool check = parsed.count("check") > 0;
-        report::CheckThresholds t;
+        sync::StatusRequest request;
+        request.output = parsed.count("check") ? sync::StatusOutput::check
+                         : parsed.count("prometheus")
+                             ? sync::StatusOutput::prometheus
+                             : sync::StatusOutput::text;
+        report::CheckThresholds& t = request.thresholds;
         const auto threshold = [&](const char* name, std::int64_t& field) {
           field = cli::int_option(parsed, name, 0, 100000000)
                       .value_or(static_cast<int>(field));
@@ -56,37 +57,17 @@ int main(int argc, char** argv) {
         threshold("crit-since-success-minutes", t.crit_since_success_minutes);
         threshold("warn-stuck", t.warn_stuck);
         threshold("crit-stuck", t.crit_stuck);
-        if (check) {
+        if (request.output == sync::StatusOutput::check) {
           args.on_fatal = [](const std::string& message) {
             fmt::print("CRM_SYNC UNKNOWN - {}\n", message);
             return 3;
           };
         }
-        auto connection = db::Connection::open(args.config().db);
-        if (parsed.count("fix-stuck")) {
-          const int fixed = sync::abort_stuck_runs(*connection);
-          args.printer.item_line(fmt::format(
-              "{} execuções travadas marcadas como aborted", fixed));
-        }
-        const report::StatusData data = sync::gather_status(*connection);
+        request.fix_stuck = parsed.count("fix-stuck") > 0;
         if (parsed.count("metrics-file")) {
-          util::write_file_atomically(parsed["metrics-file"].as<std::string>(),
-                                      report::format_status_prometheus(data));
+          request.metrics_file = parsed["metrics-file"].as<std::string>();
         }
-        if (check) {
-          const report::CheckResult result = report::evaluate_check(data, t);
-          fmt::print("{}\n", result.line);
-          return static_cast<cli::ExitCode>(result.code);
-        }
-        if (parsed.count("prometheus")) {
-          fmt::print("{}", report::format_status_prometheus(data));
-        } else if (args.printer.mode() == report::OutputMode::json) {
-          args.printer.result_json(report::format_status_json(data));
-        } else if (!parsed.count("metrics-file") ||
-                   args.printer.verbosity() != report::Verbosity::quiet) {
-          fmt::print(
-              "{}", report::format_status_text(data, util::timestamp_prefix()));
-        }
-        return cli::ExitCode::ok;
+        return static_cast<cli::ExitCode>(
+            sync::report_status(args.config(), request, args.printer));
       });
 }

@@ -1,0 +1,47 @@
+#include "crm/sync/status_command.h"
+
+#include <fmt/format.h>
+
+#include "crm/db/connection.h"
+#include "crm/sync/status.h"
+#include "crm/util/atomic_file.h"
+
+namespace crm::sync {
+
+int report_status(const Config& config, const StatusRequest& request,
+                  const report::Printer& printer) {
+  auto connection = db::Connection::open(config.db);
+  if (request.fix_stuck) {
+    const int fixed = abort_stuck_runs(*connection);
+    printer.item_line(
+        fmt::format("{} execuções travadas marcadas como aborted", fixed));
+  }
+  const report::StatusData data = gather_status(*connection);
+  if (request.metrics_file) {
+    util::write_file_atomically(*request.metrics_file,
+                                report::format_status_prometheus(data));
+  }
+  switch (request.output) {
+    case StatusOutput::check: {
+      const report::CheckResult result =
+          report::evaluate_check(data, request.thresholds);
+      fmt::print("{}\n", result.line);
+      return result.code;
+    }
+    case StatusOutput::prometheus:
+      fmt::print("{}", report::format_status_prometheus(data));
+      return 0;
+    case StatusOutput::text:
+      if (printer.mode() == report::OutputMode::json) {
+        printer.result_json(report::format_status_json(data));
+      } else if (!request.metrics_file ||
+                 printer.verbosity() != report::Verbosity::quiet) {
+        fmt::print(
+            "{}", report::format_status_text(data, printer.timestamp_prefix()));
+      }
+      return 0;
+  }
+  return 0;
+}
+
+}  // namespace crm::sync

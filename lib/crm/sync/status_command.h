@@ -1,0 +1,38 @@
+// crm_status's run: open, optionally fix stuck runs, gather, print.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "crm/config/settings.h"
+#include "crm/report/printer.h"
+#include "crm/report/status_report.h"
+
+namespace crm::sync {
+
+/// What crm_status prints on stdout.
+enum class StatusOutput {
+  text,        ///< the screen (or JSON with --json)
+  prometheus,  ///< Prometheus text exposition
+  check,       ///< one monitoring-plugin line, its code as the exit code
+};
+
+struct StatusRequest {
+  StatusOutput output = StatusOutput::text;
+  report::CheckThresholds thresholds;  ///< for StatusOutput::check
+  bool fix_stuck = false;              ///< mark stuck runs as aborted first
+  /// Where to write the Prometheus text, atomically; nullopt: nowhere.
+  std::optional<std::string> metrics_file;
+};
+
+/// crm_status's run: opens the database of `config`; with fix_stuck marks
+/// stuck runs as aborted (one verbose item line); reads what crm_status
+/// shows; writes metrics_file when set; prints `output` (the text screen is
+/// left out with --quiet when a metrics file was written). Returns the exit
+/// code: the check's (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN), else 0.
+/// Throws FatalError when the database is unreachable or a query or the
+/// write fails.
+int report_status(const Config& config, const StatusRequest& request,
+                  const report::Printer& printer);
+
+}  // namespace crm::sync
