@@ -1,11 +1,7 @@
 // crm_sync_full: enqueue every record of a store (export), or --import.
-#include <fmt/format.h>
-
 #include "crm/cli/run_app.h"
-#include "crm/db/connection.h"
 #include "crm/sync/enqueue.h"
-#include "crm/sync/full_sync_output.h"
-#include "crm/util/time.h"
+#include "crm/sync/full_sync_command.h"
 
 int main(int argc, char** argv) {
   using namespace crm;
@@ -46,16 +42,12 @@ int main(int argc, char** argv) {
               std::string(parsed.count("import") ? "" : " or all") + ", got '" +
               entity + "'");
         }
-        auto connection = db::Connection::open(args.config().db);
+        sync::FullSyncDatabase database(args.config());
         if (parsed.count("import")) {
           const sync::ImportOptions options{
               *store, *one,
               cli::int_option(parsed, "pages", 1, 1000).value_or(5)};
-          const auto result =
-              sync::run_import(*connection, args.environment, options);
-          args.printer.result_line(
-              sync::format_import_line(result, *one, util::timestamp_prefix()));
-          args.printer.result_json(sync::import_json(result));
+          database.import(args.environment, options, args.printer);
           return cli::ExitCode::ok;
         }
         sync::FullSyncOptions options;
@@ -73,16 +65,7 @@ int main(int argc, char** argv) {
               sync::parse_since("--since", parsed["since"].as<std::string>());
         }
         options.dry_run = parsed.count("dry-run") > 0;
-        const auto result =
-            sync::run_full_sync(*connection, options, args.config().host_name);
-        for (const auto& exported : result.entities) {
-          args.printer.item_line(fmt::format(
-              "{}: {} registros ({} novos na fila)", plural(exported.entity),
-              exported.records, exported.new_rows));
-        }
-        args.printer.result_line(sync::format_full_sync_lines(
-            result, options, util::timestamp_prefix()));
-        args.printer.result_json(sync::full_sync_json(result, options));
+        database.export_all(options, args.printer);
         return cli::ExitCode::ok;
       });
 }

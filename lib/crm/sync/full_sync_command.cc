@@ -1,0 +1,35 @@
+#include "crm/sync/full_sync_command.h"
+
+#include <fmt/format.h>
+
+#include "crm/sync/full_sync_output.h"
+
+namespace crm::sync {
+
+FullSyncDatabase::FullSyncDatabase(const Config& config)
+    : m_config(config), m_connection(db::Connection::open(config.db)) {}
+
+void FullSyncDatabase::import(const config::Environment& environment,
+                              const ImportOptions& options,
+                              const report::Printer& printer) {
+  const ImportResult result = run_import(*m_connection, environment, options);
+  printer.result_line(
+      format_import_line(result, options.entity, printer.timestamp_prefix()));
+  printer.result_json(import_json(result));
+}
+
+void FullSyncDatabase::export_all(const FullSyncOptions& options,
+                                  const report::Printer& printer) {
+  const FullSyncResult result =
+      run_full_sync(*m_connection, options, m_config.host_name);
+  for (const auto& exported : result.entities) {
+    printer.item_line(fmt::format("{}: {} registros ({} novos na fila)",
+                                  plural(exported.entity), exported.records,
+                                  exported.new_rows));
+  }
+  printer.result_line(
+      format_full_sync_lines(result, options, printer.timestamp_prefix()));
+  printer.result_json(full_sync_json(result, options));
+}
+
+}  // namespace crm::sync
