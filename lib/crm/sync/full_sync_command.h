@@ -5,6 +5,7 @@
 
 #include "crm/config/config_loader.h"
 #include "crm/config/settings.h"
+#include "crm/db/connection.h"
 #include "crm/report/printer.h"
 #include "crm/sync/full_sync.h"
 #include "crm/sync/import_job.h"

@@ -6,7 +6,6 @@
 #include "crm/db/migrator.h"
 #include "crm/json/json.h"
 #include "crm/sync/triggers.h"
-#include "crm/util/time.h"
 
 namespace crm::sync {
 
@@ -31,11 +30,11 @@ void run_migrate(const Config& config, const MigrateOptions& options,
     printer.item_line("aplicada " + version);
   }
   printer.result_line(fmt::format("{} Migrações aplicadas: {}",
-                                  util::timestamp_prefix(), applied.size()));
+                                  printer.timestamp_prefix(), applied.size()));
   if (options.drop_triggers) {
     const int dropped = drop_triggers(*connection);
     printer.result_line(fmt::format("{} Triggers removidos: {}",
-                                    util::timestamp_prefix(), dropped));
+                                    printer.timestamp_prefix(), dropped));
   }
   if (options.with_triggers) {
     const auto installed = install_triggers(*connection);
@@ -43,7 +42,7 @@ void run_migrate(const Config& config, const MigrateOptions& options,
       printer.item_line("trigger " + name);
     }
     printer.result_line(fmt::format("{} Triggers instalados: {}",
-                                    util::timestamp_prefix(),
+                                    printer.timestamp_prefix(),
                                     installed.size()));
   }
   json::Value list = json::Value::array();
