@@ -26,6 +26,8 @@ Profile activecampaign_profile() {
   using T = FieldType;
   Profile profile;
   profile.name = "activecampaign";
+  profile.requests_per_minute = 300;  // 5 requests a second per account
+  profile.requests_per_second = 5;
   profile.paging = Paging::offset;
   profile.page_param = "offset";
   profile.page_size_param = "limit";

@@ -84,6 +84,8 @@ Profile bling_profile() {
   using namespace build;
   Profile profile;
   profile.name = "bling";
+  profile.requests_per_minute = 180;  // 3 requests a second
+  profile.requests_per_second = 3;
   profile.paging = Paging::page;
   profile.page_param = "pagina";
   profile.page_size_param = "limite";

@@ -70,6 +70,8 @@ Profile gestaoclick_profile() {
   using namespace build;
   Profile profile;
   profile.name = "gestaoclick";
+  profile.requests_per_minute = 180;  // 3 requests a second
+  profile.requests_per_second = 3;
   profile.paging = Paging::page;
   profile.page_param = "pagina";
   profile.page_size_param.clear();  // not in the blueprint: pages hold 100

@@ -29,6 +29,8 @@ Profile pipedrive_profile() {
   using T = FieldType;
   Profile profile;
   profile.name = "pipedrive";
+  // 2-second burst windows, read from x-ratelimit-*; a conservative 10/s.
+  profile.requests_per_minute = 600;
   profile.paging = Paging::cursor;
   profile.page_param = "cursor";
   profile.page_size_param = "limit";

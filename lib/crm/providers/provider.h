@@ -60,6 +60,12 @@ struct Reference {
   std::string field;  ///< the logical field holding the local id
 };
 
+/// A provider's documented request limits (nullopt: none known).
+struct RateLimits {
+  std::optional<int> per_minute;
+  std::optional<int> per_second;
+};
+
 class Provider {
  public:
   virtual ~Provider() = default;
@@ -86,6 +92,8 @@ class Provider {
   [[nodiscard]] virtual bool credentials_expired(const http::Response&) const {
     return false;
   }
+  /// The API's own request limits, which the store's settings may override.
+  [[nodiscard]] virtual RateLimits rate_limits() const { return {}; }
 
   /// The request for one page of `entity` (nullopt cursor: the first page),
   /// or an outcome when the provider cannot list the entity.

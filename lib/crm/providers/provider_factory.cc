@@ -26,17 +26,13 @@ std::unique_ptr<Provider> make_provider(
                   integration.store_id, integration.provider));
 }
 
-std::optional<int> default_requests_per_minute(std::string_view provider) {
-  if (provider == "gestaoclick" || provider == "bling") return 180;
-  if (provider == "activecampaign") return 300;
-  if (provider == "pipedrive") return 600;
-  return std::nullopt;
-}
-
-std::optional<int> default_requests_per_second(std::string_view provider) {
-  if (provider == "gestaoclick" || provider == "bling") return 3;
-  if (provider == "activecampaign") return 5;
-  return std::nullopt;
+bool uses_oauth(std::string_view provider) {
+  // The named profiles say it; `generic` has none.
+  if (provider == "gestaoclick") return gestaoclick_profile().oauth;
+  if (provider == "pipedrive") return pipedrive_profile().oauth;
+  if (provider == "bling") return bling_profile().oauth;
+  if (provider == "activecampaign") return activecampaign_profile().oauth;
+  return false;
 }
 
 }  // namespace crm::providers

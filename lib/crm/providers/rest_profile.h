@@ -130,8 +130,17 @@ struct Profile {
   /// GestaoClick: a 404 with a message is a validation error, not "absent".
   bool not_found_has_message = false;
   /// Bling: a 401 means the OAuth access token expired; pause, refresh next
-  /// run.
+  /// run. The run refreshes the access token before its first request
+  /// (sync/credentials.h).
   bool oauth = false;
+  /// The request budget per minute the API allows (CRM_APIS.md); nullopt:
+  /// none known. configuracoes.requests_per_minute overrides it.
+  std::optional<int> requests_per_minute;
+  /// Request starts per second the API allows; nullopt when its limit is
+  /// not per second (Pipedrive's 2-second windows are read from its
+  /// x-ratelimit headers) or unknown. configuracoes.requests_per_second
+  /// overrides it (0: unpaced).
+  std::optional<int> requests_per_second;
   std::map<Entity, Endpoint> endpoints;
 };
 

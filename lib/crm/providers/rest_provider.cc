@@ -64,6 +64,11 @@ class RestProvider final : public Provider {
     return m_profile.oauth && response.status == 401;
   }
 
+  RateLimits rate_limits() const override {
+    return RateLimits{m_profile.requests_per_minute,
+                      m_profile.requests_per_second};
+  }
+
   Step list_page(Entity entity,
                  const std::optional<std::string>& cursor) const override {
     if (auto stop = unsupported(entity)) return std::move(*stop);

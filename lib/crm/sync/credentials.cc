@@ -7,6 +7,7 @@
 #include "crm/http/curl_transport.h"
 #include "crm/integrations/oauth_tokens.h"
 #include "crm/providers/oauth.h"
+#include "crm/providers/provider_factory.h"
 #include "crm/util/strings.h"
 
 namespace crm::sync {
@@ -28,6 +29,46 @@ std::string need(const integrations::Integration& integration,
         fmt::format("{}: credenciais: missing '{}'", where(integration), key));
   }
   return *value;
+}
+
+std::string token_url_of(const integrations::Integration& integration) {
+  std::string token_url = integration.credentials.get("token_url").value_or("");
+  if (token_url.empty()) {
+    token_url = integration.base_url;
+    while (token_url.ends_with("/")) token_url.pop_back();
+    token_url += "/oauth/token";
+  }
+  return token_url;
+}
+
+/// Refreshes with `refresh_token` and stores the rotated pair before
+/// anything uses it: losing the rotated refresh token would lock the store
+/// out. Throws FatalError (secrets masked) when the provider refuses.
+integrations::StoredToken refresh(db::Connection& connection,
+                                  const integrations::Integration& integration,
+                                  const std::string& refresh_token,
+                                  const std::string& initial) {
+  const http::Response response = http::perform(providers::refresh_request(
+      token_url_of(integration), need(integration, "client_id"),
+      need(integration, "client_secret"), refresh_token));
+  auto result = providers::read_refresh_response(response);
+  if (auto* error = std::get_if<std::string>(&result)) {
+    std::string message = *error;
+    for (const std::string& secret : integration.credentials.values()) {
+      if (secret.size() >= 4)
+        message = util::redact(std::move(message), secret);
+    }
+    throw FatalError(
+        fmt::format("{}: {} (if the refresh token was revoked or is older "
+                    "than 30 days, authorize "
+                    "again: docs/providers/bling.md)",
+                    where(integration), message));
+  }
+  const providers::TokenPair& pair = std::get<providers::TokenPair>(result);
+  integrations::save_token(connection, integration.id, pair.access_token,
+                           pair.refresh_token, initial, pair.expires_in);
+  return integrations::StoredToken{pair.access_token, pair.refresh_token,
+                                   initial, true};
 }
 
 void ensure_access_token(db::Connection& connection,
@@ -58,40 +99,11 @@ void ensure_access_token(db::Connection& connection,
         integrations::load_token(connection, integration.id, k_margin_seconds);
     if (!usable(stored)) {
       // A chain started from an older authorization is dropped.
-      const std::string refresh_token =
-          stored && stored->initial_refresh_token == *initial
-              ? stored->refresh_token
-              : *initial;
-      std::string token_url =
-          integration.credentials.get("token_url").value_or("");
-      if (token_url.empty()) {
-        token_url = integration.base_url;
-        while (token_url.ends_with("/")) token_url.pop_back();
-        token_url += "/oauth/token";
-      }
-      const http::Response response = http::perform(providers::refresh_request(
-          token_url, need(integration, "client_id"),
-          need(integration, "client_secret"), refresh_token));
-      auto result = providers::read_refresh_response(response);
-      if (auto* error = std::get_if<std::string>(&result)) {
-        std::string message = *error;
-        for (const std::string& secret : integration.credentials.values()) {
-          if (secret.size() >= 4)
-            message = util::redact(std::move(message), secret);
-        }
-        throw FatalError(
-            fmt::format("{}: {} (if the refresh token was revoked or is older "
-                        "than 30 days, authorize "
-                        "again: docs/providers/bling.md)",
-                        where(integration), message));
-      }
-      const providers::TokenPair& pair = std::get<providers::TokenPair>(result);
-      // Stored before anything uses it: losing the rotated refresh token
-      // would lock the store out.
-      integrations::save_token(connection, integration.id, pair.access_token,
-                               pair.refresh_token, *initial, pair.expires_in);
-      stored = integrations::StoredToken{pair.access_token, pair.refresh_token,
-                                         *initial, true};
+      stored = refresh(connection, integration,
+                       stored && stored->initial_refresh_token == *initial
+                           ? stored->refresh_token
+                           : *initial,
+                       *initial);
     }
   }
   integration.credentials.set("access_token", stored->access_token);
@@ -102,7 +114,7 @@ void ensure_access_token(db::Connection& connection,
 
 void prepare_credentials(db::Connection& connection,
                          integrations::Integration& integration) {
-  if (integration.provider == "bling") {
+  if (providers::uses_oauth(integration.provider)) {
     ensure_access_token(connection, integration);
   }
 }

@@ -7,6 +7,7 @@
 #include "crm/config/config_loader.h"
 #include "crm/db/named_lock.h"
 #include "crm/integrations/integration_repository.h"
+#include "crm/integrations/store_settings.h"
 #include "crm/records/table_mapping.h"
 #include "crm/runs/run_repository.h"
 #include "crm/util/time.h"
@@ -236,10 +237,9 @@ FullSyncResult enqueue_all(db::Connection& connection,
   const auto mappings = records::mappings_for_store(
       settings.value_or(json::Value::object()), options.store_id);
   if (settings) {
-    if (const json::Value* batch = settings->find("batch_size");
-        batch && batch->is_number()) {
-      result.rows_per_minute = std::max(1, std::stoi(batch->text()));
-    }
+    result.rows_per_minute =
+        integrations::parse_store_settings(*settings, options.store_id)
+            .batch_size;
   }
 
   for (Entity entity : options.entities) {

@@ -5,6 +5,7 @@
 #include "crm/db/named_lock.h"
 #include "crm/http/curl_transport.h"
 #include "crm/integrations/integration_repository.h"
+#include "crm/integrations/store_settings.h"
 #include "crm/providers/provider_factory.h"
 #include "crm/queue/request_budget.h"
 #include "crm/records/record_repository.h"
@@ -274,12 +275,11 @@ ImportResult run_import(db::Connection& connection,
   records::RecordRepository records(connection);
   // Page requests count against the store's shared request budget too.
   queue::RequestBudget budget(connection);
-  std::optional<int> per_minute =
-      providers::default_requests_per_minute(active.front().provider);
-  if (const json::Value* limit =
-          active.front().settings.find("requests_per_minute");
-      limit != nullptr && limit->is_number()) {
-    per_minute = std::stoi(limit->text());
+  std::optional<int> per_minute = integrations::parse_store_settings(
+                                      active.front().settings, options.store_id)
+                                      .requests_per_minute;
+  if (!per_minute) {
+    per_minute = provider->rate_limits().per_minute;
   }
 
   const ImportJob job = open_job(connection, options);

@@ -14,20 +14,19 @@ namespace crm::sync {
 namespace {
 
 /// The scheduler's limits: the store's settings over its provider's
-/// defaults.
-StoreLimits limits_of(const integrations::Integration& integration,
+/// documented ones.
+StoreLimits limits_of(const providers::Provider& provider,
                       const integrations::StoreSettings& settings) {
+  const providers::RateLimits documented = provider.rate_limits();
   StoreLimits limits;
   limits.timeout = settings.timeout;
   limits.connect_timeout = settings.connect_timeout;
-  limits.per_minute =
-      settings.requests_per_minute
-          ? settings.requests_per_minute
-          : providers::default_requests_per_minute(integration.provider);
-  limits.per_second =
-      settings.requests_per_second
-          ? settings.requests_per_second
-          : providers::default_requests_per_second(integration.provider);
+  limits.per_minute = settings.requests_per_minute
+                          ? settings.requests_per_minute
+                          : documented.per_minute;
+  limits.per_second = settings.requests_per_second
+                          ? settings.requests_per_second
+                          : documented.per_second;
   if (limits.per_second == 0) {
     limits.per_second.reset();
   }
@@ -166,7 +165,6 @@ std::map<int, RunStore> load_stores(db::Connection& connection,
     const int id = integration.store_id;
     store.settings =
         integrations::parse_store_settings(integration.settings, id);
-    store.limits = limits_of(integration, store.settings);
     store.mappings = records::mappings_for_store(integration.settings, id);
     if (credentials == Credentials::placeholder &&
         !integration.credentials.get("access_token")) {
@@ -176,6 +174,7 @@ std::map<int, RunStore> load_stores(db::Connection& connection,
       prepare_credentials(connection, integration);
     }
     store.provider = providers::make_provider(integration);
+    store.limits = limits_of(*store.provider, store.settings);
     store.integration = std::move(integration);
     stores.emplace(id, std::move(store));
   }
