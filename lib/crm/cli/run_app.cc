@@ -76,11 +76,13 @@ std::optional<Direction> direction_option(const cxxopts::ParseResult& parsed,
   return direction;
 }
 
-int run_app(const std::string& program, const std::string& summary, int argc,
-            char** argv, const Declare& declare, const Body& body) {
+namespace {
+
+/// The output mode and verbosity, decided before parsing so that even a
+/// parse error honours --json.
+report::Printer printer_for(int argc, char** argv) {
   report::OutputMode mode = report::OutputMode::human;
   report::Verbosity verbosity = report::Verbosity::normal;
-  // Decide the output mode before parsing so even a parse error honours --json.
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--json") mode = report::OutputMode::json;
@@ -88,12 +90,33 @@ int run_app(const std::string& program, const std::string& summary, int argc,
     if (arg == "--verbose" || arg == "-v")
       verbosity = report::Verbosity::verbose;
   }
-  const report::Printer printer(mode, verbosity);
+  return report::Printer(mode, verbosity);
+}
+
+void declare_common(cxxopts::Options& options) {
+  options.add_options("Common")("h,help", "show this help and exit")(
+      "version", "show the version and exit")(
+      "config",
+      "configuration file (default: $CRM_SYNC_CONFIG, else "
+      "/etc/crm-sync/crm-sync.conf if present)",
+      cxxopts::value<std::string>(),
+      "FILE")("json", "print one JSON object instead of the human line")(
+      "v,verbose", "print one line per item")("q,quiet",
+                                              "print nothing on success")(
+      "print-config",
+      "print the effective configuration (secrets masked) and exit");
+}
+
+}  // namespace
+
+int run_app(const std::string& program, const std::string& summary, int argc,
+            char** argv, const Declare& declare, const Body& body) {
+  const report::Printer printer = printer_for(argc, argv);
   // Outlives `args` (which ends with the try block) for the catch below.
   std::function<int(const std::string&)> on_fatal;
   const auto fail = [&](ExitCode code, const std::string& message) {
     printer.error(message);
-    if (mode == report::OutputMode::json) {
+    if (printer.mode() == report::OutputMode::json) {
       fmt::print(
           "{{\"programa\":{},\"status\":\"erro\",\"codigo\":{},\"mensagem\":{}}"
           "}\n",
@@ -103,17 +126,7 @@ int run_app(const std::string& program, const std::string& summary, int argc,
   };
   try {
     cxxopts::Options options(program, summary);
-    options.add_options("Common")("h,help", "show this help and exit")(
-        "version", "show the version and exit")(
-        "config",
-        "configuration file (default: $CRM_SYNC_CONFIG, else "
-        "/etc/crm-sync/crm-sync.conf if present)",
-        cxxopts::value<std::string>(),
-        "FILE")("json", "print one JSON object instead of the human line")(
-        "v,verbose", "print one line per item")("q,quiet",
-                                                "print nothing on success")(
-        "print-config",
-        "print the effective configuration (secrets masked) and exit");
+    declare_common(options);
     declare(options);
     cxxopts::ParseResult parsed = options.parse(argc, argv);
     if (!parsed.unmatched().empty()) {

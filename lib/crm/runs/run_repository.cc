@@ -53,6 +53,13 @@ void RunRepository::finish(std::int64_t id, const RunFinish& result) {
 
 void guarded_run(RunRepository& runs, const RunStart& start,
                  const std::function<RunFinish(std::int64_t run_id)>& body) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto elapsed_ms = [&] {
+    return static_cast<std::int64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started)
+            .count());
+  };
   const std::int64_t id = runs.start(start);
   RunFinish result;
   try {
@@ -61,6 +68,7 @@ void guarded_run(RunRepository& runs, const RunStart& start,
     try {
       RunFinish failed;
       failed.status = RunStatus::error;
+      failed.duration_ms = elapsed_ms();
       failed.message =
           util::truncate_utf8(util::valid_utf8(error.what()), 1000);
       runs.finish(id, failed);
@@ -68,6 +76,9 @@ void guarded_run(RunRepository& runs, const RunStart& start,
       // The database is gone: the row's deadline marks the run as stuck.
     }
     throw;
+  }
+  if (result.duration_ms == 0) {
+    result.duration_ms = elapsed_ms();
   }
   runs.finish(id, result);
 }

@@ -44,7 +44,8 @@ class RunRepository {
 };
 
 /// Registers a run, runs `body(run_id)`, which returns how the run ended,
-/// and closes the row with that. Whatever ends the body early (an exception)
+/// and closes the row with that (its duration measured here when the body
+/// left it 0). Whatever ends the body early (an exception)
 /// still closes the row, as `error` with the exception's text, and the
 /// exception goes on; if closing fails too (the database is gone), the row
 /// stays `running` past its deadline, which crm_status reports as stuck.

@@ -118,26 +118,27 @@ CleanupResult clean_up(db::Connection& connection,
 }  // namespace
 
 CleanupResult run_cleanup(const Config& config, const CleanupOptions& options) {
-  const auto started = util::Clock::now();
   auto connection = db::Connection::open(config.db);
+  if (options.dry_run) {
+    return clean_up(*connection, options);
+  }
   runs::RunRepository runs(*connection);
-  std::optional<std::int64_t> run_id;
-  if (!options.dry_run) {
-    run_id =
-        runs.start({"crm_cleanup", options.store_id, config.host_name, {}});
-  }
-  const CleanupResult result = clean_up(*connection, options);
-  if (run_id) {
-    runs.finish(
-        *run_id,
-        {result.skipped ? runs::RunStatus::aborted : runs::RunStatus::success,
-         static_cast<int>(result.total()), 0, 0,
-         std::chrono::duration_cast<std::chrono::milliseconds>(
-             util::Clock::now() - started)
-             .count(),
-         result.skipped ? "skipped: another crm_cleanup holds the lock" : "",
-         cleanup_json(result, options)});
-  }
+  CleanupResult result;
+  runs::guarded_run(
+      runs,
+      runs::RunStart{"crm_cleanup", options.store_id, config.host_name, {}},
+      [&](std::int64_t) {
+        result = clean_up(*connection, options);
+        runs::RunFinish finish;
+        finish.status = result.skipped ? runs::RunStatus::aborted
+                                       : runs::RunStatus::success;
+        finish.processed = static_cast<int>(result.total());
+        if (result.skipped) {
+          finish.message = "skipped: another crm_cleanup holds the lock";
+        }
+        finish.result_json = cleanup_json(result, options);
+        return finish;
+      });
   return result;
 }
 

@@ -92,20 +92,21 @@ FullSyncResult run_full_sync(db::Connection& connection,
   if (options.dry_run) {
     return enqueue_all(connection, options);
   }
-  const auto started = util::Clock::now();
   runs::RunRepository runs(connection);
-  const std::int64_t run_id =
-      runs.start({"crm_sync_full", options.store_id, host, {}});
-  const FullSyncResult result = enqueue_all(connection, options);
-  runs.finish(
-      run_id,
-      {result.skipped ? runs::RunStatus::aborted : runs::RunStatus::success,
-       static_cast<int>(result.total()), 0, 0,
-       std::chrono::duration_cast<std::chrono::milliseconds>(
-           util::Clock::now() - started)
-           .count(),
-       result.skipped ? "skipped: another crm_sync_full holds the lock" : "",
-       ""});
+  FullSyncResult result;
+  runs::guarded_run(
+      runs, runs::RunStart{"crm_sync_full", options.store_id, host, {}},
+      [&](std::int64_t) {
+        result = enqueue_all(connection, options);
+        runs::RunFinish finish;
+        finish.status = result.skipped ? runs::RunStatus::aborted
+                                       : runs::RunStatus::success;
+        finish.processed = static_cast<int>(result.total());
+        if (result.skipped) {
+          finish.message = "skipped: another crm_sync_full holds the lock";
+        }
+        return finish;
+      });
   return result;
 }
 
