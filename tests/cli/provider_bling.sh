@@ -83,17 +83,21 @@ run_sync --loja 1 --dry-run
 assert_eq 0 "$rc" "dry run exit"
 assert_eq 2 "$(oauth refreshes)" "no refresh in a dry run"
 
-# A dead refresh token stops the run with a clear error and no secret.
+# A dead refresh token stops its store (not the run) with one clear error
+# and no secret.
 sql "UPDATE crm_oauth_tokens SET refresh_token = 'stale-token', expira_em = NOW()"
 run_sync --loja 1
-assert_eq 1 "$rc" "dead refresh token exit"
-assert_match "ERRO: crm_integracoes: store 1: bling OAuth: token refresh: HTTP 400: invalid_grant: Invalid refresh token \(if the refresh token was revoked or is older than 30 days, authorize again: docs/providers/bling.md\)$" \
-  "$out$err" "dead refresh token message"
+assert_eq 0 "$rc" "dead refresh token: the run goes on (other stores would run)"
+assert_match "ERRO: store 1 not run: crm_integracoes: store 1: bling OAuth: token refresh: HTTP 400: invalid_grant: Invalid refresh token \(if the refresh token was revoked or is older than 30 days, authorize again: docs/providers/bling.md\) \(checked again every run; the other stores go on\)$" \
+  "$err" "dead refresh token message"
+assert_match "Lojas pausadas: 1$" "$out" "counted in the summary"
+assert_eq "invalida" "$(sql "SELECT estado FROM crm_lojas_estado WHERE id_loja = 1")" "the store is marked invalid"
 [[ "$out$err" != *csec-123* && "$out$err" != *stale-token* ]] || fail "a secret was printed"
 # Authorizing again: a new refresh token in credenciais starts a new chain.
 sql "UPDATE crm_integracoes SET credenciais = JSON_SET(credenciais, '$.refresh_token', '$(oauth refresh_token)')"
 run_sync --loja 1
 assert_eq 0 "$rc" "after authorizing again"
+assert_eq "ok" "$(sql "SELECT estado FROM crm_lojas_estado WHERE id_loja = 1")" "valid again"
 assert_eq 3 "$(oauth refreshes)" "the new chain's first refresh"
 
 # Validation errors read error.fields; a 429's period sets the pause.

@@ -9,8 +9,9 @@ sql "INSERT INTO crm_integracoes (id_loja, provider, base_url, credenciais)
             (2, 'generic', '$FAKE_URL/api', '{\"token\": {\"env\": \"CRM_TEST_TOKEN\"}}')"
 add_customers 1 5
 add_customers 2 5
-# The fake rejects the token (401) and echoes it in its error body.
-curl -sf -X POST -d "{\"rules\": [{\"status\": 401, \"body\": \"{\\\"message\\\": \\\"token $token is not valid\\\"}\"}]}" \
+# The fake refuses every request (422) and echoes the token in its error
+# body. (A 401 pauses the store instead: store_containment.sh.)
+curl -sf -X POST -d "{\"rules\": [{\"status\": 422, \"body\": \"{\\\"message\\\": \\\"token $token is not valid\\\"}\"}]}" \
   "$FAKE_URL/_faults" >/dev/null
 
 outputs=()
@@ -21,7 +22,7 @@ CRM_DB_PASSWORD=wrong-$CRM_DB_PASSWORD run_sync; outputs+=("$out" "$err")
 run_program "$CRM_SYNC" --print-config; outputs+=("$out" "$err")
 run_program "$CRM_STATUS" --json; outputs+=("$out" "$err")
 
-assert_eq 10 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 1 AND erro LIKE '%HTTP 401: token *** is not valid%'")" "the echoed token is redacted in erro"
+assert_eq 10 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 1 AND erro LIKE '%HTTP 422: token *** is not valid%'")" "the echoed token is redacted in erro"
 stored=$(sql "SELECT CONCAT_WS('|', erro) FROM crm_sync_queue;
               SELECT CONCAT_WS('|', mensagem, external_id) FROM crm_sync_log;
               SELECT CONCAT_WS('|', mensagem, resultado) FROM crm_execucoes")

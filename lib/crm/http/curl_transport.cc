@@ -221,6 +221,12 @@ std::vector<Completion> CurlTransport::wait(
     } else {
       response.status = 0;
       response.timed_out = result == CURLE_OPERATION_TIMEDOUT;
+      response.unreachable = result == CURLE_COULDNT_RESOLVE_HOST ||
+                             result == CURLE_COULDNT_RESOLVE_PROXY ||
+                             result == CURLE_COULDNT_CONNECT ||
+                             result == CURLE_SSL_CONNECT_ERROR ||
+                             result == CURLE_PEER_FAILED_VERIFICATION ||
+                             result == CURLE_SSL_CERTPROBLEM;
       if (transfer.body_too_big || result == CURLE_FILESIZE_EXCEEDED) {
         response.transfer_error = fmt::format(
             "response body larger than {} bytes", transfer.max_body);

@@ -29,6 +29,9 @@ struct Response {
   std::optional<std::string> transfer_error;
   /// The transfer ended on its own timeout (connect or total).
   bool timed_out = false;
+  /// No connection could be made at all: the host name did not resolve, the
+  /// connection was refused, or TLS failed. Nothing reached the CRM.
+  bool unreachable = false;
   std::chrono::milliseconds elapsed{0};
 
   /// A header by lower-case name.

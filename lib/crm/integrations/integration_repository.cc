@@ -72,7 +72,7 @@ json::Value parse_object(const std::string& where,
 
 }  // namespace
 
-std::vector<Integration> IntegrationRepository::load_active(
+std::vector<LoadedIntegration> IntegrationRepository::load_each(
     std::optional<int> store_id) {
   std::string sql =
       "SELECT id, id_loja, provider, base_url, credenciais, configuracoes "
@@ -83,29 +83,52 @@ std::vector<Integration> IntegrationRepository::load_active(
     params.emplace_back(*store_id);
   }
   sql += " ORDER BY id_loja";
-  std::vector<Integration> result;
+  std::vector<LoadedIntegration> result;
   for (const db::Row& row : m_connection.query(sql, params).rows) {
-    Integration integration;
-    integration.id = static_cast<int>(row.integer(0));
-    integration.store_id = static_cast<int>(row.integer(1));
-    integration.provider = row.text(2);
-    integration.base_url = row.text(3);
-    const std::string where =
-        fmt::format("crm_integracoes: store {}", integration.store_id);
-    const json::Value credentials =
-        parse_object(where + ": credenciais", row.get(4));
-    for (const auto& [key, value] : credentials.members()) {
-      integration.credentials.set(
-          key, resolve(fmt::format("{}: credential '{}'", where, key), value,
-                       m_environment));
+    LoadedIntegration loaded;
+    loaded.store_id = static_cast<int>(row.integer(1));
+    try {
+      loaded.integration = integration_from_row(row);
+    } catch (const FatalError& error) {
+      loaded.error = error.what();
     }
-    integration.settings = parse_object(where + ": configuracoes", row.get(5));
-    if (!integration.base_url.starts_with("http://") &&
-        !integration.base_url.starts_with("https://")) {
-      throw FatalError(fmt::format(
-          "{}: base_url must start with http:// or https://", where));
+    result.push_back(std::move(loaded));
+  }
+  return result;
+}
+
+Integration IntegrationRepository::integration_from_row(const db::Row& row) {
+  Integration integration;
+  integration.id = static_cast<int>(row.integer(0));
+  integration.store_id = static_cast<int>(row.integer(1));
+  integration.provider = row.text(2);
+  integration.base_url = row.text(3);
+  const std::string where =
+      fmt::format("crm_integracoes: store {}", integration.store_id);
+  const json::Value credentials =
+      parse_object(where + ": credenciais", row.get(4));
+  for (const auto& [key, value] : credentials.members()) {
+    integration.credentials.set(
+        key, resolve(fmt::format("{}: credential '{}'", where, key), value,
+                     m_environment));
+  }
+  integration.settings = parse_object(where + ": configuracoes", row.get(5));
+  if (!integration.base_url.starts_with("http://") &&
+      !integration.base_url.starts_with("https://")) {
+    throw FatalError(
+        fmt::format("{}: base_url must start with http:// or https://", where));
+  }
+  return integration;
+}
+
+std::vector<Integration> IntegrationRepository::load_active(
+    std::optional<int> store_id) {
+  std::vector<Integration> result;
+  for (LoadedIntegration& loaded : load_each(store_id)) {
+    if (loaded.error) {
+      throw FatalError(*loaded.error);
     }
-    result.push_back(std::move(integration));
+    result.push_back(std::move(*loaded.integration));
   }
   return result;
 }

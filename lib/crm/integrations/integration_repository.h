@@ -13,6 +13,14 @@
 namespace crm::integrations {
 
 /// Reads crm_integracoes.
+/// One active integration as read: the integration, or why it cannot be
+/// used (malformed JSON, an unresolvable credential, a bad base_url).
+struct LoadedIntegration {
+  int store_id = 0;
+  std::optional<Integration> integration;
+  std::optional<std::string> error;
+};
+
 class IntegrationRepository {
  public:
   IntegrationRepository(db::Connection& connection,
@@ -26,12 +34,20 @@ class IntegrationRepository {
   [[nodiscard]] std::vector<Integration> load_active(
       std::optional<int> store_id);
 
+  /// Like load_active, but one store's problem does not stop the others:
+  /// each row comes back with its integration or its error.
+  [[nodiscard]] std::vector<LoadedIntegration> load_each(
+      std::optional<int> store_id);
+
   /// The `configuracoes` of a store's active integration, without resolving
   /// credentials (for programs that only need the table mapping); nullopt
   /// when the store has none. Throws FatalError on malformed JSON.
   [[nodiscard]] std::optional<json::Value> load_settings(int store_id);
 
  private:
+  /// Throws FatalError naming the store and what is wrong.
+  Integration integration_from_row(const db::Row& row);
+
   db::Connection& m_connection;
   const config::Environment& m_environment;
 };

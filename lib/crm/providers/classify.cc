@@ -86,4 +86,17 @@ ItemOutcome failure(const http::Response& response, std::string_view what,
   return outcome;
 }
 
+std::optional<std::string> store_failure(const http::Response& response) {
+  if (response.unreachable) {
+    return "the CRM is unreachable: " +
+           response.transfer_error.value_or("no connection");
+  }
+  if (response.status == 401 || response.status == 403) {
+    return fmt::format(
+        "the CRM refused the credentials (HTTP {}): check credenciais",
+        response.status);
+  }
+  return std::nullopt;
+}
+
 }  // namespace crm::providers

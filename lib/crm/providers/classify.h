@@ -1,6 +1,7 @@
 // The one place that turns a transfer result into an outcome kind (SPEC 4).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,12 @@ OutcomeKind classify(const http::Response& response);
 /// such). 429 carries Retry-After (default 60 s).
 ItemOutcome failure(const http::Response& response, std::string_view what,
                     std::string_view provider_detail = {});
+
+/// Why a response means the whole store cannot work right now, or nullopt
+/// when it concerns only its item: the CRM is unreachable (DNS, refused,
+/// TLS), or it refused the credentials (401, 403). The run then pauses the
+/// store instead of charging its items an attempt.
+std::optional<std::string> store_failure(const http::Response& response);
 
 /// A one-line excerpt of a body for messages: HTML reduced to its <title>,
 /// whitespace collapsed, at most 200 bytes.

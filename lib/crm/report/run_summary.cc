@@ -12,9 +12,13 @@ std::string format_sync_line(const SyncSummary& summary,
                              std::string_view timestamp) {
   return fmt::format(
       "{} Processados: {} | Erros: {} | Tempo: {:.2f}s | Taxa: {:.2f} req/s"
-      " | Adiados: {}{}",
+      " | Adiados: {}{}{}",
       timestamp, summary.processed, summary.errors, summary.seconds,
-      rate(summary), summary.deferred, summary.dry_run ? " | dry-run" : "");
+      rate(summary), summary.deferred,
+      summary.paused_stores > 0
+          ? fmt::format(" | Lojas pausadas: {}", summary.paused_stores)
+          : std::string(),
+      summary.dry_run ? " | dry-run" : "");
 }
 
 std::string sync_json(const SyncSummary& summary) {
@@ -23,9 +27,11 @@ std::string sync_json(const SyncSummary& summary) {
       "\"erros\":{},"
       "\"adiados\":{},\"requisicoes\":{},\"lease_perdido\":{},\"tempo_s\":{:."
       "3f},"
-      "\"taxa\":{:.2f},\"dry_run\":{},\"id_execucao\":{}}}",
+      "\"taxa\":{:.2f},\"lojas_pausadas\":{},\"dry_run\":{},\"id_execucao\":{}}"
+      "}",
       summary.processed, summary.errors, summary.deferred, summary.requests,
-      summary.lost_lease, summary.seconds, rate(summary), summary.dry_run,
+      summary.lost_lease, summary.seconds, rate(summary), summary.paused_stores,
+      summary.dry_run,
       summary.run_id ? std::to_string(*summary.run_id) : "null");
 }
 
@@ -47,6 +53,9 @@ std::string sync_metrics(const SyncSummary& summary,
         summary.requests);
   gauge("crm_sync_last_run_duration_seconds", "Wall time of the last run.",
         summary.seconds);
+  gauge("crm_sync_last_run_paused_stores",
+        "Stores paused or not runnable in the last run.",
+        summary.paused_stores);
   gauge("crm_sync_last_run_timestamp_seconds",
         "Unix time the last run finished.", finished_unix_seconds);
   return out;

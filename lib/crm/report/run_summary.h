@@ -17,6 +17,9 @@ struct SyncSummary {
   int deferred = 0;    ///< rate limited or released at the deadline ("Adiados")
   int requests = 0;    ///< HTTP requests sent
   int lost_lease = 0;  ///< outcomes not recorded: another run owned the row
+  /// Stores not run (paused, or a configuration that does not validate) or
+  /// paused by this run ("Lojas pausadas", shown when not 0).
+  int paused_stores = 0;
   double seconds = 0;
   bool dry_run = false;
   std::optional<std::int64_t> run_id;
@@ -26,7 +29,8 @@ struct SyncSummary {
 double rate(const SyncSummary& summary);
 
 /// "[ts] Processados: N | Erros: N | Tempo: X.XXs | Taxa: Y.YY req/s |
-/// Adiados: N" (dry runs say so at the end).
+/// Adiados: N", then " | Lojas pausadas: N" when some are (dry runs say so
+/// at the end).
 std::string format_sync_line(const SyncSummary& summary,
                              std::string_view timestamp);
 

@@ -7,6 +7,7 @@
 #include "crm/core/errors.h"
 #include "crm/providers/provider_factory.h"
 #include "crm/records/record_repository.h"
+#include "crm/records/schema_check.h"
 #include "crm/sync/credentials.h"
 #include "crm/util/strings.h"
 
@@ -61,6 +62,9 @@ RecordMap load_records(db::Connection& connection,
   RecordMap loaded;
   for (const auto& [key, ids] : wanted) {
     const RunStore& store = stores.at(key.first);
+    if (store.unavailable.contains(key.second)) {
+      continue;  // no table: prepare_items fails these rows
+    }
     loaded[key] =
         repository.load_many(mapping_for(store, key.second), key.first, ids);
   }
@@ -111,6 +115,9 @@ RecordMap load_referenced(db::Connection& connection,
   records::RecordRepository repository(connection);
   RecordMap referenced;
   for (auto& [key, ids] : wanted) {
+    if (stores.at(key.first).unavailable.contains(key.second)) {
+      continue;  // no table: the item waits for a record that cannot come
+    }
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     records::TableMapping mapping =
@@ -145,13 +152,46 @@ std::map<RecordKey, LocalRecord> references_of(const RunStore& store,
 
 }  // namespace
 
-std::map<int, RunStore> load_stores(db::Connection& connection,
-                                    const config::Environment& environment,
-                                    std::optional<int> store_id,
-                                    Credentials credentials) {
+namespace {
+
+/// One store, validated: throws FatalError naming the store and the key.
+RunStore load_store(db::Connection& connection,
+                    integrations::Integration integration,
+                    Credentials credentials) {
+  RunStore store;
+  const int id = integration.store_id;
+  store.settings = integrations::parse_store_settings(integration.settings, id);
+  store.mappings = records::mappings_for_store(integration.settings, id);
+  if (credentials == Credentials::placeholder &&
+      !integration.credentials.get("access_token")) {
+    // A dry run sends nothing: no token refresh (a database write) either.
+    integration.credentials.set("access_token", "dry-run");
+  } else {
+    prepare_credentials(connection, integration);
+  }
+  store.provider = providers::make_provider(integration);
+  store.limits = limits_of(*store.provider, store.settings);
+  std::map<Entity, records::TableMapping> read;
+  for (const auto& [entity, mapping] : store.mappings) {
+    read.emplace(entity, mapping_for(store, entity));
+  }
+  records::SchemaCheck schema = records::check_schema(connection, read, id);
+  if (schema.problem) {
+    throw FatalError(*schema.problem);
+  }
+  store.unavailable = std::move(schema.missing_tables);
+  store.integration = std::move(integration);
+  return store;
+}
+
+}  // namespace
+
+RunStores load_stores(db::Connection& connection,
+                      const config::Environment& environment,
+                      std::optional<int> store_id, Credentials credentials) {
   integrations::IntegrationRepository repository(connection, environment);
-  std::vector<integrations::Integration> active =
-      repository.load_active(store_id);
+  std::vector<integrations::LoadedIntegration> active =
+      repository.load_each(store_id);
   if (active.empty()) {
     throw FatalError(
         store_id
@@ -159,24 +199,35 @@ std::map<int, RunStore> load_stores(db::Connection& connection,
                           *store_id)
             : std::string("no active integration in crm_integracoes"));
   }
-  std::map<int, RunStore> stores;
-  for (auto& integration : active) {
-    RunStore store;
-    const int id = integration.store_id;
-    store.settings =
-        integrations::parse_store_settings(integration.settings, id);
-    store.mappings = records::mappings_for_store(integration.settings, id);
-    if (credentials == Credentials::placeholder &&
-        !integration.credentials.get("access_token")) {
-      // A dry run sends nothing: no token refresh (a database write) either.
-      integration.credentials.set("access_token", "dry-run");
-    } else {
-      prepare_credentials(connection, integration);
+  const std::map<int, integrations::StoreStatus> states =
+      integrations::StoreStates(connection).load();
+  RunStores stores;
+  for (auto& loaded : active) {
+    const int id = loaded.store_id;
+    const auto state = states.find(id);
+    const integrations::StoreStatus status =
+        state == states.end() ? integrations::StoreStatus{} : state->second;
+    if (status.health == integrations::StoreHealth::paused &&
+        !status.probe_due) {
+      stores.paused[id] = status.reason;
+      continue;
     }
-    store.provider = providers::make_provider(integration);
-    store.limits = limits_of(*store.provider, store.settings);
-    store.integration = std::move(integration);
-    stores.emplace(id, std::move(store));
+    if (loaded.error) {
+      stores.invalid[id] = *loaded.error;
+      continue;
+    }
+    try {
+      RunStore store =
+          load_store(connection, std::move(*loaded.integration), credentials);
+      store.status = status;
+      store.limits.probe = status.health == integrations::StoreHealth::paused;
+      store.limits.pause_for = integrations::pause_duration(
+          status.health == integrations::StoreHealth::paused ? status.pauses + 1
+                                                             : 1);
+      stores.runnable.emplace(id, std::move(store));
+    } catch (const FatalError& error) {
+      stores.invalid[id] = error.what();
+    }
   }
   return stores;
 }
@@ -194,7 +245,11 @@ std::vector<Item> prepare_items(db::Connection& connection,
     const RunStore& store = stores.at(row.store_id);
     auto& found = records[{row.store_id, row.entity}];
     const auto record = found.find(row.record_id);
-    if (record == found.end()) {
+    if (const auto missing = store.unavailable.find(row.entity);
+        missing != store.unavailable.end()) {
+      item.outcome =
+          ItemOutcome::failed(OutcomeKind::permanent, missing->second);
+    } else if (record == found.end()) {
       item.outcome = ItemOutcome::failed(
           OutcomeKind::permanent,
           fmt::format("local record not found: {} id {} (loja {})",

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "crm/providers/classify.h"
+
 namespace crm::sync {
 namespace {
 
@@ -28,6 +30,7 @@ void Scheduler::add_store(int store_id, const providers::Provider& provider,
   Store& store = m_stores[store_id];
   store.provider = &provider;
   store.limits = limits;
+  store.probing = limits.probe;
 }
 
 const StoreState& Scheduler::state(int store_id) const {
@@ -164,6 +167,7 @@ void Scheduler::restart_parked(std::size_t index, const Item& done) {
 /// its local effects, and what waited for it may start.
 void Scheduler::finish(Item& item, ItemOutcome outcome) {
   Store& store = m_stores.at(item.row.store_id);
+  count_failure(store, outcome);
   if (outcome.kind == OutcomeKind::rate_limited && !store.state.blocked_for) {
     store.state.blocked_for = outcome.retry_after.value_or(seconds(60));
     store.state.blocked_reason = "the CRM answered 429 in this run";
@@ -199,6 +203,7 @@ void Scheduler::start_ready() {
         m_ready.insert(m_ready.begin(), m_paced.begin(), m_paced.end());
         return;
       case Admission::pace:
+      case Admission::hold:
         m_paced.push_back(index);
         break;
       case Admission::blocked:
@@ -218,6 +223,9 @@ Scheduler::Admission Scheduler::admit(std::size_t index, Store& store) {
   if (remaining() <
       std::min(store.limits.timeout, m_options.min_request_time)) {
     return Admission::too_late;
+  }
+  if (store.probing && store.in_flight > 0 && !store.state.blocked_for) {
+    return Admission::hold;  // the probe first
   }
   const TimePoint now = m_transport.now();
   if (store.limits.per_second && !store.state.blocked_for &&
@@ -279,6 +287,8 @@ void Scheduler::send(std::size_t index, Store& store) {
   item.pending.reset();
   request.connect_timeout = std::min(store.limits.connect_timeout, remaining());
   request.timeout = std::min(store.limits.timeout, remaining());
+  item.deadline_clipped = request.timeout < store.limits.timeout;
+  ++store.in_flight;
   if (!item.started) {
     item.started = now;
   }
@@ -289,8 +299,25 @@ void Scheduler::send(std::size_t index, Store& store) {
 void Scheduler::handle(http::Completion& completion) {
   Item& item = (*m_items)[completion.tag];
   Store& store = m_stores.at(item.row.store_id);
-  if (store.provider->credentials_expired(completion.response)) {
-    store.state.token_rejected = true;
+  --store.in_flight;
+  const http::Response& response = completion.response;
+  // An OAuth access token the CRM rejects is refreshed by the next run
+  // (the exchange defers its item): no pause. Other 401s pause the store.
+  const bool token_expired = store.provider->credentials_expired(response);
+  store.state.token_rejected = store.state.token_rejected || token_expired;
+  const auto reason =
+      token_expired ? std::nullopt : providers::store_failure(response);
+  if (reason) {
+    pause(store, *reason);
+    finish(item, paused_outcome(store, *reason));
+    return;
+  }
+  ++store.state.answered;
+  if (response.timed_out && item.deadline_clipped) {
+    finish(item, ItemOutcome::failed(
+                     OutcomeKind::released,
+                     "cut by the run's deadline: retried in the next run"));
+    return;
   }
   if (!store.state.blocked_for) {
     store.state.blocked_for =
@@ -298,8 +325,9 @@ void Scheduler::handle(http::Completion& completion) {
     store.state.blocked_reason =
         "the CRM reported its request budget spent in this run";
   }
-  providers::Step step = item.exchange->next(&completion.response);
+  providers::Step step = item.exchange->next(&response);
   if (auto* request = std::get_if<http::Request>(&step)) {
+    store.probing = false;  // the probe came back: the batch may go
     item.pending = std::move(*request);
     m_ready.push_front(completion.tag);  // finish started items first
   } else {
@@ -328,6 +356,63 @@ void Scheduler::finish_leftovers() {
     } else if (item.outcome->kind == OutcomeKind::waiting) {
       item.outcome = m_recorder.record(item.row, *std::move(item.outcome));
     }
+  }
+  // A paused store's items are not charged for its failure: the transient
+  // ones of this run get their attempt back and wait for the probe.
+  for (Item& item : *m_items) {
+    const Store& store = m_stores.at(item.row.store_id);
+    if (store.state.paused_reason &&
+        item.outcome->kind == OutcomeKind::transient) {
+      item.outcome = paused_outcome(store, item.outcome->message);
+    }
+  }
+}
+
+/// Pauses the store for the rest of the run (and, through the run's
+/// record, until its next probe).
+void Scheduler::pause(Store& store, const std::string& reason) {
+  if (!store.state.paused_reason) {
+    store.state.paused_reason = reason;
+  }
+  if (!store.state.blocked_for ||
+      *store.state.blocked_for < store.limits.pause_for) {
+    store.state.blocked_for = store.limits.pause_for;
+  }
+  store.state.blocked_reason = "store paused: " + *store.state.paused_reason;
+  store.probing = false;
+}
+
+ItemOutcome Scheduler::paused_outcome(const Store& store,
+                                      const std::string& detail) const {
+  const std::string reason = store.state.paused_reason.value_or(detail);
+  ItemOutcome deferred = ItemOutcome::failed(
+      OutcomeKind::rate_limited,
+      reason == detail ? fmt::format("store paused: {}", reason)
+                       : fmt::format("store paused: {} ({})", reason, detail));
+  deferred.retry_after = store.limits.pause_for;
+  return deferred;
+}
+
+/// k_pause_after transient failures in a row, before any of the store's
+/// items succeeded in this run, pause the store; during a probe, one does.
+/// (Once something succeeded the CRM is up: a tail of slow requests at the
+/// end of a run is not an outage.)
+void Scheduler::count_failure(Store& store, const ItemOutcome& outcome) {
+  if (outcome.kind != OutcomeKind::transient) {
+    if (outcome.kind == OutcomeKind::success ||
+        outcome.kind == OutcomeKind::permanent) {
+      store.transient_in_a_row = 0;
+      store.succeeded = store.succeeded || outcome.kind == OutcomeKind::success;
+      store.probing = false;
+    }
+    return;
+  }
+  ++store.transient_in_a_row;
+  if (store.probing) {
+    pause(store, "the probe failed: " + outcome.message);
+  } else if (!store.succeeded && store.transient_in_a_row >= k_pause_after) {
+    pause(store, fmt::format("{} requests in a row failed; the last: {}",
+                             store.transient_in_a_row, outcome.message));
   }
 }
 

@@ -36,6 +36,12 @@ struct StoreLimits {
   /// Request starts per second; nullopt: unpaced. Starts are spaced 1.1/N s
   /// apart (a 10% margin: the provider counts arrivals, which jitter).
   std::optional<int> per_second;
+  /// The store was paused and its probe is due: one request goes first, and
+  /// the rest only once it came back without a store-wide failure.
+  bool probe = false;
+  /// How long the store pauses if this run pauses it (its items are due
+  /// again then, with their attempt given back).
+  std::chrono::seconds pause_for{60};
 };
 
 /// One claimed row on its way to an outcome. An item handed to the
@@ -49,6 +55,9 @@ struct Item {
   std::optional<ItemOutcome> outcome;
   std::optional<TimePoint> started;
   std::int64_t duration_ms = 0;
+  /// The request in flight had its timeout cut to the run's deadline: if it
+  /// times out, the deadline is to blame, not the item (no attempt).
+  bool deadline_clipped = false;
 };
 
 /// Receives each item's final outcome as soon as it is decided.
@@ -69,7 +78,17 @@ struct StoreState {
   std::string blocked_reason;
   /// The CRM rejected the OAuth access token: expire it for the next run.
   bool token_rejected = false;
+  /// Set when the store failed store-wide in this run (401/403, unreachable,
+  /// k_pause_after transient failures in a row, or a failed probe): the
+  /// store is paused, and none of its items was charged an attempt.
+  std::optional<std::string> paused_reason;
+  /// Responses that reached the store and were not a store-wide failure.
+  int answered = 0;
 };
+
+/// Transient failures in a row that pause a store when none of its items
+/// succeeded in the run yet.
+inline constexpr int k_pause_after = 8;
 
 struct SchedulerOptions {
   /// Requests in flight at once, over all stores.
@@ -107,9 +126,13 @@ class Scheduler {
     TimePoint next_slot{};
     int granted = 0;  ///< requests reserved and not yet sent
     TimePoint grant_expires{};
+    int in_flight = 0;
+    bool probing = false;
+    int transient_in_a_row = 0;
+    bool succeeded = false;
   };
   using BatchKey = std::tuple<int, Entity, std::int64_t>;
-  enum class Admission { send, pace, blocked, too_late };
+  enum class Admission { send, pace, hold, blocked, too_late };
 
   void start_item(std::size_t index);
   void route(std::size_t index);
@@ -123,6 +146,10 @@ class Scheduler {
   void send(std::size_t index, Store& store);
   void handle(http::Completion& completion);
   void finish_leftovers();
+  void pause(Store& store, const std::string& reason);
+  [[nodiscard]] ItemOutcome paused_outcome(const Store& store,
+                                           const std::string& detail) const;
+  void count_failure(Store& store, const ItemOutcome& outcome);
   [[nodiscard]] std::chrono::milliseconds remaining() const;
   [[nodiscard]] static ItemOutcome paused_by_store(const Store& store);
 

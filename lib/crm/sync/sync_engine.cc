@@ -19,6 +19,7 @@
 #include "crm/sync/recorders.h"
 #include "crm/sync/run_setup.h"
 #include "crm/sync/scheduler.h"
+#include "crm/sync/store_health.h"
 #include "crm/util/atomic_file.h"
 #include "crm/util/time.h"
 #include "crm/version.h"
@@ -48,7 +49,7 @@ Plan plan_run(const std::map<int, RunStore>& stores,
     plan.concurrency = std::max(plan.concurrency, store.settings.concurrency);
   }
   plan.limit = options.limit.value_or(k_default_limit);
-  if (!options.limit && options.store_id) {
+  if (!options.limit && options.store_id && !stores.empty()) {
     plan.limit = stores.begin()->second.settings.batch_size;
   }
   plan.concurrency = options.concurrency.value_or(plan.concurrency);
@@ -97,9 +98,24 @@ void count(report::SyncSummary& summary, const ItemOutcome& outcome) {
 /// shape, on virtual time (pacing is honoured without waiting); the budget
 /// is kept in memory and nothing is written.
 report::SyncSummary dry_run(db::Connection& connection,
-                            const std::map<int, RunStore>& stores,
-                            const Plan& plan, const util::Deadline& deadline,
+                            const RunStores& run_stores, const Plan& plan,
+                            const util::Deadline& deadline,
                             const report::Printer& printer) {
+  const std::map<int, RunStore>& stores = run_stores.runnable;
+  for (const auto& [id, reason] : run_stores.invalid) {
+    printer.item_line(fmt::format("would skip store {}: {}", id, reason));
+  }
+  for (const auto& [id, reason] : run_stores.paused) {
+    printer.item_line(
+        fmt::format("would skip store {}: paused: {}", id, reason));
+  }
+  report::SyncSummary summary;
+  summary.dry_run = true;
+  summary.paused_stores =
+      static_cast<int>(run_stores.invalid.size() + run_stores.paused.size());
+  if (stores.empty()) {
+    return summary;  // an empty filter would mean every store
+  }
   queue::QueueRepository queue(connection);
   std::vector<Item> items =
       prepare_items(connection, stores, queue.peek(plan.filter, plan.limit));
@@ -119,8 +135,6 @@ report::SyncSummary dry_run(db::Connection& connection,
   queue::MemoryBudget budget;
   DryRunRecorder recorder(stores);
   std::map<int, StoreState> states;
-  report::SyncSummary summary;
-  summary.dry_run = true;
   summary.requests = schedule(items, stores, transport, budget, recorder, plan,
                               deadline, states);
   for (const Item& item : items) {
@@ -179,11 +193,20 @@ void record_run(db::Connection& connection, const queue::Claim& claim,
 
 /// Claims, runs and records one batch against the real CRMs.
 runs::RunFinish real_run(db::Connection& connection,
-                         const std::map<int, RunStore>& stores,
-                         const Plan& plan, const SyncOptions& options,
+                         const RunStores& run_stores, const Plan& plan,
+                         const SyncOptions& options,
                          const util::Deadline& deadline, std::int64_t run_id,
                          report::SyncSummary& summary,
                          const report::Printer& printer) {
+  const std::map<int, RunStore>& stores = run_stores.runnable;
+  summary.run_id = run_id;
+  summary.paused_stores =
+      record_store_validation(connection, run_stores, printer);
+  if (stores.empty()) {
+    runs::RunFinish finish;
+    finish.message = "no store could run (crm_status shows why)";
+    return finish;
+  }
   queue::QueueRepository queue(connection);
   const queue::Claim claim = queue.claim(
       plan.filter,
@@ -199,12 +222,17 @@ runs::RunFinish real_run(db::Connection& connection,
       .max_host_connections = plan.concurrency,
       .user_agent = "crm-sync/" + std::string(k_version)});
   std::map<int, StoreState> states;
-  summary.run_id = run_id;
   summary.requests = schedule(items, stores, transport, budget, recorder, plan,
                               deadline, states);
   record_run(connection, claim, items, stores, states, run_id, summary,
              printer);
+  summary.paused_stores +=
+      record_store_pauses(connection, run_stores, states, printer);
   runs::RunFinish finish;
+  if (summary.paused_stores > 0) {
+    finish.message =
+        fmt::format("{} store(s) paused or not run", summary.paused_stores);
+  }
   finish.processed = summary.processed;
   finish.errors = summary.errors;
   finish.deferred = summary.deferred;
@@ -224,18 +252,18 @@ report::SyncSummary run_sync(const Config& config,
   };
 
   auto connection = db::Connection::open(config.db);
-  const std::map<int, RunStore> stores =
-      load_stores(*connection, environment, options.store_id,
-                  options.dry_run == DryRun::yes ? Credentials::placeholder
-                                                 : Credentials::prepare);
-  const Plan plan = plan_run(stores, options);
   if (options.dry_run == DryRun::yes) {
+    const RunStores stores = load_stores(
+        *connection, environment, options.store_id, Credentials::placeholder);
     report::SyncSummary summary =
-        dry_run(*connection, stores, plan, deadline, printer);
+        dry_run(*connection, stores, plan_run(stores.runnable, options),
+                deadline, printer);
     summary.seconds = elapsed_seconds();
     return summary;
   }
 
+  // Registered first: a run that fails while loading its stores leaves a
+  // closed row with the reason too.
   report::SyncSummary summary;
   runs::RunRepository runs(*connection);
   runs::guarded_run(
@@ -245,8 +273,11 @@ report::SyncSummary run_sync(const Config& config,
                      .host = config.host_name,
                      .deadline = options.deadline},
       [&](std::int64_t run_id) {
-        runs::RunFinish finish = real_run(*connection, stores, plan, options,
-                                          deadline, run_id, summary, printer);
+        const RunStores stores = load_stores(
+            *connection, environment, options.store_id, Credentials::prepare);
+        runs::RunFinish finish =
+            real_run(*connection, stores, plan_run(stores.runnable, options),
+                     options, deadline, run_id, summary, printer);
         summary.seconds = elapsed_seconds();
         finish.duration_ms = static_cast<std::int64_t>(summary.seconds * 1000);
         finish.result_json = report::sync_json(summary);
