@@ -35,7 +35,9 @@ int main(int argc, char** argv) {
             "warn-stuck", "stuck runs (default 1)",
             cxxopts::value<std::string>())("crit-stuck", "(default 3)",
                                            cxxopts::value<std::string>())(
-            "fix-stuck", "mark stuck runs as aborted");
+            "fix-stuck", "mark stuck runs as aborted")(
+            "resume", "lift store N's pause now", cxxopts::value<std::string>(),
+            "N");
       },
       [](cli::Args& args) {
         const auto& parsed = args.parsed;
@@ -64,6 +66,7 @@ int main(int argc, char** argv) {
           };
         }
         request.fix_stuck = parsed.count("fix-stuck") > 0;
+        request.resume_store = cli::int_option(parsed, "resume", 1, 2147483647);
         if (parsed.count("metrics-file")) {
           request.metrics_file = parsed["metrics-file"].as<std::string>();
         }

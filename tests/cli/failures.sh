@@ -1,4 +1,4 @@
-# Transient errors back off and give up after 3 attempts keeping the last
+# Transient errors back off and give up after 10 attempts keeping the last
 # error; a 422 and a missing local record give up at once; a 429 costs no
 # attempt, respects Retry-After and stops requests to that store in the run.
 source "$(dirname "$0")/lib.sh"
@@ -33,13 +33,13 @@ run_sync --loja 1
 assert_match "$summary_re" "$out" "summary"
 assert_eq "0 0" "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}" "nothing due during back-off"
 
-for attempt in 2 3; do
+for attempt in $(seq 2 10); do
   sql "UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE id_registro = 1"
   run_sync --loja 1
   assert_eq 0 "$rc" "attempt $attempt"
 done
-assert_eq "1|3|POST /clientes: HTTP 503: service unavailable" "$(row 1)" "given up after 3 attempts"
-assert_eq 3 "$(sql "SELECT COUNT(*) FROM crm_sync_log WHERE id_registro = 1 AND status = 'erro'")" "three log rows"
+assert_eq "1|10|POST /clientes: HTTP 503: service unavailable" "$(row 1)" "given up after 10 attempts"
+assert_eq 10 "$(sql "SELECT COUNT(*) FROM crm_sync_log WHERE id_registro = 1 AND status = 'erro'")" "ten log rows"
 
 # 429 with Retry-After on store 2, one request at a time.
 add_customers 2 20

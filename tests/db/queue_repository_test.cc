@@ -224,7 +224,7 @@ TEST_CASE("finish records each outcome kind as the spec says", "[db]") {
 }
 
 TEST_CASE(
-    "a transient failure is given up on the third attempt, keeping the error",
+    "a transient failure is given up on the last attempt, keeping the error",
     "[db]") {
   auto c = crm::testing::connect();
   crm::testing::reset_tables(*c);
@@ -244,8 +244,8 @@ TEST_CASE(
       c->query("SELECT processado, erro, tentativas FROM crm_sync_queue")
           .rows[0];
   CHECK(row.integer(0) == 1);
-  CHECK(row.text(1) == "timeout 3");
-  CHECK(row.integer(2) == 3);
+  CHECK(row.text(1) == fmt::format("timeout {}", crm::k_max_attempts));
+  CHECK(row.integer(2) == crm::k_max_attempts);
 }
 
 TEST_CASE("finish after the lease was taken over changes nothing", "[db]") {
@@ -279,7 +279,8 @@ TEST_CASE(
   auto c = crm::testing::connect();
   crm::testing::reset_tables(*c);
   insert(*c, 1, "cliente", 1, 0);
-  c->execute_raw("UPDATE crm_sync_queue SET tentativas = 3");
+  c->execute_raw("UPDATE crm_sync_queue SET tentativas = " +
+                 std::to_string(crm::k_max_attempts));
   QueueRepository queue(*c);
   const auto claim = queue.claim(ClaimFilter{{1}, {}}, limit_of(1));
   CHECK(claim.rows.empty());
@@ -287,7 +288,8 @@ TEST_CASE(
   const auto row =
       c->query("SELECT processado, erro FROM crm_sync_queue").rows[0];
   CHECK(row.integer(0) == 1);
-  CHECK(row.text(1).starts_with("given up after 3 attempts"));
+  CHECK(row.text(1).starts_with(
+      fmt::format("given up after {} attempts", crm::k_max_attempts)));
 }
 
 TEST_CASE("enqueue keeps one pending row per key and raises its priority",

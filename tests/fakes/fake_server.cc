@@ -35,6 +35,14 @@ struct Faults {
   double malformed_rate = 0;
   double html_rate = 0;
   double oversize_rate = 0;  ///< a 5 MB body, above crm_sync's 4 MB cap
+  /// A 500 whose body has bytes that are not UTF-8 (\xFF\xFE).
+  double binary_rate = 0;
+  /// A search (GET with a query) answered 200 {"success":true,"data":null}.
+  double null_lookup_rate = 0;
+  /// A search answered 200 with an object where the list should be.
+  double shape_rate = 0;
+  /// A POST that is stored, then answered 503: the write happened.
+  double after_write_rate = 0;
   int hang_ms = 30000;
   int rate = 0;  ///< requests per window; 0 = no limit
   int window_ms = 1000;
@@ -167,6 +175,12 @@ class Server {
     m_faults.malformed_rate = number("malformed_rate", m_faults.malformed_rate);
     m_faults.html_rate = number("html_rate", m_faults.html_rate);
     m_faults.oversize_rate = number("oversize_rate", m_faults.oversize_rate);
+    m_faults.binary_rate = number("binary_rate", m_faults.binary_rate);
+    m_faults.null_lookup_rate =
+        number("null_lookup_rate", m_faults.null_lookup_rate);
+    m_faults.shape_rate = number("shape_rate", m_faults.shape_rate);
+    m_faults.after_write_rate =
+        number("after_write_rate", m_faults.after_write_rate);
     m_faults.hang_ms = static_cast<int>(number("hang_ms", m_faults.hang_ms));
     m_faults.rate = static_cast<int>(number("rate", m_faults.rate));
     m_faults.window_ms =
@@ -267,6 +281,7 @@ class Server {
     RateState rate;
     double roll_error = 0, roll_timeout = 0, roll_malformed = 0, roll_html = 0,
            roll_size = 0;
+    Rolls extra;
     {
       std::lock_guard lock(m_mutex);
       ++m_requests;
@@ -307,6 +322,7 @@ class Server {
       roll_malformed = dist(m_random);
       roll_html = dist(m_random);
       roll_size = dist(m_random);
+      extra = {dist(m_random), dist(m_random), dist(m_random), dist(m_random)};
     }
     if (roll_size < faults.oversize_rate) {
       if (faults.latency_ms > 0) pause(faults.latency_ms);
@@ -319,9 +335,50 @@ class Server {
     if (faults.latency_ms > 0) {
       pause(faults.latency_ms);
     }
+    if (!matched && m_dialect->authorized(req) &&
+        answer_badly(req, res, faults, extra)) {
+      --m_in_flight;
+      return;
+    }
     respond(req, res, faults, matched, rate, roll_error, roll_timeout,
             roll_malformed, roll_html);
+    if (extra.after_write < faults.after_write_rate && req.method == "POST" &&
+        res.status < 300) {
+      res.status = 503;  // stored, but the answer is lost
+      res.set_content(m_dialect->error_body(503, "lost after the write"),
+                      "application/json");
+    }
     --m_in_flight;
+  }
+
+  struct Rolls {
+    double binary = 1, null_lookup = 1, shape = 1, after_write = 1;
+  };
+
+  /// The answers of the wrong kind: a body that is not UTF-8, a search
+  /// answered with null or an object. True when one was given.
+  bool answer_badly(const httplib::Request& req, httplib::Response& res,
+                    const Faults& faults, const Rolls& rolls) {
+    if (rolls.binary < faults.binary_rate) {
+      res.status = 500;
+      res.set_content(std::string("{\"message\":\"bad \xFF\xFE bytes\"}"),
+                      "application/json");
+      return true;
+    }
+    const bool search = req.method == "GET" && !req.params.empty() &&
+                        req.params.count("page") == 0 &&
+                        req.params.count("limit") == 0;
+    if (search && rolls.null_lookup < faults.null_lookup_rate) {
+      res.status = 200;
+      res.set_content(R"({"success":true,"data":null})", "application/json");
+      return true;
+    }
+    if (search && rolls.shape < faults.shape_rate) {
+      res.status = 200;
+      res.set_content(R"({"data":{"unexpected":true}})", "application/json");
+      return true;
+    }
+    return false;
   }
 
   void respond(const httplib::Request& req, httplib::Response& res,

@@ -14,7 +14,9 @@
 //   POST /_reset    forget records, counters and faults
 //   POST /_faults   {"latency_ms", "error_rate", "timeout_rate",
 //   "malformed_rate",
-//                    "html_rate", "oversize_rate", "hang_ms", "seed", "rate",
+//                    "html_rate", "oversize_rate", "binary_rate",
+//                    "null_lookup_rate", "shape_rate", "after_write_rate",
+//                    "hang_ms", "seed", "rate",
 //                    "window_ms", "rules": [{"method", "path_contains",
 //                    "body_contains", "status", "body", "headers": {...},
 //                    "count"}]}   (count -1 = forever)

@@ -50,6 +50,6 @@ TEST_CASE("item lines say what happened to each row", "[unit]") {
             row,
             crm::ItemOutcome::failed(crm::OutcomeKind::transient, "HTTP 503"),
             0) ==
-        "cliente #12 (loja 1, ecletech_para_crm): erro transient attempt 2/3: "
+        "cliente #12 (loja 1, ecletech_para_crm): erro transient attempt 2/10: "
         "HTTP 503");
 }

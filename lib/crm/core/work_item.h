@@ -12,8 +12,11 @@
 
 namespace crm {
 
-/// Attempts before a transient failure is given up (seed 000: 3).
-inline constexpr int k_max_attempts = 3;
+/// Attempts before a transient failure is given up. The seed had 3; with
+/// the back-off (1, 2, 4 ... 60 min, queue/backoff.h) 10 attempts span about
+/// 4 hours, so a CRM outage of 2 hours gives nothing up even where it is not
+/// seen as one (a store-wide failure pauses the store and costs no attempt).
+inline constexpr int k_max_attempts = 10;
 
 /// One row of crm_sync_queue as a run sees it.
 struct QueueRow {

@@ -83,8 +83,7 @@ std::int64_t StoreStates::resume(int store_id) {
   clear(store_id);
   return static_cast<std::int64_t>(m_connection.execute(
       "UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE id_loja = ? AND "
-      "processado = 0 AND disponivel_em > NOW() AND erro LIKE '%store "
-      "paused: %'",
+      "processado = 0 AND disponivel_em > NOW() AND claim_token IS NULL",
       {store_id}));
 }
 

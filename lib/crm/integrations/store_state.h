@@ -46,8 +46,9 @@ class StoreStates {
   /// The store worked (its probe went through, or its configuration
   /// validates again): ok. True when it was paused or invalid before.
   bool clear(int store_id);
-  /// `crm_status --resume N`: ok at once, and the rows a pause deferred are
-  /// due now. Returns the rows made due.
+  /// `crm_status --resume N`: ok at once, and every pending row of the
+  /// store that is not claimed is due now (a pause defers them to its probe;
+  /// back-offs are cut short too). Returns the rows made due.
   std::int64_t resume(int store_id);
 
  private:

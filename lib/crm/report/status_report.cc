@@ -47,6 +47,26 @@ std::optional<std::int64_t> drain_minutes(const StatusData& data) {
       std::ceil(data.pending_total / data.rate_per_minute));
 }
 
+namespace {
+
+/// A paragraph per store out of service, with what to do about it.
+std::string stores_out_text(const StatusData& data) {
+  std::string out;
+  for (const StoreOutOfService& store : data.stores_out) {
+    out += fmt::format(
+        "\nLoja {} {} desde {}: {}{}\n", store.store_id, store.state,
+        store.since, store.reason,
+        store.next_probe_seconds
+            ? fmt::format(" (próxima sonda em {} s; crm_status --resume {})",
+                          *store.next_probe_seconds, store.store_id)
+            : std::string(" (corrija crm_integracoes; verificada a cada "
+                          "execução)"));
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string format_status_text(const StatusData& data,
                                const std::string& timestamp) {
   std::string out = fmt::format("{} crm-sync status\n\n", timestamp);
@@ -101,6 +121,7 @@ std::string format_status_text(const StatusData& data,
                          job.total ? std::to_string(*job.total) : "?");
     }
   }
+  out += stores_out_text(data);
   for (const std::string& warning : data.warnings) {
     out += fmt::format("\nAVISO: {}\n", warning);
   }
@@ -155,6 +176,25 @@ json::Value stuck_runs_json(const StatusData& data) {
     stuck.push_back(std::move(item));
   }
   return stuck;
+}
+
+/// "lojas_fora": stores paused or not run, with the reason.
+json::Value stores_out_json(const StatusData& data) {
+  json::Value stores = json::Value::array();
+  for (const StoreOutOfService& store : data.stores_out) {
+    json::Value item = json::Value::object();
+    item.set("id_loja",
+             json::Value::number(static_cast<long long>(store.store_id)));
+    item.set("estado", json::Value::string(store.state));
+    item.set("motivo", json::Value::string(store.reason));
+    item.set("desde", json::Value::string(store.since));
+    item.set("proxima_sonda_s",
+             json::Value::number_text(optional_int(store.next_probe_seconds)));
+    item.set("pausas_seguidas",
+             json::Value::number(static_cast<long long>(store.pauses)));
+    stores.push_back(std::move(item));
+  }
+  return stores;
 }
 
 /// "jobs": the long jobs in crm_fila and their progress.
@@ -255,6 +295,14 @@ std::string program_metrics(const StatusData& data) {
         "crm_job_progress{{id=\"{}\",tipo=\"{}\",entidade=\"{}\"}} {}\n",
         job.id, label(job.kind), label(job.entity), job.progress);
   }
+  add_gauge_header(out, "crm_store_out_of_service",
+                   "1 for a store paused or not run (estado: pausada, "
+                   "invalida).");
+  for (const StoreOutOfService& store : data.stores_out) {
+    out +=
+        fmt::format("crm_store_out_of_service{{loja=\"{}\",estado=\"{}\"}} 1\n",
+                    store.store_id, label(store.state));
+  }
   return out;
 }
 
@@ -288,6 +336,7 @@ std::string format_status_json(const StatusData& data) {
   out.set("programas", programs_json(data));
   out.set("travadas", stuck_runs_json(data));
   out.set("jobs", jobs_json(data));
+  out.set("lojas_fora", stores_out_json(data));
   json::Value warnings = json::Value::array();
   for (const std::string& warning : data.warnings)
     warnings.push_back(json::Value::string(warning));
@@ -328,6 +377,13 @@ CheckResult evaluate_check(const StatusData& data, const CheckThresholds& t) {
   }
   judge(static_cast<std::int64_t>(data.stuck.size()), t.warn_stuck,
         t.crit_stuck, fmt::format("{} stuck runs", data.stuck.size()));
+  // A paused store waits for its probe (WARNING); one whose configuration
+  // does not validate needs a person (CRITICAL).
+  for (const StoreOutOfService& store : data.stores_out) {
+    code = std::max(code, store.state == "invalida" ? 2 : 1);
+    problems.push_back(fmt::format("store {} {}: {}", store.store_id,
+                                   store.state, store.reason));
+  }
   static constexpr const char* k_names[] = {"OK", "WARNING", "CRITICAL",
                                             "UNKNOWN"};
   std::string text;

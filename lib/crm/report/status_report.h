@@ -43,6 +43,17 @@ struct JobStatus {
   std::int64_t processed = 0;
 };
 
+/// A store out of service (crm_lojas_estado).
+struct StoreOutOfService {
+  int store_id = 0;
+  std::string state;  ///< pausada | invalida
+  std::string reason;
+  std::string since;  ///< "YYYY-MM-DD HH:MM:SS"
+  /// Seconds until the next probe (paused stores; 0 when due).
+  std::optional<std::int64_t> next_probe_seconds;
+  int pauses = 0;
+};
+
 struct StatusData {
   std::vector<PendingGroup> pending;
   std::int64_t pending_total = 0;
@@ -57,6 +68,8 @@ struct StatusData {
   std::vector<ProgramStatus> programs;
   std::vector<StuckRun> stuck;
   std::vector<JobStatus> jobs;
+  /// Stores paused or not run because their configuration does not validate.
+  std::vector<StoreOutOfService> stores_out;
   /// Things an operator should fix (e.g. plain-text credentials).
   std::vector<std::string> warnings;
 };

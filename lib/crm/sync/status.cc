@@ -142,6 +142,26 @@ void add_credential_warnings(db::Connection& c, report::StatusData& data) {
   }
 }
 
+/// The stores paused or not run (crm_lojas_estado).
+void add_stores_out(db::Connection& c, report::StatusData& data) {
+  for (const db::Row& row :
+       c.query("SELECT id_loja, estado, IFNULL(motivo, ''), "
+               "IFNULL(DATE_FORMAT(desde, '%Y-%m-%d %H:%i:%s'), ''), "
+               "IF(estado = 'pausada', GREATEST(0, TIMESTAMPDIFF(SECOND, "
+               "NOW(), proxima_sonda)), NULL), pausas_seguidas FROM "
+               "crm_lojas_estado WHERE estado <> 'ok' ORDER BY id_loja")
+           .rows) {
+    report::StoreOutOfService store;
+    store.store_id = static_cast<int>(row.integer(0));
+    store.state = row.text(1);
+    store.reason = row.text(2);
+    store.since = row.text(3);
+    if (!row.is_null(4)) store.next_probe_seconds = row.integer(4);
+    store.pauses = static_cast<int>(row.integer(5));
+    data.stores_out.push_back(std::move(store));
+  }
+}
+
 }  // namespace
 
 report::StatusData gather_status(db::Connection& c) {
@@ -154,6 +174,7 @@ report::StatusData gather_status(db::Connection& c) {
     add_programs(c, data);
     add_stuck_runs(c, data);
     add_jobs(c, data);
+    add_stores_out(c, data);
     add_credential_warnings(c, data);
   });
   return data;

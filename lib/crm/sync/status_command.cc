@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "crm/db/connection.h"
+#include "crm/integrations/store_state.h"
 #include "crm/sync/status.h"
 #include "crm/util/atomic_file.h"
 
@@ -11,6 +12,14 @@ namespace crm::sync {
 int report_status(const Config& config, const StatusRequest& request,
                   const report::Printer& printer) {
   auto connection = db::Connection::open(config.db);
+  if (request.resume_store) {
+    const std::int64_t rows =
+        integrations::StoreStates(*connection).resume(*request.resume_store);
+    printer.result_line(fmt::format(
+        "{} Loja {} retomada: {} linhas liberadas para a próxima execução",
+        printer.timestamp_prefix(), *request.resume_store, rows));
+    return 0;
+  }
   if (request.fix_stuck) {
     const int fixed = abort_stuck_runs(*connection);
     printer.item_line(

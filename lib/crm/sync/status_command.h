@@ -23,6 +23,9 @@ struct StatusRequest {
   bool fix_stuck = false;              ///< mark stuck runs as aborted first
   /// Where to write the Prometheus text, atomically; nullopt: nowhere.
   std::optional<std::string> metrics_file;
+  /// --resume N: lift the store's pause (or invalid mark) now, make the rows
+  /// its pause deferred due, print one line, and do nothing else.
+  std::optional<int> resume_store;
 };
 
 /// crm_status's run: opens the database of `config`; with fix_stuck marks
