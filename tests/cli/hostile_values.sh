@@ -41,3 +41,25 @@ assert_match "$summary_re" "$out" "pull summary"
 assert_eq "5 0" "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}" "pull counts"
 assert_eq "$original" "$(local_names)" "values after the round trip"
 assert_eq 5 "$(sql "SELECT COUNT(*) FROM crm_sync_log WHERE operacao = 'fetch' AND status = 'sucesso'")" "fetch log rows"
+
+# Bytes that are not UTF-8 in a local column (a binary or latin1 column
+# mapped as the name) and a queue row whose entidade is not one (a lax
+# sql_mode stores ''): each fails alone, with no request, and the run goes
+# on with the others.
+sql "ALTER TABLE clientes ADD COLUMN nome_bin VARBINARY(64) NULL;
+     INSERT INTO clientes (id, id_loja, nome, email, nome_bin) VALUES
+       (6, 1, 'Ok', 'ok@x.com', 'Ok'), (7, 1, 'Bad', 'bad@x.com', X'4A6FE36F');
+     UPDATE crm_integracoes SET configuracoes = '{\"tables\": {\"cliente\": {\"columns\": {\"name\": \"nome_bin\"}}}}';
+     SET SESSION sql_mode = '';
+     INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao) VALUES
+       (1, 'cliente', 6, 'ecletech_para_crm'), (1, 'cliente', 7, 'ecletech_para_crm'),
+       (1, 'pessoa', 1, 'ecletech_para_crm')"
+assert_eq 1 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE entidade = '' AND processado = 0")" "the lax sql_mode stored ''"
+requests=$(fake_stat requests)
+run_sync
+assert_eq 0 "$rc" "hostile rows exit code"
+assert_match "Processados: 1 \| Erros: 2 " "$out" "one sent, two failed alone"
+assert_eq "1|field 'name' holds bytes that are not UTF-8 (Jo\\\\xE3o): not sent" "$(row_state cliente 7)" "non-UTF-8 value refused"
+assert_eq "1|invalid queue row: entidade '' is not cliente, produto, venda or atividade" \
+  "$(sql "SELECT processado, erro FROM crm_sync_queue WHERE entidade = ''" | tr '\t' '|')" "invalid entidade given up"
+assert_eq $((requests + 2)) "$(fake_stat requests)" "only customer 6 reached the CRM (lookup and create)"

@@ -89,6 +89,17 @@ class BodyBuilder {
     if (!local_value(spec, source, value)) {
       return true;  // the table mapping does not provide this field
     }
+    if (value && !util::is_valid_utf8(*value)) {
+      // Raw bytes (a binary or latin1 column) would make the body invalid
+      // JSON: the item fails here, with no request.
+      m_failure = ItemOutcome::failed(
+          OutcomeKind::permanent,
+          fmt::format("field '{}' holds bytes that are not UTF-8 ({}): not "
+                      "sent",
+                      spec.label,
+                      util::truncate_utf8(util::valid_utf8(*value), 60)));
+      return false;
+    }
     if (spec.required && (!value || util::trim(*value).empty())) {
       m_failure = ItemOutcome::failed(
           OutcomeKind::permanent,

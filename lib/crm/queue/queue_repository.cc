@@ -23,6 +23,24 @@ QueueRow to_queue_row(const db::Row& row) {
   return out;
 }
 
+/// Why a row cannot be worked on at all (an unknown entidade or direcao),
+/// or nullopt.
+std::optional<std::string> invalid_row(const db::Row& row) {
+  if (!parse_entity(row.text(2))) {
+    return fmt::format(
+        "invalid queue row: entidade '{}' is not cliente, produto, venda or "
+        "atividade",
+        util::truncate_utf8(util::valid_utf8(row.text(2)), 40));
+  }
+  if (!parse_direction(row.text(4))) {
+    return fmt::format(
+        "invalid queue row: direcao '{}' is not ecletech_para_crm or "
+        "crm_para_ecletech",
+        util::truncate_utf8(util::valid_utf8(row.text(4)), 40));
+  }
+  return std::nullopt;
+}
+
 /// Done unless an enqueue merged into the row while we worked on it
 /// (`alteracoes` moved): then it stays pending, attempts reset.
 std::uint64_t finish_success(db::Connection& connection,
@@ -131,6 +149,42 @@ std::uint64_t record_finished(db::Connection& connection,
   return 0;
 }
 
+/// Within the claim's transaction: stamps the rows taken (token, run,
+/// attempt, lease) and gives up the invalid and exhausted ones.
+void stamp_claim(db::Connection& connection, const Claim& claim,
+                 const ClaimOptions& options) {
+  if (!claim.rows.empty()) {
+    db::Params params = {
+        claim.token,
+        options.run_id ? db::Value(*options.run_id) : db::Value(nullptr),
+        static_cast<long long>(options.lease.count())};
+    for (const QueueRow& row : claim.rows) {
+      params.emplace_back(static_cast<long long>(row.id));
+    }
+    connection.execute(
+        fmt::format(
+            "UPDATE crm_sync_queue SET claim_token = ?, id_execucao = ?, "
+            "tentativas = tentativas + 1, "
+            "disponivel_em = NOW() + INTERVAL ? SECOND WHERE id IN ({})",
+            db::placeholders(claim.rows.size())),
+        params);
+  }
+  for (const auto& [id, reason] : claim.invalid) {
+    connection.execute(
+        "UPDATE crm_sync_queue SET processado = 1, processado_em = NOW(), "
+        "erro = ?, claim_token = NULL WHERE id = ?",
+        {reason, static_cast<long long>(id)});
+  }
+  for (const QueueRow& row : claim.exhausted) {
+    connection.execute(
+        "UPDATE crm_sync_queue SET processado = 1, processado_em = NOW(), "
+        "claim_token = NULL, erro = CONCAT('given up after ', tentativas, "
+        "' attempts; last: ', COALESCE(erro, "
+        "'no outcome recorded (the run did not finish)')) WHERE id = ?",
+        {static_cast<long long>(row.id)});
+  }
+}
+
 }  // namespace
 
 std::string claim_select_sql(const ClaimFilter& filter, bool for_update) {
@@ -180,6 +234,7 @@ Claim QueueRepository::claim(const ClaimFilter& filter,
   db::with_transaction(m_connection, [&] {
     claim.rows.clear();
     claim.exhausted.clear();
+    claim.invalid.clear();
     const db::Rows rows =
         m_connection.query(claim_select_sql(filter, /*for_update=*/true),
                            claim_select_params(filter, options.limit));
@@ -187,6 +242,10 @@ Claim QueueRepository::claim(const ClaimFilter& filter,
       return;
     }
     for (const db::Row& row : rows.rows) {
+      if (auto reason = invalid_row(row)) {
+        claim.invalid.emplace_back(row.integer(0), std::move(*reason));
+        continue;
+      }
       QueueRow queue_row = to_queue_row(row);
       // The attempt of this claim counts now, so a record that kills the
       // program cannot loop forever.
@@ -197,30 +256,7 @@ Claim QueueRepository::claim(const ClaimFilter& filter,
         claim.rows.push_back(queue_row);
       }
     }
-    if (!claim.rows.empty()) {
-      db::Params params = {
-          claim.token,
-          options.run_id ? db::Value(*options.run_id) : db::Value(nullptr),
-          static_cast<long long>(options.lease.count())};
-      for (const QueueRow& row : claim.rows) {
-        params.emplace_back(static_cast<long long>(row.id));
-      }
-      m_connection.execute(
-          fmt::format(
-              "UPDATE crm_sync_queue SET claim_token = ?, id_execucao = ?, "
-              "tentativas = tentativas + 1, "
-              "disponivel_em = NOW() + INTERVAL ? SECOND WHERE id IN ({})",
-              db::placeholders(claim.rows.size())),
-          params);
-    }
-    for (const QueueRow& row : claim.exhausted) {
-      m_connection.execute(
-          "UPDATE crm_sync_queue SET processado = 1, processado_em = NOW(), "
-          "claim_token = NULL, erro = CONCAT('given up after ', tentativas, "
-          "' attempts; last: ', COALESCE(erro, "
-          "'no outcome recorded (the run did not finish)')) WHERE id = ?",
-          {static_cast<long long>(row.id)});
-    }
+    stamp_claim(m_connection, claim, options);
   });
   return claim;
 }
@@ -236,6 +272,9 @@ std::vector<QueueRow> QueueRepository::peek(const ClaimFilter& filter,
            .query(claim_select_sql(filter, /*for_update=*/false),
                   claim_select_params(filter, limit))
            .rows) {
+    if (invalid_row(row)) {
+      continue;  // a real run gives it up
+    }
     QueueRow queue_row = to_queue_row(row);
     queue_row.attempts += 1;
     rows.push_back(queue_row);

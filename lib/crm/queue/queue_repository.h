@@ -36,6 +36,9 @@ struct Claim {
   /// Rows that had used every attempt without a recorded outcome (earlier
   /// runs died on them): already given up by the claim; to be logged.
   std::vector<QueueRow> exhausted;
+  /// Rows whose entidade or direcao is not a known value (possible under a
+  /// lax sql_mode): given up by the claim, never sent. (id, why).
+  std::vector<std::pair<std::int64_t, std::string>> invalid;
 };
 
 /// How one claimed row ended, for QueueRepository::finish.

@@ -155,6 +155,10 @@ void record_run(db::Connection& connection, const queue::Claim& claim,
                 report::SyncSummary& summary, const report::Printer& printer) {
   std::vector<queue::Finished> finished;
   std::vector<queue::LogEntry> log;
+  for (const auto& [id, reason] : claim.invalid) {
+    printer.item_line(fmt::format("fila #{}: erro permanent: {}", id, reason));
+    ++summary.errors;
+  }
   for (const QueueRow& row : claim.exhausted) {
     ItemOutcome outcome = ItemOutcome::failed(
         OutcomeKind::permanent,
