@@ -52,3 +52,10 @@ TEST_CASE(
                     "crm_integracoes: store 7: configuracoes: 'timeout_ms' "
                     "must be an integer from 100 to 600000");
 }
+
+TEST_CASE("store settings: an unknown top-level key is named, not ignored",
+          "[unit]") {
+  CHECK_THROWS_WITH(
+      parse_store_settings(parsed(R"({"tables": {}, "concurency": 4})"), 3),
+      "crm_integracoes: store 3: configuracoes: unknown key 'concurency'");
+}

@@ -40,6 +40,34 @@ const std::vector<SettingKey>& setting_keys() {
 }
 
 StoreSettings parse_store_settings(const json::Value& settings, int store_id) {
+  // Every top-level key of configuracoes, whichever module reads it: a
+  // misspelt one ("concurency") must not pass silently.
+  if (const auto key = json::unknown_key(settings, {"timeout_ms",
+                                                    "connect_timeout_ms",
+                                                    "batch_size",
+                                                    "concurrency",
+                                                    "requests_per_minute",
+                                                    "requests_per_second",
+                                                    "tables",
+                                                    "entities",
+                                                    "on_delete",
+                                                    "deactivate",
+                                                    "read_before_update",
+                                                    "page_size",
+                                                    "page_param",
+                                                    "page_size_param",
+                                                    "remaining_header",
+                                                    "reset_header",
+                                                    "auth",
+                                                    "id_field",
+                                                    "record_envelope",
+                                                    "list_envelope",
+                                                    "request_envelope",
+                                                    "update_method"})) {
+    throw FatalError(fmt::format(
+        "crm_integracoes: store {}: configuracoes: unknown key '{}'", store_id,
+        *key));
+  }
   StoreSettings parsed;
   for (const SettingKey& key : setting_keys()) {
     const json::Value* value =

@@ -6,6 +6,8 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <algorithm>
+
 #include "crm/util/strings.h"
 
 namespace crm::json {
@@ -372,6 +374,19 @@ std::string quote(std::string_view text) {
   }
   out.push_back('"');
   return out;
+}
+
+std::optional<std::string> unknown_key(
+    const Value& object, std::initializer_list<std::string_view> known) {
+  if (!object.is_object()) {
+    return std::nullopt;
+  }
+  for (const auto& [key, value] : object.members()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      return key;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace crm::json

@@ -2,6 +2,7 @@
 // keep their original text, so 64-bit ids (Bling's) never pass through double.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,6 +66,11 @@ class Value {
 /// Parses UTF-8 JSON text. On failure returns nullopt and sets `error` to
 /// "offset N: <reason>".
 std::optional<Value> parse(std::string_view text, std::string* error = nullptr);
+
+/// The first member name of an object that is not in `known`, or nullopt
+/// (also for a value that is not an object).
+[[nodiscard]] std::optional<std::string> unknown_key(
+    const Value& object, std::initializer_list<std::string_view> known);
 
 /// Writes `patch` over `target`: objects member by member, recursively;
 /// anything else (arrays included) replaces what was there.

@@ -11,6 +11,16 @@
 namespace crm::providers {
 namespace {
 
+/// Throws FatalError naming `where` and the first key not in `known`: a
+/// misspelt key ("feilds") must not pass silently.
+void reject_unknown_keys(const json::Value& value,
+                         std::initializer_list<std::string_view> known,
+                         const std::string& where) {
+  if (const auto key = json::unknown_key(value, known)) {
+    throw FatalError(fmt::format("{}: unknown key '{}'", where, *key));
+  }
+}
+
 std::string string_setting(const json::Value& settings, std::string_view key,
                            std::string fallback, const std::string& where) {
   const json::Value* value = settings.find(key);
@@ -245,6 +255,12 @@ void parse_endpoint(Endpoint& endpoint, const json::Value& value,
   if (!value.is_object()) {
     throw FatalError(fmt::format("{}: must be an object or null", where));
   }
+  reject_unknown_keys(
+      value,
+      {"path", "create_path", "update_method", "request_envelope",
+       "record_envelope", "list_envelope", "id_field", "fields", "extra_fields",
+       "lookup", "children"},
+      where);
   endpoint.path = string_setting(value, "path", endpoint.path, where);
   endpoint.create_path =
       string_setting(value, "create_path", endpoint.create_path, where);
