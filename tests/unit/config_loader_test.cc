@@ -72,3 +72,35 @@ TEST_CASE("bad configuration fails with file, line and key", "[unit]") {
   REQUIRE_THROWS_WITH(load_config({}, std::string("/nonexistent.conf")),
                       "config /nonexistent.conf: cannot read file");
 }
+
+TEST_CASE("a trailing comment is not part of the value", "[unit]") {
+  const std::string file = write_file(
+      "db_host = \"db.internal\"  # the primary\n"
+      "db_user = sync ; the cron user\n"
+      "db_name = 'loja # 1'  # quoted: the # is data\n"
+      "db_password = pa#ss;word\n"
+      "db_socket =   # none\n");
+  const auto config = load_config({}, file);
+  CHECK(config.db.host == "db.internal");
+  CHECK(config.db.user == "sync");
+  CHECK(config.db.name == "loja # 1");
+  CHECK(config.db.password == "pa#ss;word");
+  CHECK(config.db.socket.empty());
+}
+
+TEST_CASE("a bad quote or an unknown key after comments fails with its line",
+          "[unit]") {
+  const std::string open_quote = write_file("db_host = \"x\n");
+  REQUIRE_THROWS_WITH(
+      load_config({}, open_quote),
+      fmt::format("config {}: line 1: unterminated quote", open_quote));
+  const std::string after = write_file("# ok\ndb_host = \"x\" y\n");
+  REQUIRE_THROWS_WITH(
+      load_config({}, after),
+      fmt::format("config {}: line 2: unexpected text after the closing quote",
+                  after));
+  const std::string typo = write_file("db_host = x # note\ndb_hots = y # z\n");
+  REQUIRE_THROWS_WITH(
+      load_config({}, typo),
+      fmt::format("config {}: line 2: unknown key 'db_hots'", typo));
+}

@@ -94,6 +94,35 @@ void apply(Config& config, std::string_view key, const std::string& value,
       origin;
 }
 
+/// The value of a `key = value` line: quoted ('...' or "...", kept as is
+/// inside), or bare up to a `#` or `;` that starts the value or follows a
+/// space (so `pa#ss` stays whole). Throws FatalError naming `where` on an
+/// unterminated quote or text after the closing one.
+std::string file_value(std::string_view raw, std::string_view where) {
+  const auto is_comment = [](std::string_view rest) {
+    return rest.empty() || rest.front() == '#' || rest.front() == ';';
+  };
+  const std::string_view value = util::trim(raw);
+  if (!value.empty() && (value.front() == '"' || value.front() == '\'')) {
+    const auto close = value.find(value.front(), 1);
+    if (close == std::string_view::npos) {
+      throw FatalError(fmt::format("{}: unterminated quote", where));
+    }
+    if (!is_comment(util::trim(value.substr(close + 1)))) {
+      throw FatalError(
+          fmt::format("{}: unexpected text after the closing quote", where));
+    }
+    return std::string(value.substr(1, close - 1));
+  }
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if ((value[i] == '#' || value[i] == ';') &&
+        (i == 0 || value[i - 1] == ' ' || value[i - 1] == '\t')) {
+      return std::string(util::trim(value.substr(0, i)));
+    }
+  }
+  return std::string(value);
+}
+
 void apply_file(Config& config, const std::string& path) {
   std::ifstream in(path);
   if (!in) {
@@ -113,12 +142,8 @@ void apply_file(Config& config, const std::string& path) {
       throw FatalError(fmt::format("{}: expected 'key = value'", where));
     }
     const auto key = util::trim(text.substr(0, equals));
-    auto value = util::trim(text.substr(equals + 1));
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
-        value.back() == value.front()) {
-      value = value.substr(1, value.size() - 2);
-    }
-    apply(config, key, std::string(value), where, Origin::file);
+    apply(config, key, file_value(text.substr(equals + 1), where), where,
+          Origin::file);
   }
 }
 
