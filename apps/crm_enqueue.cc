@@ -38,11 +38,8 @@ int main(int argc, char** argv) {
         if (parsed.count("retry-failed")) {
           if (parsed.count("id"))
             throw UsageError("--retry-failed does not take --id");
-          sync::RetryRequest request{store, entity, std::nullopt, priority};
-          if (parsed.count("since")) {
-            request.since =
-                sync::parse_since("--since", parsed["since"].as<std::string>());
-          }
+          const sync::RetryRequest request{
+              store, entity, cli::datetime_option(parsed, "since"), priority};
           const int count = sync::retry_failed(args.config(), request);
           args.printer.result_line(
               fmt::format("{} Reenfileirados: {} registros que falharam",

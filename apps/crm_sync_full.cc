@@ -1,6 +1,5 @@
 // crm_sync_full: enqueue every record of a store (export), or --import.
 #include "crm/cli/run_app.h"
-#include "crm/sync/enqueue.h"
 #include "crm/sync/full_sync_command.h"
 
 int main(int argc, char** argv) {
@@ -42,12 +41,13 @@ int main(int argc, char** argv) {
               std::string(parsed.count("import") ? "" : " or all") + ", got '" +
               entity + "'");
         }
-        sync::FullSyncDatabase database(args.config());
+        // Every option is checked before the database is opened.
         if (parsed.count("import")) {
           const sync::ImportOptions options{
               *store, *one,
               cli::int_option(parsed, "pages", 1, 1000).value_or(5)};
-          database.import(args.environment, options, args.printer);
+          sync::FullSyncDatabase(args.config())
+              .import(args.environment, options, args.printer);
           return cli::ExitCode::ok;
         }
         sync::FullSyncOptions options;
@@ -60,11 +60,9 @@ int main(int argc, char** argv) {
         options.direction = cli::direction_option(parsed, "direction")
                                 .value_or(Direction::to_crm);
         options.only_new = parsed.count("only-new") > 0;
-        if (parsed.count("since")) {
-          options.since =
-              sync::parse_since("--since", parsed["since"].as<std::string>());
-        }
+        options.since = cli::datetime_option(parsed, "since");
         options.dry_run = parsed.count("dry-run") > 0;
+        sync::FullSyncDatabase database(args.config());
         database.export_all(options, args.printer);
         return cli::ExitCode::ok;
       });

@@ -29,6 +29,15 @@ for args in "--loja 1 --entity cliente" "--loja 1 --entity pessoa --id 1" "--loj
   assert_match "${ts_re}ERRO: .*\(see crm_enqueue --help\)$" "$err" "usage message for '$args'"
 done
 
+# An impossible --since is a usage error, checked before the database: it
+# must never reach a comparison that MariaDB would answer for every row.
+for since in "2026-02-30 25:61:00" "2026-13-45" "2026-01-01 23:60"; do
+  CRM_DB_PORT=1 run_program "$CRM_ENQUEUE" --retry-failed --since "$since"
+  assert_eq 2 "$rc" "usage error for --since '$since'"
+  assert_eq 1 "$(wc -l <<<"$err")" "one line for --since '$since'"
+  assert_match "${ts_re}ERRO: --since: no such (day|time): .*got '$since' \(see crm_enqueue --help\)$" "$err" "message for --since '$since'"
+done
+
 # --retry-failed: given-up rows come back once per key; a key that succeeded
 # later, or is pending already, is not duplicated.
 sql "DELETE FROM crm_sync_queue;

@@ -63,11 +63,17 @@ assert_eq 0 "$rc" "skipped exit"
 assert_match "${ts_re}Sincronização completa ignorada: outra execução para a loja 1 está em andamento$" "$out" "skip line"
 assert_match "20 clientes seriam enfileirados" "$run_program_other" "another store is not blocked"
 
-for args in "--entity cliente" "--loja 1" "--loja 1 --entity pessoa" "--loja 1 --entity cliente --since ontem"; do
+for args in "--entity cliente" "--loja 1" "--loja 1 --entity pessoa" "--loja 1 --entity cliente --since ontem" \
+            "--loja 1 --entity cliente --import --pages 0" \
+            "--loja 1 --entity cliente --since 2026-13-45" "--loja 1 --entity cliente --since 2026-02-29"; do
   # shellcheck disable=SC2086
-  run_program "$CRM_SYNC_FULL" $args
+  CRM_DB_PORT=1 run_program "$CRM_SYNC_FULL" $args  # checked before connecting
   assert_eq 2 "$rc" "usage error for '$args'"
+  assert_eq 1 "$(wc -l <<<"$err")" "one line for '$args'"
 done
+assert_match "ERRO: --since: no such day: expected YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS', got '2026-02-29' \(see crm_sync_full --help\)$" "$err" "bad date message"
+run_program "$CRM_SYNC_FULL" --loja 1 --entity cliente --since "2026-01-01 24:00:00"
+assert_eq 2 "$rc" "hour 24"
 sql "UPDATE crm_integracoes SET configuracoes = '{\"tables\": {\"cliente\": {\"updated_column\": null}}}'"
 run_program "$CRM_SYNC_FULL" --loja 1 --entity cliente --since 2026-01-01
 assert_eq 1 "$rc" "--since without an updated column"

@@ -31,6 +31,80 @@ std::optional<int> int_option(const cxxopts::ParseResult& parsed,
   return static_cast<int>(*value);
 }
 
+namespace {
+
+/// The digits of `text` at [start, start + count) as a number, if all are
+/// digits.
+std::optional<int> digits_at(std::string_view text, std::size_t start,
+                             std::size_t count) {
+  int value = 0;
+  for (std::size_t i = start; i < start + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+int days_in_month(int year, int month) {
+  constexpr int k_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : k_days[month - 1];
+}
+
+/// Whether `text` has `separator` at every position of `positions`.
+bool has_separators(std::string_view text,
+                    std::initializer_list<std::pair<std::size_t, char>> at) {
+  for (const auto& [position, separator] : at) {
+    if (text[position] != separator) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string parse_datetime(std::string_view option, std::string_view text) {
+  const auto refuse = [&](std::string_view why) {
+    return UsageError(fmt::format(
+        "{}: {}: expected YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS', got '{}'",
+        option, why, text));
+  };
+  if (text.size() != 10 && text.size() != 16 && text.size() != 19) {
+    throw refuse("not a date");
+  }
+  const bool with_time = text.size() > 10;
+  const bool with_seconds = text.size() == 19;
+  if (!has_separators(text, {{4, '-'}, {7, '-'}}) ||
+      (with_time && !has_separators(text, {{10, ' '}, {13, ':'}})) ||
+      (with_seconds && text[16] != ':')) {
+    throw refuse("not a date");
+  }
+  const auto year = digits_at(text, 0, 4), month = digits_at(text, 5, 2),
+             day = digits_at(text, 8, 2);
+  const auto hour = with_time ? digits_at(text, 11, 2) : 0;
+  const auto minute = with_time ? digits_at(text, 14, 2) : 0;
+  const auto second = with_seconds ? digits_at(text, 17, 2) : 0;
+  if (!year || !month || !day || !hour || !minute || !second) {
+    throw refuse("not a date");
+  }
+  if (*year < 1000 || *month < 1 || *month > 12 || *day < 1 ||
+      *day > days_in_month(*year, *month)) {
+    throw refuse("no such day");
+  }
+  if (*hour > 23 || *minute > 59 || *second > 59) {
+    throw refuse("no such time");
+  }
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", *year, *month, *day,
+                     *hour, *minute, *second);
+}
+
+std::optional<std::string> datetime_option(const cxxopts::ParseResult& parsed,
+                                           const std::string& name) {
+  if (parsed.count(name) == 0) {
+    return std::nullopt;
+  }
+  return parse_datetime("--" + name, parsed[name].as<std::string>());
+}
+
 std::vector<std::int64_t> record_ids_option(const cxxopts::ParseResult& parsed,
                                             const std::string& name) {
   std::vector<std::int64_t> ids;

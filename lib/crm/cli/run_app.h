@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "crm/config/config_loader.h"
@@ -49,6 +50,17 @@ int run_app(const std::string& program, const std::string& summary, int argc,
 /// integer in range.
 std::optional<int> int_option(const cxxopts::ParseResult& parsed,
                               const std::string& name, int low, int high);
+
+/// A date or time option's text, checked strictly: "YYYY-MM-DD",
+/// "YYYY-MM-DD HH:MM" or "YYYY-MM-DD HH:MM:SS", a real calendar date (leap
+/// years included, years 1000-9999), hours 0-23, minutes and seconds 0-59.
+/// Returns it as "YYYY-MM-DD HH:MM:SS"; throws UsageError naming `option`
+/// otherwise, so a bad date never reaches the database.
+std::string parse_datetime(std::string_view option, std::string_view text);
+
+/// --NAME through parse_datetime() when given.
+std::optional<std::string> datetime_option(const cxxopts::ParseResult& parsed,
+                                           const std::string& name);
 
 /// --NAME's values (repeated, or a comma list) as record ids, in the order
 /// given; empty when absent. Throws UsageError for a value that is not a

@@ -4,7 +4,6 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <regex>
 #include <set>
 
 #include "crm/config/config_loader.h"
@@ -15,17 +14,6 @@
 #include "crm/records/table_mapping.h"
 
 namespace crm::sync {
-
-std::string parse_since(const std::string& option, const std::string& text) {
-  static const std::regex k_format(
-      R"(\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?)");
-  if (!std::regex_match(text, k_format)) {
-    throw UsageError(fmt::format(
-        "{}: expected YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS', got '{}'", option,
-        text));
-  }
-  return text;
-}
 
 std::string enqueue_json(int enqueued) {
   return fmt::format(

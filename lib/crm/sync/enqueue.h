@@ -29,7 +29,8 @@ int enqueue_records(const Config& config, const EnqueueRequest& request);
 struct RetryRequest {
   std::optional<int> store_id;
   std::optional<Entity> entity;
-  /// Only failures given up at or after this time ("YYYY-MM-DD[ HH:MM:SS]").
+  /// Only failures given up at or after this time ("YYYY-MM-DD HH:MM:SS",
+  /// checked by cli::parse_datetime).
   std::optional<std::string> since;
   int priority = 5;
 };
@@ -43,9 +44,5 @@ int retry_failed(const Config& config, const RetryRequest& request);
 std::string enqueue_json(int enqueued);
 /// {"programa":"crm_enqueue","status":"ok","reenfileirados":N}
 std::string retry_json(int requeued);
-
-/// Checks "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS"; throws UsageError naming
-/// `option` otherwise.
-std::string parse_since(const std::string& option, const std::string& text);
 
 }  // namespace crm::sync

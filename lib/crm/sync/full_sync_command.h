@@ -12,9 +12,8 @@
 
 namespace crm::sync {
 
-/// The database crm_sync_full works on. The program opens it right after
-/// checking --loja and --entity, before reading the options of the export or
-/// the import, so an unreachable database is reported first.
+/// The database crm_sync_full works on. The program opens it after checking
+/// every option, so a usage error (exit 2) never touches the database.
 class FullSyncDatabase {
  public:
   /// Opens the database of `config`; throws FatalError when unreachable.
