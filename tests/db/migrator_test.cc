@@ -42,6 +42,22 @@ TEST_CASE("migrator applies every migration once and records it", "[db]") {
   CHECK(connection->query("SHOW TABLES LIKE 'clientes'").empty());
 }
 
+TEST_CASE("status of a new database writes nothing and lists all pending",
+          "[db]") {
+  auto connection = fresh_database("status_only");
+  crm::db::Migrator migrator(*connection, k_migrations,
+                             crm::db::MigrationSet::core);
+  CHECK_FALSE(migrator.has_table());
+  const auto statuses = migrator.status();
+  REQUIRE(statuses.size() >= 6);
+  for (const auto& status : statuses) {
+    CHECK_FALSE(status.applied_at.has_value());
+  }
+  CHECK(connection->query("SHOW TABLES").empty());
+  migrator.apply_pending();
+  CHECK(migrator.has_table());
+}
+
 TEST_CASE("migrator upgrades a seed 000 queue in place without losing a row",
           "[db]") {
   auto connection = fresh_database("upgrade");

@@ -201,12 +201,23 @@ void Migrator::ensure_table() {
       ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci");
 }
 
+bool Migrator::has_table() {
+  return !m_connection
+              .query(
+                  "SELECT 1 FROM information_schema.TABLES WHERE "
+                  "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = "
+                  "'schema_migrations'")
+              .empty();
+}
+
 std::vector<MigrationStatus> Migrator::status() {
-  ensure_table();
+  // Read-only: without the table (a new database) everything is pending.
   std::map<std::string, std::string> applied;
-  for (const Row& row :
-       m_connection.query("SELECT versao, aplicado_em FROM schema_migrations")
-           .rows) {
+  const Rows rows = has_table() ? m_connection.query(
+                                      "SELECT versao, aplicado_em FROM "
+                                      "schema_migrations")
+                                : Rows{};
+  for (const Row& row : rows.rows) {
     applied[row.text(0)] = row.text(1);
   }
   std::vector<MigrationStatus> result;
@@ -226,6 +237,7 @@ std::vector<std::string> Migrator::apply_pending() {
   if (!lock) {
     throw FatalError("another crm_migrate holds the migration lock for 60 s");
   }
+  ensure_table();
   std::vector<std::string> applied;
   for (const MigrationStatus& status : this->status()) {
     if (status.applied_at) {

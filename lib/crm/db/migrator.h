@@ -34,8 +34,12 @@ class Migrator {
   /// Throws FatalError when `directory` has no NNN_*.sql file.
   Migrator(Connection& connection, std::string directory, MigrationSet set);
 
-  /// Every known migration with its applied time, in order.
+  /// Every known migration with its applied time, in order. Writes
+  /// nothing: without a schema_migrations table every one is pending.
   [[nodiscard]] std::vector<MigrationStatus> status();
+
+  /// Whether the database has a schema_migrations table yet.
+  [[nodiscard]] bool has_table();
 
   /// Applies what is pending under a named lock (so two crm_migrate never
   /// interleave) and returns the versions applied. A failing statement throws

@@ -20,6 +20,9 @@ void run_migrate(const Config& config, const MigrateOptions& options,
     const auto statuses = migrator.status();
     if (printer.mode() == report::OutputMode::human &&
         printer.verbosity() != report::Verbosity::quiet) {
+      if (!migrator.has_table()) {
+        fmt::print("no schema_migrations table yet: all pending\n");
+      }
       fmt::print("{}", db::format_status_lines(statuses));
     }
     printer.result_json(db::status_json(statuses));
