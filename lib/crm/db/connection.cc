@@ -247,6 +247,19 @@ Transaction::~Transaction() {
   }
 }
 
+void set_next_isolation(Connection& connection, Isolation isolation) {
+  switch (isolation) {
+    case Isolation::session_default:
+      return;
+    case Isolation::read_committed:
+      connection.execute_raw("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+      return;
+    case Isolation::repeatable_read:
+      connection.execute_raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      return;
+  }
+}
+
 std::string placeholders(std::size_t count) {
   std::string out;
   for (std::size_t i = 0; i < count; ++i) {

@@ -162,12 +162,29 @@ class Transaction {
   bool m_done = false;
 };
 
-/// Runs `work` in a transaction, retrying up to `attempts` times on a
-/// deadlock or lock wait timeout. Other errors propagate at once.
+/// The isolation level of a transaction.
+enum class Isolation {
+  session_default,  ///< the session's (the server's: REPEATABLE READ)
+  read_committed,
+  repeatable_read,
+};
+
+/// Sets the level of the next transaction on `connection` (SET TRANSACTION
+/// ISOLATION LEVEL, which lasts for one transaction only); nothing for
+/// session_default. Throws DbError inside a transaction.
+void set_next_isolation(Connection& connection, Isolation isolation);
+
+/// Runs `work` in a transaction at `isolation`, retrying up to `attempts`
+/// times on a deadlock or lock wait timeout; every attempt runs at
+/// `isolation`, since SET TRANSACTION lasts for one transaction only. Other
+/// errors propagate at once.
 template <typename Work>
-auto with_transaction(Connection& connection, Work&& work, int attempts = 3) {
+auto with_transaction(Connection& connection, Work&& work,
+                      Isolation isolation = Isolation::session_default,
+                      int attempts = 3) {
   for (int attempt = 1;; ++attempt) {
     try {
+      set_next_isolation(connection, isolation);
       Transaction transaction(connection);
       if constexpr (std::is_void_v<decltype(work())>) {
         work();

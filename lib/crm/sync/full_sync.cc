@@ -128,49 +128,55 @@ void enqueue_selection(db::Connection& connection,
                        const Selection& selection) {
   // One statement for the whole table. READ COMMITTED: the source rows are
   // read, not locked, so the application keeps writing meanwhile.
-  connection.execute_raw("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
   const std::string id_column = db::quote_identifier(mapping.id_column);
   // Qualified: inside the NOT EXISTS a bare `id` would be crm_sync_queue.id.
   const std::string outer_id =
       db::quote_identifier(mapping.table) + "." + id_column;
   const db::Params key = {options.store_id, to_db(entity),
                           to_db(options.direction)};
-  db::with_transaction(connection, [&] {
-    // Only keys not pending yet: the anti-join walks uq_pendente, where
-    // letting 1,000,000 inserts hit the duplicate-key path took over 60 s.
-    // ON DUPLICATE KEY still settles a race with a concurrent enqueue.
-    db::Params params = key;
-    params.emplace_back(options.priority);
-    params.insert(params.end(), selection.params.begin(),
-                  selection.params.end());
-    params.insert(params.end(), key.begin(), key.end());
-    connection.execute(
-        fmt::format(
-            "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, "
-            "direcao, "
-            "prioridade) SELECT ?, ?, {0}, ?, ? {1}{2} NOT EXISTS (SELECT 1 "
-            "FROM "
-            "crm_sync_queue q WHERE q.id_loja = ? AND q.entidade = ? AND "
-            "q.id_registro = {0} AND q.direcao = ? AND q.pendente = 1) "
-            "ON DUPLICATE KEY UPDATE prioridade = "
-            "GREATEST(crm_sync_queue.prioridade, VALUES(prioridade))",
-            outer_id, selection.from_where,
-            selection.from_where.find(" WHERE ") == std::string::npos ? " WHERE"
-                                                                      : " AND"),
-        params);
-    // Pending rows of these records keep the higher of the two priorities.
-    db::Params raise = {options.priority};
-    raise.insert(raise.end(), key.begin(), key.end());
-    raise.emplace_back(options.priority);
-    raise.insert(raise.end(), selection.params.begin(), selection.params.end());
-    connection.execute(fmt::format("UPDATE crm_sync_queue SET prioridade = ? "
-                                   "WHERE processado = 0 AND "
-                                   "id_loja = ? AND entidade = ? AND direcao "
-                                   "= ? AND prioridade < ? AND "
-                                   "id_registro IN (SELECT {} {})",
-                                   id_column, selection.from_where),
-                       raise);
-  });
+  db::with_transaction(
+      connection,
+      [&] {
+        // Only keys not pending yet: the anti-join walks uq_pendente, where
+        // letting 1,000,000 inserts hit the duplicate-key path took over 60 s.
+        // ON DUPLICATE KEY still settles a race with a concurrent enqueue.
+        db::Params params = key;
+        params.emplace_back(options.priority);
+        params.insert(params.end(), selection.params.begin(),
+                      selection.params.end());
+        params.insert(params.end(), key.begin(), key.end());
+        connection.execute(
+            fmt::format(
+                "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, "
+                "direcao, "
+                "prioridade) SELECT ?, ?, {0}, ?, ? {1}{2} NOT EXISTS (SELECT "
+                "1 "
+                "FROM "
+                "crm_sync_queue q WHERE q.id_loja = ? AND q.entidade = ? AND "
+                "q.id_registro = {0} AND q.direcao = ? AND q.pendente = 1) "
+                "ON DUPLICATE KEY UPDATE prioridade = "
+                "GREATEST(crm_sync_queue.prioridade, VALUES(prioridade))",
+                outer_id, selection.from_where,
+                selection.from_where.find(" WHERE ") == std::string::npos
+                    ? " WHERE"
+                    : " AND"),
+            params);
+        // Pending rows of these records keep the higher of the two priorities.
+        db::Params raise = {options.priority};
+        raise.insert(raise.end(), key.begin(), key.end());
+        raise.emplace_back(options.priority);
+        raise.insert(raise.end(), selection.params.begin(),
+                     selection.params.end());
+        connection.execute(
+            fmt::format("UPDATE crm_sync_queue SET prioridade = ? "
+                        "WHERE processado = 0 AND "
+                        "id_loja = ? AND entidade = ? AND direcao "
+                        "= ? AND prioridade < ? AND "
+                        "id_registro IN (SELECT {} {})",
+                        id_column, selection.from_where),
+            raise);
+      },
+      db::Isolation::read_committed);
 }
 
 /// The crm_fila job that follows an entity's export; its id.

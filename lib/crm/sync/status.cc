@@ -166,17 +166,20 @@ void add_stores_out(db::Connection& c, report::StatusData& data) {
 
 report::StatusData gather_status(db::Connection& c) {
   report::StatusData data;
-  c.execute_raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-  db::with_transaction(c, [&] {
-    data = report::StatusData{};
-    add_pending(c, data);
-    add_finished(c, data);
-    add_programs(c, data);
-    add_stuck_runs(c, data);
-    add_jobs(c, data);
-    add_stores_out(c, data);
-    add_credential_warnings(c, data);
-  });
+  // One snapshot for every figure.
+  db::with_transaction(
+      c,
+      [&] {
+        data = report::StatusData{};
+        add_pending(c, data);
+        add_finished(c, data);
+        add_programs(c, data);
+        add_stuck_runs(c, data);
+        add_jobs(c, data);
+        add_stores_out(c, data);
+        add_credential_warnings(c, data);
+      },
+      db::Isolation::repeatable_read);
   return data;
 }
 
