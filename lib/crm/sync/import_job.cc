@@ -168,9 +168,13 @@ void import_record(const PageLoop& loop, const providers::RemoteRecord& remote,
                    remote.fields);
     ++counts.created;
   } catch (const db::DbError& error) {
-    // The CRM's data breaks a local constraint (NOT NULL, UNIQUE, type):
-    // that record fails, the import goes on. Connection loss is fatal.
-    if (error.is_connection_lost()) throw;
+    // The CRM's data breaks a local constraint (NOT NULL, UNIQUE, too long,
+    // type): that record fails, the import goes on. Anything else is not the
+    // record's fault: on a deadlock InnoDB rolled back the whole page, so
+    // counting one failure and committing the new cursor would lose the
+    // page; with_transaction retries it instead (and a lock wait timeout
+    // too), and any other error ends the run with the cursor unmoved.
+    if (!error.is_data_error()) throw;
     ++counts.failed;
   }
 }
@@ -197,7 +201,8 @@ void save_page_progress(db::Connection& connection, std::int64_t job_id,
        static_cast<long long>(job_id)});
 }
 
-/// A page's local writes and the job's new cursor, in one transaction.
+/// A page's local writes and the job's new cursor, in one transaction,
+/// retried whole on a deadlock or lock wait timeout.
 ImportResult import_page(const PageLoop& loop, std::int64_t job_id,
                          const providers::Page& page) {
   ImportResult counts;

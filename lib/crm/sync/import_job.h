@@ -35,7 +35,9 @@ struct ImportResult {
 /// e-mail, document or SKU, else creates one. The cursor and counts are saved
 /// in crm_fila after every page, so a killed run loses at most one page of
 /// progress and never duplicates a local record (the external id is matched
-/// first). A record the local table rejects counts as failed.
+/// first). A record whose values the local table rejects (NOT NULL, UNIQUE,
+/// too long) counts as failed; a deadlock or lock wait timeout retries the
+/// whole page (up to 3 times, then FatalError with the cursor unmoved).
 ImportResult run_import(db::Connection& connection,
                         const config::Environment& environment,
                         const ImportOptions& options);
