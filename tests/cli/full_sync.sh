@@ -4,6 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 start_fake 0
 add_integration 1
+add_integration 2
 ts_re='^\[[0-9-]{10} [0-9:]{8}\] '
 sql "INSERT INTO clientes (id_loja, nome, email, atualizado_em)
        SELECT 1, CONCAT('c', seq), CONCAT('c', seq, '@x.com'), '2026-01-01 00:00:00' FROM seq_1_to_50;
@@ -62,6 +63,16 @@ wait "$holder"
 assert_eq 0 "$rc" "skipped exit"
 assert_match "${ts_re}Sincronização completa ignorada: outra execução para a loja 1 está em andamento$" "$out" "skip line"
 assert_match "20 clientes seriam enfileirados" "$run_program_other" "another store is not blocked"
+
+# A store without an active integration: exit 1, one line, nothing written
+# (a dry run too).
+for dry in "" --dry-run; do
+  run_program "$CRM_SYNC_FULL" --loja 999 --entity cliente $dry
+  assert_eq 1 "$rc" "store without integration $dry: exit"
+  assert_eq "" "$out" "store without integration $dry: stdout"
+  assert_match "^\[[0-9-]{10} [0-9:]{8}\] ERRO: store 999: no active integration in crm_integracoes$" "$err" "store without integration $dry: message"
+done
+assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_execucoes WHERE id_loja = 999")" "no run recorded for store 999"
 
 for args in "--entity cliente" "--loja 1" "--loja 1 --entity pessoa" "--loja 1 --entity cliente --since ontem" \
             "--loja 1 --entity cliente --import --pages 0" \

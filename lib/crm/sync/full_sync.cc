@@ -83,21 +83,38 @@ std::int64_t FullSyncResult::estimated_minutes() const {
 
 namespace {
 FullSyncResult enqueue_all(db::Connection& connection,
-                           const FullSyncOptions& options);
+                           const FullSyncOptions& options,
+                           const json::Value& settings);
+
+/// The `configuracoes` of the store's active integration; FatalError when it
+/// has none (its records would be queued for a CRM nobody configured).
+json::Value active_settings(db::Connection& connection, int store_id) {
+  const config::Environment no_environment;
+  auto settings =
+      integrations::IntegrationRepository(connection, no_environment)
+          .load_settings(store_id);
+  if (!settings) {
+    throw FatalError(fmt::format(
+        "store {}: no active integration in crm_integracoes", store_id));
+  }
+  return std::move(*settings);
+}
 }  // namespace
 
 FullSyncResult run_full_sync(db::Connection& connection,
                              const FullSyncOptions& options,
                              const std::string& host) {
+  // Checked before the run is registered, like crm_sync's stores.
+  const json::Value settings = active_settings(connection, options.store_id);
   if (options.dry_run) {
-    return enqueue_all(connection, options);
+    return enqueue_all(connection, options, settings);
   }
   runs::RunRepository runs(connection);
   FullSyncResult result;
   runs::guarded_run(
       runs, runs::RunStart{"crm_sync_full", options.store_id, host, {}},
       [&](std::int64_t) {
-        result = enqueue_all(connection, options);
+        result = enqueue_all(connection, options, settings);
         runs::RunFinish finish;
         finish.status = result.skipped ? runs::RunStatus::aborted
                                        : runs::RunStatus::success;
@@ -229,7 +246,8 @@ std::int64_t queue_backlog(db::Connection& connection,
 }
 
 FullSyncResult enqueue_all(db::Connection& connection,
-                           const FullSyncOptions& options) {
+                           const FullSyncOptions& options,
+                           const json::Value& settings) {
   FullSyncResult result;
   const auto lock = db::NamedLock::try_acquire(
       connection, fmt::format("crm_sync_full:{}", options.store_id),
@@ -238,16 +256,9 @@ FullSyncResult enqueue_all(db::Connection& connection,
     result.skipped = true;
     return result;
   }
-  const config::Environment no_environment;
-  integrations::IntegrationRepository integrations(connection, no_environment);
-  const auto settings = integrations.load_settings(options.store_id);
-  const auto mappings = records::mappings_for_store(
-      settings.value_or(json::Value::object()), options.store_id);
-  if (settings) {
-    result.rows_per_minute =
-        integrations::parse_store_settings(*settings, options.store_id)
-            .batch_size;
-  }
+  const auto mappings = records::mappings_for_store(settings, options.store_id);
+  result.rows_per_minute =
+      integrations::parse_store_settings(settings, options.store_id).batch_size;
 
   for (Entity entity : options.entities) {
     result.entities.push_back(

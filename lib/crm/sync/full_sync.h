@@ -43,7 +43,9 @@ struct FullSyncResult {
 /// local tables are not locked) that respects the pending de-duplication:
 /// an existing pending row keeps the higher priority. Soft-deleted records
 /// are skipped. Records an export job per entity in crm_fila. Throws
-/// FatalError when --since is asked of a table without an updated column.
+/// FatalError, before anything is written, when the store has no active
+/// integration in crm_integracoes, and when --since is asked of a table
+/// without an updated column.
 /// Outside a dry run, the run is recorded in crm_execucoes with `host`.
 FullSyncResult run_full_sync(db::Connection& connection,
                              const FullSyncOptions& options,
