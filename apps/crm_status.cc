@@ -1,6 +1,4 @@
 // crm_status: monitoring report, JSON, Prometheus and a --check plugin line.
-#include <fmt/format.h>
-
 #include "crm/cli/run_app.h"
 #include "crm/report/status_report.h"
 #include "crm/sync/status_command.h"
@@ -59,12 +57,6 @@ int main(int argc, char** argv) {
         threshold("crit-since-success-minutes", t.crit_since_success_minutes);
         threshold("warn-stuck", t.warn_stuck);
         threshold("crit-stuck", t.crit_stuck);
-        if (request.output == sync::StatusOutput::check) {
-          args.on_fatal = [](const std::string& message) {
-            fmt::print("CRM_SYNC UNKNOWN - {}\n", message);
-            return 3;
-          };
-        }
         request.fix_stuck = parsed.count("fix-stuck") > 0;
         request.resume_store = cli::int_option(parsed, "resume", 1, 2147483647);
         if (parsed.count("metrics-file")) {
@@ -72,5 +64,6 @@ int main(int argc, char** argv) {
         }
         return static_cast<cli::ExitCode>(
             sync::report_status(args.config(), request, args.printer));
-      });
+      },
+      cli::MonitoringPlugin{"--check"});
 }

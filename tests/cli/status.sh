@@ -72,6 +72,19 @@ assert_eq 1 "$rc" "one stuck run >= warn 1"
 CRM_DB_PORT=1 run_program "$CRM_STATUS" --check
 assert_eq 3 "$rc" "UNKNOWN exit"
 assert_match '^CRM_SYNC UNKNOWN - database: .*cannot connect' "$out" "UNKNOWN line"
+# Any error is UNKNOWN for a monitoring plugin: one stdout line, exit 3.
+printf 'db_host = x\nbacth_size = 5\n' >"$scratch/bad.conf"
+for args in "--warn-stuck abc" "--nope" "extra-argument" "--crit-stuck" "--config $scratch/bad.conf" "--config $scratch/missing.conf"; do
+  # shellcheck disable=SC2086
+  check $args
+  assert_eq 3 "$rc" "UNKNOWN exit for '$args'"
+  assert_eq 1 "$(wc -l <<<"$out")" "one stdout line for '$args'"
+  assert_match '^CRM_SYNC UNKNOWN - .+$' "$out" "UNKNOWN line for '$args'"
+done
+assert_match "^CRM_SYNC UNKNOWN - config $scratch/missing.conf: cannot read file$" "$out" "UNKNOWN names the cause"
+run_program "$CRM_STATUS" --warn-stuck abc  # without --check: a usage error
+assert_eq 2 "$rc" "usage exit without --check"
+assert_eq "" "$out" "no stdout without --check"
 
 run_program "$CRM_STATUS" --fix-stuck --json
 assert_eq 0 "$(j '.travadas | length')" "no stuck run after --fix-stuck"

@@ -4,6 +4,7 @@
 
 #include "crm/core/errors.h"
 #include "crm/json/json.h"
+#include "crm/report/status_report.h"
 #include "crm/util/strings.h"
 #include "crm/version.h"
 
@@ -167,6 +168,19 @@ report::Printer printer_for(int argc, char** argv) {
   return report::Printer(mode, verbosity);
 }
 
+/// Whether `flag` (alone or as --flag=value) is among the arguments; read
+/// before parsing, so that a parse error is reported the flag's way too.
+bool has_flag(int argc, char** argv, std::string_view flag) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == flag || (arg.starts_with(flag) && arg.size() > flag.size() &&
+                        arg[flag.size()] == '=')) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void declare_common(cxxopts::Options& options) {
   options.add_options("Common")("h,help", "show this help and exit")(
       "version", "show the version and exit")(
@@ -184,11 +198,16 @@ void declare_common(cxxopts::Options& options) {
 }  // namespace
 
 int run_app(const std::string& program, const std::string& summary, int argc,
-            char** argv, const Declare& declare, const Body& body) {
+            char** argv, const Declare& declare, const Body& body,
+            std::optional<MonitoringPlugin> plugin) {
   const report::Printer printer = printer_for(argc, argv);
-  // Outlives `args` (which ends with the try block) for the catch below.
-  std::function<int(const std::string&)> on_fatal;
+  const bool plugin_mode = plugin && has_flag(argc, argv, plugin->flag);
   const auto fail = [&](ExitCode code, const std::string& message) {
+    if (plugin_mode) {
+      const report::CheckResult unknown = report::unknown_check(message);
+      fmt::print("{}\n", unknown.line);
+      return unknown.code;
+    }
     printer.error(message);
     if (printer.mode() == report::OutputMode::json) {
       fmt::print(
@@ -216,8 +235,7 @@ int run_app(const std::string& program, const std::string& summary, int argc,
       return 0;
     }
     const config::Environment environment = config::process_environment();
-    Args args{parsed,       printer,      environment, on_fatal,
-              std::nullopt, std::nullopt, {}};
+    Args args{parsed, printer, environment, std::nullopt, std::nullopt, {}};
     if (parsed.count("config")) {
       args.m_config_file = parsed["config"].as<std::string>();
     }
@@ -233,9 +251,6 @@ int run_app(const std::string& program, const std::string& summary, int argc,
     return fail(ExitCode::usage,
                 fmt::format("{} (see {} --help)", error.what(), program));
   } catch (const FatalError& error) {
-    if (on_fatal) {
-      return on_fatal(error.what());
-    }
     return fail(ExitCode::fatal, error.what());
   } catch (const std::exception& error) {
     return fail(ExitCode::fatal, fmt::format("unexpected: {}", error.what()));

@@ -25,11 +25,6 @@ struct Args {
   /// Loads the configuration (--config, CRM_SYNC_CONFIG, CRM_*), once.
   const Config& config();
 
-  /// Set by a program that reports fatal errors its own way (crm_status
-  /// --check: "CRM_SYNC UNKNOWN - ..." and exit 3); returns the exit code.
-  /// Owned by run_app, which calls it after `Args` is gone.
-  std::function<int(const std::string&)>& on_fatal;
-
   std::optional<Config> m_config;
   std::optional<std::string> m_config_file;
   std::map<std::string, std::string> m_overrides;
@@ -38,13 +33,23 @@ struct Args {
 using Declare = std::function<void(cxxopts::Options&)>;
 using Body = std::function<ExitCode(Args&)>;
 
+/// A program that is also a monitoring plugin when `flag` is on its command
+/// line (crm_status --check): then every error that ends it, a bad option,
+/// the configuration or the database alike, is one plugin line on stdout,
+/// "CRM_SYNC UNKNOWN - <message>", and exit 3, as a plugin must answer.
+struct MonitoringPlugin {
+  std::string_view flag;  ///< "--check"
+};
+
 /// Adds the common options (--help --version --config --json --verbose
 /// --quiet --print-config), parses, handles --help/--version/--print-config
 /// and runs `body`. Catches UsageError and cxxopts errors (exit 2, message on
 /// stderr), FatalError (exit 1, "[ts] ERRO: ..." on stderr, and a JSON error
-/// object on stdout with --json) and any other std::exception (exit 1).
+/// object on stdout with --json) and any other std::exception (exit 1);
+/// with `plugin`'s flag given, each of them is the UNKNOWN line instead.
 int run_app(const std::string& program, const std::string& summary, int argc,
-            char** argv, const Declare& declare, const Body& body);
+            char** argv, const Declare& declare, const Body& body,
+            std::optional<MonitoringPlugin> plugin = std::nullopt);
 
 /// An option's value when given; throws UsageError if it is not a positive
 /// integer in range.

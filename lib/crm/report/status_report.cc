@@ -404,4 +404,12 @@ CheckResult evaluate_check(const StatusData& data, const CheckThresholds& t) {
           fmt::format("CRM_SYNC {} - {} | {}", k_names[code], text, perfdata)};
 }
 
+CheckResult unknown_check(std::string_view message) {
+  std::string line = fmt::format("CRM_SYNC UNKNOWN - {}", message);
+  for (char& c : line) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return {3, line};
+}
+
 }  // namespace crm::report

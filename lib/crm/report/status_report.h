@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace crm::report {
@@ -104,5 +105,9 @@ struct CheckResult {
 /// A monitoring-plugin line ("CRM_SYNC WARNING - ... | perfdata") and code.
 CheckResult evaluate_check(const StatusData& data,
                            const CheckThresholds& thresholds);
+
+/// The plugin's answer when it cannot check: "CRM_SYNC UNKNOWN - <message>"
+/// (line breaks in the message become spaces) and code 3.
+CheckResult unknown_check(std::string_view message);
 
 }  // namespace crm::report
