@@ -15,7 +15,9 @@ int main(int argc, char** argv) {
                                        cxxopts::value<std::string>(), "N")(
             "entity", "cliente, produto, venda or atividade",
             cxxopts::value<std::string>(),
-            "E")("id", "local record id (repeat, or a comma list)",
+            "E")("id",
+                 "local record id (repeat, or a comma list); with several "
+                 "--entity, the ids after each",
                  cxxopts::value<std::vector<std::string>>(),
                  "ID")("direction",
                        "to_crm (ecletech_para_crm, default) or from_crm "
@@ -32,14 +34,13 @@ int main(int argc, char** argv) {
         const auto& parsed = args.parsed;
         const int priority =
             cli::int_option(parsed, "priority", -1000000, 1000000).value_or(5);
-        const std::optional<Entity> entity =
-            cli::entity_option(parsed, "entity");
         const auto store = cli::int_option(parsed, "loja", 1, 2147483647);
         if (parsed.count("retry-failed")) {
-          if (parsed.count("id"))
-            throw UsageError("--retry-failed does not take --id");
+          if (parsed.count("id") || parsed.count("entity") > 1)
+            throw UsageError("--retry-failed takes no --id, one --entity");
           const sync::RetryRequest request{
-              store, entity, cli::datetime_option(parsed, "since"), priority};
+              store, cli::entity_option(parsed, "entity"),
+              cli::datetime_option(parsed, "since"), priority};
           const int count = sync::retry_failed(args.config(), request);
           args.printer.result_line(
               fmt::format("{} Reenfileirados: {} registros que falharam",
@@ -47,25 +48,21 @@ int main(int argc, char** argv) {
           args.printer.result_json(sync::retry_json(count));
           return cli::ExitCode::ok;
         }
-        if (!store || !entity || !parsed.count("id")) {
+        sync::EnqueueRequest request{
+            store.value_or(0), cli::entity_ids_option(parsed, "entity", "id"),
+            cli::direction_option(parsed, "direction")
+                .value_or(Direction::to_crm),
+            priority};
+        if (!store || request.records.empty()) {
           throw UsageError(
               "needs --loja, --entity and --id (or --retry-failed)");
         }
         if (parsed.count("since"))
           throw UsageError("--since needs --retry-failed");
-        sync::EnqueueRequest request{*store,
-                                     *entity,
-                                     {},
-                                     cli::direction_option(parsed, "direction")
-                                         .value_or(Direction::to_crm),
-                                     priority};
-        request.record_ids = cli::record_ids_option(parsed, "id");
-        const int count = sync::enqueue_records(args.config(), request);
-        args.printer.result_line(fmt::format(
-            "{} Enfileirados: {} {} (loja {}, {}, prioridade {})",
-            args.printer.timestamp_prefix(), count, plural(request.entity),
-            request.store_id, to_db(request.direction), priority));
-        args.printer.result_json(sync::enqueue_json(count));
+        const auto enqueued = sync::enqueue_records(args.config(), request);
+        args.printer.result_line(sync::format_enqueue_line(
+            enqueued, request, args.printer.timestamp_prefix()));
+        args.printer.result_json(sync::enqueue_json(enqueued));
         return cli::ExitCode::ok;
       });
 }

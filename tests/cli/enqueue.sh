@@ -15,6 +15,30 @@ assert_eq 9 "$(sql "SELECT prioridade FROM crm_sync_queue WHERE id_registro = 2"
 run_program "$CRM_ENQUEUE" --loja 1 --entity cliente --id 1 --direction from_crm
 assert_eq 4 "$(sql "SELECT COUNT(*) FROM crm_sync_queue")" "other direction is another key"
 
+# Repeated --entity/--id pairs are pairs: clientes 1 and 2, produto 3.
+sql "INSERT INTO produtos (id, id_loja, nome) VALUES (3, 1, 'p3')"
+run_program "$CRM_ENQUEUE" --loja 1 --entity cliente --id 1,2 --entity produto --id 3 --priority 4
+assert_eq 0 "$rc" "pairs: exit code"
+assert_match "${ts_re}Enfileirados: 2 clientes, 1 produtos \(loja 1, ecletech_para_crm, prioridade 4\)$" "$out" "pairs: line"
+assert_eq "produto:3" "$(sql "SELECT CONCAT(entidade, ':', id_registro) FROM crm_sync_queue WHERE entidade = 'produto'")" "pairs: only produto 3"
+assert_eq "1:4 2:9" "$(sql "SELECT CONCAT(id_registro, ':', prioridade) FROM crm_sync_queue WHERE entidade = 'cliente' AND direcao = 'ecletech_para_crm' AND id_registro IN (1, 2) ORDER BY id_registro" | tr '\n' ' ' | sed 's/ $//')" "pairs: clientes 1 and 2 raised to 4 (2 keeps its 9)"
+run_program "$CRM_ENQUEUE" --loja 1 --entity produto --id 3 --entity cliente --id 2 --id 3 --entity produto --id 3 --json
+assert_eq 3 "$(jq -r .enfileirados <<<"$out")" "pairs: an entity named twice joins its ids"
+sql "DELETE FROM crm_sync_queue WHERE entidade = 'produto'"
+before_pairs=$(sql "SELECT COUNT(*) FROM crm_sync_queue")
+for args in "--loja 1 --id 1 --entity cliente --entity produto --id 3" "--loja 1 --entity cliente --id 1 --entity produto" \
+            "--loja 1 --entity cliente --id 1 --entity pessoa --id 3" "--retry-failed --entity cliente --entity produto"; do
+  # shellcheck disable=SC2086
+  run_program "$CRM_ENQUEUE" $args
+  assert_eq 2 "$rc" "pairs usage error for '$args'"
+  assert_match "${ts_re}ERRO: .*\(see crm_enqueue --help\)$" "$err" "pairs usage message for '$args'"
+done
+assert_eq "$before_pairs" "$(sql "SELECT COUNT(*) FROM crm_sync_queue")" "pairs: nothing enqueued by refused pairs"
+run_program "$CRM_ENQUEUE" --loja 1 --entity cliente --id 9 --entity produto --id 3
+assert_eq 1 "$rc" "pairs: an unknown id of one pair"
+assert_match "ERRO: unknown cliente id\(s\) in clientes for loja 1: 9$" "$err" "pairs: unknown id message"
+assert_eq "$before_pairs" "$(sql "SELECT COUNT(*) FROM crm_sync_queue")" "pairs: nothing enqueued with an unknown id"
+
 run_program "$CRM_ENQUEUE" --loja 1 --entity cliente --id 3,9,77
 assert_eq 1 "$rc" "unknown ids: exit code"
 assert_match "${ts_re}ERRO: unknown cliente id\(s\) in clientes for loja 1: 9, 77$" "$err" "unknown ids: message"

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "crm/core/errors.h"
 #include "crm/json/json.h"
 #include "crm/report/status_report.h"
@@ -106,6 +108,28 @@ std::optional<std::string> datetime_option(const cxxopts::ParseResult& parsed,
   return parse_datetime("--" + name, parsed[name].as<std::string>());
 }
 
+namespace {
+
+std::int64_t parse_record_id(const std::string& name, std::string_view text) {
+  const auto id = util::parse_int(util::trim(text));
+  if (!id || *id <= 0) {
+    throw UsageError(fmt::format("--{}: not a record id: '{}'", name, text));
+  }
+  return *id;
+}
+
+Entity parse_entity_value(const std::string& name, std::string_view text) {
+  const auto entity = parse_entity(text);
+  if (!entity) {
+    throw UsageError(fmt::format(
+        "--{}: expected cliente, produto, venda or atividade, got '{}'", name,
+        text));
+  }
+  return *entity;
+}
+
+}  // namespace
+
 std::vector<std::int64_t> record_ids_option(const cxxopts::ParseResult& parsed,
                                             const std::string& name) {
   std::vector<std::int64_t> ids;
@@ -113,13 +137,54 @@ std::vector<std::int64_t> record_ids_option(const cxxopts::ParseResult& parsed,
     return ids;
   }
   for (const auto& text : parsed[name].as<std::vector<std::string>>()) {
-    const auto id = util::parse_int(util::trim(text));
-    if (!id || *id <= 0) {
-      throw UsageError(fmt::format("--{}: not a record id: '{}'", name, text));
-    }
-    ids.push_back(*id);
+    ids.push_back(parse_record_id(name, text));
   }
   return ids;
+}
+
+std::vector<EntityIds> entity_ids_option(const cxxopts::ParseResult& parsed,
+                                         const std::string& entity_name,
+                                         const std::string& ids_name) {
+  if (parsed.count(entity_name) == 0 || parsed.count(ids_name) == 0) {
+    return {};
+  }
+  if (parsed.count(entity_name) == 1) {
+    return {{*entity_option(parsed, entity_name),
+             record_ids_option(parsed, ids_name)}};
+  }
+  // cxxopts keeps only the last value of a repeated --entity; its list of
+  // arguments in order tells which ids follow which entity.
+  std::vector<EntityIds> groups;
+  EntityIds* current = nullptr;
+  for (const cxxopts::KeyValue& argument : parsed.arguments()) {
+    if (argument.key() == entity_name) {
+      const Entity entity = parse_entity_value(entity_name, argument.value());
+      auto same =
+          std::find_if(groups.begin(), groups.end(),
+                       [&](const auto& g) { return g.entity == entity; });
+      current = same != groups.end()
+                    ? &*same
+                    : &groups.emplace_back(EntityIds{entity, {}});
+    } else if (argument.key() == ids_name) {
+      if (current == nullptr) {
+        throw UsageError(fmt::format(
+            "--{} '{}' comes before any --{}: with several --{}, each --{} "
+            "follows its --{}",
+            ids_name, argument.value(), entity_name, entity_name, ids_name,
+            entity_name));
+      }
+      for (const std::string& text : util::split(argument.value(), ',')) {
+        current->ids.push_back(parse_record_id(ids_name, text));
+      }
+    }
+  }
+  for (const EntityIds& group : groups) {
+    if (group.ids.empty()) {
+      throw UsageError(fmt::format("--{} {} has no --{} after it", entity_name,
+                                   to_db(group.entity), ids_name));
+    }
+  }
+  return groups;
 }
 
 std::optional<Entity> entity_option(const cxxopts::ParseResult& parsed,
@@ -127,14 +192,7 @@ std::optional<Entity> entity_option(const cxxopts::ParseResult& parsed,
   if (parsed.count(name) == 0) {
     return std::nullopt;
   }
-  const std::string text = parsed[name].as<std::string>();
-  const auto entity = parse_entity(text);
-  if (!entity) {
-    throw UsageError(fmt::format(
-        "--{}: expected cliente, produto, venda or atividade, got '{}'", name,
-        text));
-  }
-  return entity;
+  return parse_entity_value(name, parsed[name].as<std::string>());
 }
 
 std::optional<Direction> direction_option(const cxxopts::ParseResult& parsed,

@@ -73,6 +73,16 @@ std::optional<std::string> datetime_option(const cxxopts::ParseResult& parsed,
 std::vector<std::int64_t> record_ids_option(const cxxopts::ParseResult& parsed,
                                             const std::string& name);
 
+/// --ENTITY and --IDS (ids repeated or comma lists) as pairs, in the order
+/// given: with one --ENTITY every id is its own, wherever it stands; with
+/// several, each --IDS belongs to the nearest --ENTITY before it, and ids of
+/// one entity named twice are joined. Empty when either option is absent.
+/// Throws UsageError for a bad entity or id, an --IDS before the first of
+/// several --ENTITY, or an --ENTITY without ids.
+std::vector<EntityIds> entity_ids_option(const cxxopts::ParseResult& parsed,
+                                         const std::string& entity_name,
+                                         const std::string& ids_name);
+
 /// --NAME as an entity when given; throws UsageError for anything but
 /// cliente, produto, venda or atividade.
 std::optional<Entity> entity_option(const cxxopts::ParseResult& parsed,

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace crm {
 
@@ -18,6 +20,12 @@ std::string_view to_db(Entity entity);
 std::string_view plural(Entity entity);
 /// Parses the database value; nullopt for anything else.
 std::optional<Entity> parse_entity(std::string_view text);
+
+/// Local record ids of one entity.
+struct EntityIds {
+  Entity entity = Entity::customer;
+  std::vector<std::int64_t> ids;
+};
 
 enum class Direction { to_crm, from_crm };
 

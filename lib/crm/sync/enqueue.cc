@@ -15,10 +15,25 @@
 
 namespace crm::sync {
 
-std::string enqueue_json(int enqueued) {
+std::string enqueue_json(const std::vector<EntityIds>& enqueued) {
+  std::size_t total = 0;
+  for (const EntityIds& entity : enqueued) total += entity.ids.size();
   return fmt::format(
       "{{\"programa\":\"crm_enqueue\",\"status\":\"ok\",\"enfileirados\":{}}}",
-      enqueued);
+      total);
+}
+
+std::string format_enqueue_line(const std::vector<EntityIds>& enqueued,
+                                const EnqueueRequest& request,
+                                std::string_view timestamp_prefix) {
+  std::string counts;
+  for (const EntityIds& entity : enqueued) {
+    counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ",
+                          entity.ids.size(), plural(entity.entity));
+  }
+  return fmt::format("{} Enfileirados: {} (loja {}, {}, prioridade {})",
+                     timestamp_prefix, counts, request.store_id,
+                     to_db(request.direction), request.priority);
 }
 
 std::string retry_json(int requeued) {
@@ -28,21 +43,20 @@ std::string retry_json(int requeued) {
       requeued);
 }
 
-int enqueue_records(const Config& config, const EnqueueRequest& request) {
-  const auto open_connection = db::Connection::open(config.db);
-  db::Connection& connection = *open_connection;
-  const config::Environment no_environment;
-  integrations::IntegrationRepository integrations(connection, no_environment);
-  const auto settings = integrations.load_settings(request.store_id);
-  const auto mappings = records::mappings_for_store(
-      settings.value_or(json::Value::object()), request.store_id);
-  const records::TableMapping& mapping = mappings.at(request.entity);
+namespace {
 
-  std::vector<std::int64_t> ids = request.record_ids;
+/// `group`'s distinct ids, ascending; FatalError listing those that do not
+/// exist in the store's mapped table.
+std::vector<std::int64_t> existing_ids(
+    db::Connection& connection,
+    const std::map<Entity, records::TableMapping>& mappings, int store_id,
+    const EntityIds& group) {
+  const records::TableMapping& mapping = mappings.at(group.entity);
+  std::vector<std::int64_t> ids = group.ids;
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  const auto found = records::RecordRepository(connection)
-                         .load_many(mapping, request.store_id, ids);
+  const auto found =
+      records::RecordRepository(connection).load_many(mapping, store_id, ids);
   std::vector<std::int64_t> missing;
   for (auto id : ids) {
     if (!found.contains(id)) {
@@ -51,17 +65,39 @@ int enqueue_records(const Config& config, const EnqueueRequest& request) {
   }
   if (!missing.empty()) {
     throw FatalError(fmt::format("unknown {} id(s) in {} for loja {}: {}",
-                                 to_db(request.entity), mapping.table,
-                                 request.store_id, fmt::join(missing, ", ")));
+                                 to_db(group.entity), mapping.table, store_id,
+                                 fmt::join(missing, ", ")));
+  }
+  return ids;
+}
+
+}  // namespace
+
+std::vector<EntityIds> enqueue_records(const Config& config,
+                                       const EnqueueRequest& request) {
+  const auto open_connection = db::Connection::open(config.db);
+  db::Connection& connection = *open_connection;
+  const config::Environment no_environment;
+  integrations::IntegrationRepository integrations(connection, no_environment);
+  const auto settings = integrations.load_settings(request.store_id);
+  const auto mappings = records::mappings_for_store(
+      settings.value_or(json::Value::object()), request.store_id);
+
+  std::vector<EntityIds> enqueued;
+  for (const EntityIds& group : request.records) {
+    enqueued.push_back({group.entity, existing_ids(connection, mappings,
+                                                   request.store_id, group)});
   }
   queue::QueueRepository queue(connection);
   db::with_transaction(connection, [&] {
-    for (auto id : ids) {
-      queue.enqueue(request.store_id, request.entity, id, request.direction,
-                    request.priority);
+    for (const EntityIds& group : enqueued) {
+      for (auto id : group.ids) {
+        queue.enqueue(request.store_id, group.entity, id, request.direction,
+                      request.priority);
+      }
     }
   });
-  return static_cast<int>(ids.size());
+  return enqueued;
 }
 
 int retry_failed(const Config& config, const RetryRequest& request) {

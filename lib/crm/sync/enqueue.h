@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "crm/config/settings.h"
@@ -13,8 +14,8 @@ namespace crm::sync {
 
 struct EnqueueRequest {
   int store_id = 0;
-  Entity entity = Entity::customer;
-  std::vector<std::int64_t> record_ids;
+  /// The records, per entity (crm_enqueue's --entity/--id pairs).
+  std::vector<EntityIds> records;
   Direction direction = Direction::to_crm;
   int priority = 5;
 };
@@ -23,8 +24,16 @@ struct EnqueueRequest {
 /// keeps the higher priority), all in one transaction, in the database of
 /// `config`. Throws FatalError when the database is unreachable, or listing
 /// the ids that do not exist in the store's mapped table, before enqueuing
-/// anything. Returns the number of records enqueued.
-int enqueue_records(const Config& config, const EnqueueRequest& request);
+/// anything. Returns what was enqueued: per entity, in the request's order,
+/// its distinct ids in ascending order.
+std::vector<EntityIds> enqueue_records(const Config& config,
+                                       const EnqueueRequest& request);
+
+/// "[ts] Enfileirados: 2 clientes, 1 produtos (loja 1, ecletech_para_crm,
+/// prioridade 5)" for what enqueue_records() returned.
+std::string format_enqueue_line(const std::vector<EntityIds>& enqueued,
+                                const EnqueueRequest& request,
+                                std::string_view timestamp_prefix);
 
 struct RetryRequest {
   std::optional<int> store_id;
@@ -40,8 +49,9 @@ struct RetryRequest {
 /// `config` (FatalError when unreachable). Returns how many keys.
 int retry_failed(const Config& config, const RetryRequest& request);
 
-/// {"programa":"crm_enqueue","status":"ok","enfileirados":N}
-std::string enqueue_json(int enqueued);
+/// {"programa":"crm_enqueue","status":"ok","enfileirados":N}, N of every
+/// entity.
+std::string enqueue_json(const std::vector<EntityIds>& enqueued);
 /// {"programa":"crm_enqueue","status":"ok","reenfileirados":N}
 std::string retry_json(int requeued);
 
