@@ -228,36 +228,38 @@ Claim QueueRepository::claim(const ClaimFilter& filter,
   if (filter.store_ids.empty() || options.limit <= 0) {
     return claim;
   }
-  // READ COMMITTED: rows the scan rejects (not due) are unlocked at once
-  // instead of being held until commit.
-  m_connection.execute_raw("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
-  db::with_transaction(m_connection, [&] {
-    claim.rows.clear();
-    claim.exhausted.clear();
-    claim.invalid.clear();
-    const db::Rows rows =
-        m_connection.query(claim_select_sql(filter, /*for_update=*/true),
-                           claim_select_params(filter, options.limit));
-    if (rows.empty()) {
-      return;
-    }
-    for (const db::Row& row : rows.rows) {
-      if (auto reason = invalid_row(row)) {
-        claim.invalid.emplace_back(row.integer(0), std::move(*reason));
-        continue;
-      }
-      QueueRow queue_row = to_queue_row(row);
-      // The attempt of this claim counts now, so a record that kills the
-      // program cannot loop forever.
-      queue_row.attempts += 1;
-      if (queue_row.attempts > k_max_attempts) {
-        claim.exhausted.push_back(queue_row);
-      } else {
-        claim.rows.push_back(queue_row);
-      }
-    }
-    stamp_claim(m_connection, claim, options);
-  });
+  // READ COMMITTED (every attempt): rows the scan rejects (not due) are
+  // unlocked at once instead of being held until commit.
+  db::with_transaction(
+      m_connection,
+      [&] {
+        claim.rows.clear();
+        claim.exhausted.clear();
+        claim.invalid.clear();
+        const db::Rows rows =
+            m_connection.query(claim_select_sql(filter, /*for_update=*/true),
+                               claim_select_params(filter, options.limit));
+        if (rows.empty()) {
+          return;
+        }
+        for (const db::Row& row : rows.rows) {
+          if (auto reason = invalid_row(row)) {
+            claim.invalid.emplace_back(row.integer(0), std::move(*reason));
+            continue;
+          }
+          QueueRow queue_row = to_queue_row(row);
+          // The attempt of this claim counts now, so a record that kills the
+          // program cannot loop forever.
+          queue_row.attempts += 1;
+          if (queue_row.attempts > k_max_attempts) {
+            claim.exhausted.push_back(queue_row);
+          } else {
+            claim.rows.push_back(queue_row);
+          }
+        }
+        stamp_claim(m_connection, claim, options);
+      },
+      db::Isolation::read_committed);
   return claim;
 }
 
