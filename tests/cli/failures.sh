@@ -41,6 +41,14 @@ done
 assert_eq "1|10|POST /clientes: HTTP 503: service unavailable" "$(row 1)" "given up after 10 attempts"
 assert_eq 10 "$(sql "SELECT COUNT(*) FROM crm_sync_log WHERE id_registro = 1 AND status = 'erro'")" "ten log rows"
 
+# The horizon is configurable: max_attempts (config file or CRM_MAX_ATTEMPTS).
+sql "UPDATE crm_sync_queue SET processado = 0, tentativas = 0, processado_em = NULL, disponivel_em = NOW() WHERE id_registro = 1"
+for attempt in 1 2; do
+  CRM_MAX_ATTEMPTS=2 run_sync --loja 1
+  sql "UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE id_registro = 1"
+done
+assert_eq "1|2|POST /clientes: HTTP 503: service unavailable" "$(row 1)" "given up after max_attempts = 2"
+
 # 429 with Retry-After on store 2, one request at a time.
 add_customers 2 20
 fake_faults '{"rules": [{"method": "GET", "count": 1, "status": 429,

@@ -87,6 +87,8 @@ void apply(Config& config, std::string_view key, const std::string& value,
     config.migrations_dir = value;
   } else if (key == "host_name") {
     config.host_name = value;
+  } else if (key == "max_attempts") {
+    config.max_attempts = parse_port_like(where, value, 1, 100);
   } else {
     throw FatalError(fmt::format("{}: unknown key '{}'", where, key));
   }
@@ -179,7 +181,7 @@ const std::vector<std::string_view>& known_keys() {
   static const std::vector<std::string_view> k_keys = {
       "db_host",          "db_port",        "db_user",   "db_password",
       "db_password_file", "db_name",        "db_socket", "db_connect_timeout",
-      "db_read_timeout",  "migrations_dir", "host_name"};
+      "db_read_timeout",  "migrations_dir", "host_name", "max_attempts"};
   return k_keys;
 }
 
@@ -244,6 +246,7 @@ std::string describe_config(const Config& config) {
   line("db_read_timeout", std::to_string(config.db.read_timeout_seconds));
   line("migrations_dir", config.migrations_dir);
   line("host_name", config.host_name);
+  line("max_attempts", std::to_string(config.max_attempts));
   return out;
 }
 

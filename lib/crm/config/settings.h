@@ -27,6 +27,9 @@ struct Config {
   std::string migrations_dir;
   /// Written into crm_execucoes.host; defaults to gethostname().
   std::string host_name;
+  /// Attempts before an item's transient failure is given up (1-100); the
+  /// back-off between them is 1, 2, 4 ... 60 minutes (queue/backoff.h).
+  int max_attempts = 10;
   /// The config file read, or empty when none was.
   std::string file;
   /// key -> origin, for --print-config.

@@ -81,9 +81,9 @@ std::uint64_t give_up(db::Connection& connection, const std::string& token,
 
 std::uint64_t finish_transient(db::Connection& connection,
                                const std::string& token, const Finished& item,
-                               const std::string& error) {
+                               const std::string& error, int max_attempts) {
   const auto id = static_cast<long long>(item.row.id);
-  if (item.row.attempts >= k_max_attempts) {
+  if (item.row.attempts >= max_attempts) {
     return give_up(connection, token, id, error);
   }
   return connection.execute(
@@ -129,14 +129,14 @@ std::uint64_t give_attempt_back(db::Connection& connection,
 /// number of rows changed (0: another run took the lease over).
 std::uint64_t record_finished(db::Connection& connection,
                               const std::string& token, const Finished& item,
-                              FinishResult& result) {
+                              FinishResult& result, int max_attempts) {
   const std::string error =
       util::truncate_utf8(item.outcome.message, k_max_error_bytes);
   switch (item.outcome.kind) {
     case OutcomeKind::success:
       return finish_success(connection, token, item, result);
     case OutcomeKind::transient:
-      return finish_transient(connection, token, item, error);
+      return finish_transient(connection, token, item, error, max_attempts);
     case OutcomeKind::permanent:
       return give_up(connection, token, static_cast<long long>(item.row.id),
                      error);
@@ -251,7 +251,7 @@ Claim QueueRepository::claim(const ClaimFilter& filter,
           // The attempt of this claim counts now, so a record that kills the
           // program cannot loop forever.
           queue_row.attempts += 1;
-          if (queue_row.attempts > k_max_attempts) {
+          if (queue_row.attempts > m_max_attempts) {
             claim.exhausted.push_back(queue_row);
           } else {
             claim.rows.push_back(queue_row);
@@ -293,7 +293,8 @@ FinishResult QueueRepository::finish(const std::string& token,
   db::with_transaction(m_connection, [&] {
     result = FinishResult{};
     for (const Finished& item : items) {
-      if (record_finished(m_connection, token, item, result) == 1) {
+      if (record_finished(m_connection, token, item, result, m_max_attempts) ==
+          1) {
         ++result.recorded;
       } else {
         ++result.lost_lease;

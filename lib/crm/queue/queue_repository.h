@@ -57,8 +57,11 @@ struct FinishResult {
 
 class QueueRepository {
  public:
-  explicit QueueRepository(db::Connection& connection)
-      : m_connection(connection) {}
+  /// `max_attempts`: attempts before a transient failure, or a row whose
+  /// runs keep dying, is given up (Config::max_attempts).
+  explicit QueueRepository(db::Connection& connection,
+                           int max_attempts = k_max_attempts)
+      : m_connection(connection), m_max_attempts(max_attempts) {}
 
   /// Claims up to `limit` due rows in `prioridade DESC, criado_em, id` order
   /// with SELECT ... FOR UPDATE SKIP LOCKED in one short transaction, counting
@@ -72,7 +75,7 @@ class QueueRepository {
 
   /// Records outcomes in one transaction, each as a compare-and-set on the
   /// row id and `token`: success clears `erro`; transient backs off or gives
-  /// up after k_max_attempts; permanent gives up; rate_limited and released
+  /// up after max_attempts; permanent gives up; rate_limited and released
   /// give the attempt back.
   FinishResult finish(const std::string& token,
                       const std::vector<Finished>& items);
@@ -90,6 +93,7 @@ class QueueRepository {
 
  private:
   db::Connection& m_connection;
+  int m_max_attempts;
 };
 
 /// The claim's SELECT, exposed so a test can EXPLAIN it.

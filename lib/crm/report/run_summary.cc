@@ -62,7 +62,7 @@ std::string sync_metrics(const SyncSummary& summary,
 }
 
 std::string format_item_line(const QueueRow& row, const ItemOutcome& outcome,
-                             std::int64_t duration_ms) {
+                             std::int64_t duration_ms, int max_attempts) {
   const std::string head =
       fmt::format("{} #{} (loja {}, {}):", to_db(row.entity), row.record_id,
                   row.store_id, to_db(row.direction));
@@ -75,7 +75,7 @@ std::string format_item_line(const QueueRow& row, const ItemOutcome& outcome,
           outcome.operation == Operation::skip ? ": " + outcome.message : "");
     case OutcomeKind::transient:
       return fmt::format("{} erro transient attempt {}/{}: {}", head,
-                         row.attempts, k_max_attempts, outcome.message);
+                         row.attempts, max_attempts, outcome.message);
     case OutcomeKind::permanent:
       return fmt::format("{} erro permanent: {}", head, outcome.message);
     case OutcomeKind::rate_limited:

@@ -44,6 +44,7 @@ std::string sync_metrics(const SyncSummary& summary,
 /// --verbose: "cliente #12 (loja 1, ecletech_para_crm): sucesso create
 /// external_id=55 (34 ms)" or "... erro transient attempt 1/3: <message>".
 std::string format_item_line(const QueueRow& row, const ItemOutcome& outcome,
-                             std::int64_t duration_ms);
+                             std::int64_t duration_ms,
+                             int max_attempts = k_max_attempts);
 
 }  // namespace crm::report

@@ -38,6 +38,8 @@ struct Plan {
   queue::ClaimFilter filter;
   int limit = k_default_limit;
   int concurrency = 1;
+  /// Config::max_attempts.
+  int max_attempts = k_max_attempts;
 };
 
 Plan plan_run(const std::map<int, RunStore>& stores,
@@ -148,8 +150,8 @@ report::SyncSummary dry_run(db::Connection& connection,
 /// Records a real run's outcomes: the queue rows (compare-and-set on the
 /// claim token), expired OAuth tokens, the records waiting rows need, the
 /// log, and the export jobs' progress.
-void record_run(db::Connection& connection, const queue::Claim& claim,
-                const std::vector<Item>& items,
+void record_run(db::Connection& connection, const Plan& plan,
+                const queue::Claim& claim, const std::vector<Item>& items,
                 const std::map<int, RunStore>& stores,
                 const std::map<int, StoreState>& states, std::int64_t run_id,
                 report::SyncSummary& summary, const report::Printer& printer) {
@@ -169,13 +171,13 @@ void record_run(db::Connection& connection, const queue::Claim& claim,
     log.push_back({row, std::move(outcome), 0});
   }
   for (const Item& item : items) {
-    printer.item_line(
-        report::format_item_line(item.row, *item.outcome, item.duration_ms));
+    printer.item_line(report::format_item_line(
+        item.row, *item.outcome, item.duration_ms, plan.max_attempts));
     count(summary, *item.outcome);
     finished.push_back({item.row, *item.outcome});
     log.push_back({item.row, *item.outcome, item.duration_ms});
   }
-  queue::QueueRepository queue(connection);
+  queue::QueueRepository queue(connection, plan.max_attempts);
   summary.lost_lease = queue.finish(claim.token, finished).lost_lease;
   for (const auto& [id, state] : states) {
     if (state.token_rejected) {
@@ -211,7 +213,7 @@ runs::RunFinish real_run(db::Connection& connection,
     finish.message = "no store could run (crm_status shows why)";
     return finish;
   }
-  queue::QueueRepository queue(connection);
+  queue::QueueRepository queue(connection, plan.max_attempts);
   const queue::Claim claim = queue.claim(
       plan.filter,
       queue::ClaimOptions{.limit = plan.limit,
@@ -228,7 +230,7 @@ runs::RunFinish real_run(db::Connection& connection,
   std::map<int, StoreState> states;
   summary.requests = schedule(items, stores, transport, budget, recorder, plan,
                               deadline, states);
-  record_run(connection, claim, items, stores, states, run_id, summary,
+  record_run(connection, plan, claim, items, stores, states, run_id, summary,
              printer);
   summary.paused_stores +=
       record_store_pauses(connection, run_stores, states, printer);
@@ -279,9 +281,10 @@ report::SyncSummary run_sync(const Config& config,
       [&](std::int64_t run_id) {
         const RunStores stores = load_stores(
             *connection, environment, options.store_id, Credentials::prepare);
-        runs::RunFinish finish =
-            real_run(*connection, stores, plan_run(stores.runnable, options),
-                     options, deadline, run_id, summary, printer);
+        Plan plan = plan_run(stores.runnable, options);
+        plan.max_attempts = config.max_attempts;
+        runs::RunFinish finish = real_run(*connection, stores, plan, options,
+                                          deadline, run_id, summary, printer);
         summary.seconds = elapsed_seconds();
         finish.duration_ms = static_cast<std::int64_t>(summary.seconds * 1000);
         finish.result_json = report::sync_json(summary);
