@@ -34,7 +34,7 @@ namespace {
 /// One POST per record to http://crm/<store>/<entity>/<id>; a sale first
 /// needs its customer's external id (it waits for it) and sends it in the
 /// body. 2xx: created with id "x<id>"; 429: rate limited (Retry-After);
-/// other: permanent.
+/// 5xx or no answer: transient; other: permanent.
 class TestExchange final : public crm::providers::Exchange {
  public:
   explicit TestExchange(WorkItem work) : m_work(std::move(work)) {}
@@ -52,15 +52,19 @@ class TestExchange final : public crm::providers::Exchange {
       return limited;
     }
     if (previous->status / 100 != 2) {
-      return ItemOutcome::failed(previous->status == 0 ? OutcomeKind::transient
-                                                       : OutcomeKind::permanent,
-                                 "failed", previous->status);
+      const bool transient = previous->status == 0 || previous->status >= 500;
+      return ItemOutcome::failed(
+          transient ? OutcomeKind::transient : OutcomeKind::permanent, "failed",
+          previous->status);
     }
     return ItemOutcome::succeeded(Operation::create, "created", "x" + id);
   }
 
  private:
   crm::providers::Step first() {
+    if (m_work.record->deleted) {  // decided without a request
+      return ItemOutcome::succeeded(Operation::skip, "skipped");
+    }
     Request request;
     request.method = "POST";
     request.url = "http://crm/" + std::to_string(m_work.row.store_id) + "/" +
@@ -354,4 +358,87 @@ TEST_CASE("a budget header at zero stops the store after that response",
   CHECK(items[0].outcome->kind == OutcomeKind::success);
   CHECK(items[1].outcome->kind == OutcomeKind::rate_limited);
   CHECK(items[1].outcome->retry_after == seconds(7));
+}
+
+TEST_CASE(
+    "a paused store's probe goes alone first, even after an outcome "
+    "decided without a request; then the batch follows",
+    "[unit]") {
+  Harness run(always_ok(milliseconds(10)), {.concurrency = 10});
+  StoreLimits probed = limits(std::nullopt, std::nullopt);
+  probed.probe = true;
+  run.scheduler.add_store(1, run.provider, probed);
+  std::vector<Item> items;
+  items.push_back(item(1, Entity::customer, 1));
+  items.back().work.record->deleted = true;  // a local skip, no request
+  for (int id = 2; id <= 4; ++id) {
+    items.push_back(item(1, Entity::customer, id));
+  }
+  CHECK(run.scheduler.run(items) == 3);
+  CHECK(start_times(run.transport, "/1/") == std::vector<long>{0, 10, 10});
+  CHECK(run.scheduler.state(1).answered == 3);
+  CHECK_FALSE(run.scheduler.state(1).paused_reason);
+}
+
+TEST_CASE(
+    "a failed probe pauses the store again: one request, every item "
+    "keeps its attempt",
+    "[unit]") {
+  Harness run(
+      [](std::uint64_t, const Request&) {
+        return ScriptedTransport::Answer{answer(503), milliseconds(10)};
+      },
+      {.concurrency = 10});
+  StoreLimits probed = limits(std::nullopt, std::nullopt);
+  probed.probe = true;
+  probed.pause_for = seconds(120);
+  run.scheduler.add_store(1, run.provider, probed);
+  std::vector<Item> items;
+  for (int id = 1; id <= 4; ++id) {
+    items.push_back(item(1, Entity::customer, id));
+  }
+  CHECK(run.scheduler.run(items) == 1);
+  REQUIRE(run.scheduler.state(1).paused_reason);
+  CHECK(run.scheduler.state(1).paused_reason->starts_with("the probe failed"));
+  for (const Item& done : items) {
+    CHECK(done.outcome->kind == OutcomeKind::rate_limited);
+    CHECK(done.outcome->retry_after == seconds(120));
+  }
+}
+
+TEST_CASE(
+    "8 transient failures in a row pause a store, and none of its items "
+    "is charged; local outcomes do not count as the CRM working",
+    "[unit]") {
+  Harness run(
+      [](std::uint64_t, const Request&) {
+        return ScriptedTransport::Answer{answer(503), milliseconds(10)};
+      },
+      {.concurrency = 2});
+  run.scheduler.add_store(1, run.provider, limits(std::nullopt, std::nullopt));
+  std::vector<Item> items;
+  items.push_back(item(1, Entity::customer, 1));
+  items.back().work.record->deleted = true;  // a local success first
+  for (int id = 2; id <= 20; ++id) {
+    items.push_back(item(1, Entity::customer, id));
+  }
+  CHECK(run.scheduler.run(items) == 8);
+  CHECK(run.scheduler.state(1).paused_reason);
+  for (std::size_t i = 1; i < items.size(); ++i) {
+    CHECK(items[i].outcome->kind == OutcomeKind::rate_limited);
+  }
+}
+
+TEST_CASE("a probe cut by the deadline is not an answer", "[unit]") {
+  Harness run(always_ok(milliseconds(5000)),
+              {.concurrency = 10, .deadline = milliseconds(1500)});
+  StoreLimits probed = limits(std::nullopt, std::nullopt);
+  probed.probe = true;
+  run.scheduler.add_store(1, run.provider, probed);
+  std::vector<Item> items;
+  items.push_back(item(1, Entity::customer, 1));
+  items.push_back(item(1, Entity::customer, 2));
+  CHECK(run.scheduler.run(items) == 1);
+  CHECK(items[0].outcome->kind == OutcomeKind::released);
+  CHECK(run.scheduler.state(1).answered == 0);
 }

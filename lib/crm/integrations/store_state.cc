@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "crm/util/strings.h"
+
 namespace crm::integrations {
 namespace {
 
@@ -35,6 +37,15 @@ std::map<int, StoreStatus> StoreStates::load() {
   return states;
 }
 
+namespace {
+
+/// A reason fit for a utf8mb4 TEXT column whatever produced it.
+std::string storable(const std::string& reason) {
+  return util::truncate_utf8(util::valid_utf8(reason), 2000);
+}
+
+}  // namespace
+
 bool StoreStates::pause(int store_id, const std::string& reason) {
   const db::Rows before = m_connection.query(
       "SELECT estado, pausas_seguidas FROM crm_lojas_estado WHERE id_loja = ?",
@@ -50,8 +61,8 @@ bool StoreStates::pause(int store_id, const std::string& reason) {
       "'pausada', desde, NOW()), estado = 'pausada', motivo = VALUES(motivo), "
       "proxima_sonda = VALUES(proxima_sonda), pausas_seguidas = "
       "VALUES(pausas_seguidas)",
-      {store_id, reason, static_cast<long long>(pause_duration(pauses).count()),
-       pauses});
+      {store_id, storable(reason),
+       static_cast<long long>(pause_duration(pauses).count()), pauses});
   return !was_paused;
 }
 
@@ -61,13 +72,13 @@ bool StoreStates::invalidate(int store_id, const std::string& reason) {
       "= ?",
       {store_id});
   const bool same = !before.empty() && before.rows[0].text(0) == "invalida" &&
-                    before.rows[0].text(1) == reason;
+                    before.rows[0].text(1) == storable(reason);
   m_connection.execute(
       "INSERT INTO crm_lojas_estado (id_loja, estado, motivo, desde) VALUES "
       "(?, 'invalida', ?, NOW()) ON DUPLICATE KEY UPDATE desde = IF(estado = "
       "'invalida', desde, NOW()), estado = 'invalida', motivo = "
       "VALUES(motivo), proxima_sonda = NULL, pausas_seguidas = 0",
-      {store_id, reason});
+      {store_id, storable(reason)});
   return !same;
 }
 

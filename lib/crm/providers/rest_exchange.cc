@@ -46,7 +46,11 @@ class RestExchange final : public Exchange {
     json::Value body = json::Value::object();
     if (m_state == State::lookup) {
       const Lookup& lookup = m_endpoint.lookups[m_lookup - 1];
-      body.set_path(lookup.list_path, json::Value::array());
+      if (lookup.list_path.empty()) {
+        body = json::Value::array();  // the results are the whole answer
+      } else {
+        body.set_path(lookup.list_path, json::Value::array());
+      }
     } else if (m_state != State::remove) {
       // A create gets a pretend id: numeric, since references may be sent
       // as integers.

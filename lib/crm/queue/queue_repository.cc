@@ -130,8 +130,8 @@ std::uint64_t give_attempt_back(db::Connection& connection,
 std::uint64_t record_finished(db::Connection& connection,
                               const std::string& token, const Finished& item,
                               FinishResult& result, int max_attempts) {
-  const std::string error =
-      util::truncate_utf8(item.outcome.message, k_max_error_bytes);
+  const std::string error = util::truncate_utf8(
+      util::valid_utf8(item.outcome.message), k_max_error_bytes);
   switch (item.outcome.kind) {
     case OutcomeKind::success:
       return finish_success(connection, token, item, result);

@@ -4,10 +4,27 @@
 
 #include <vector>
 
+#include "crm/util/strings.h"
+
 namespace crm::records {
 namespace {
 
-using Catalogue = std::map<std::string, std::set<std::string>>;
+/// Table -> its columns. Column names are compared in lower case (MariaDB
+/// treats them so); table names too when the server does
+/// (lower_case_table_names != 0), else as they are.
+struct Catalogue {
+  std::map<std::string, std::set<std::string>> columns;
+  bool fold_tables = false;
+
+  [[nodiscard]] std::string table_key(const std::string& table) const {
+    return fold_tables ? util::to_lower(table) : table;
+  }
+  [[nodiscard]] const std::set<std::string>* find(
+      const std::string& table) const {
+    const auto it = columns.find(table_key(table));
+    return it == columns.end() ? nullptr : &it->second;
+  }
+};
 
 /// The columns of the named tables in the current database.
 Catalogue read_catalogue(db::Connection& connection,
@@ -16,11 +33,14 @@ Catalogue read_catalogue(db::Connection& connection,
   if (tables.empty()) {
     return catalogue;
   }
+  catalogue.fold_tables = connection.query("SELECT @@lower_case_table_names")
+                              .rows.at(0)
+                              .integer(0) != 0;
   std::string placeholders;
   db::Params params;
   for (const std::string& table : tables) {
     placeholders += placeholders.empty() ? "?" : ", ?";
-    params.emplace_back(table);
+    params.emplace_back(catalogue.table_key(table));
   }
   const db::Rows rows = connection.query(
       "SELECT table_name, column_name FROM information_schema.columns WHERE "
@@ -28,7 +48,8 @@ Catalogue read_catalogue(db::Connection& connection,
           placeholders + ")",
       params);
   for (const db::Row& row : rows.rows) {
-    catalogue[row.text(0)].insert(row.text(1));
+    catalogue.columns[catalogue.table_key(row.text(0))].insert(
+        util::to_lower(row.text(1)));
   }
   return catalogue;
 }
@@ -55,9 +76,9 @@ std::optional<std::string> missing_column(
     const Catalogue& catalogue, const std::string& table,
     const std::string& where,
     const std::vector<std::pair<std::string, std::string>>& columns) {
-  const auto found = catalogue.find(table);
+  const std::set<std::string>* found = catalogue.find(table);
   for (const auto& [column, key] : columns) {
-    if (found == catalogue.end() || !found->second.contains(column)) {
+    if (found == nullptr || !found->contains(util::to_lower(column))) {
       return fmt::format("{}.{}: column '{}' does not exist in table '{}'",
                          where, key, column, table);
     }
@@ -82,7 +103,7 @@ SchemaCheck check_schema(db::Connection& connection,
     const std::string where =
         fmt::format("crm_integracoes: store {}: configuracoes: tables.{}",
                     store_id, to_db(entity));
-    if (!catalogue.contains(mapping.table)) {
+    if (catalogue.find(mapping.table) == nullptr) {
       check.missing_tables[entity] =
           fmt::format("{}: table '{}' does not exist", where, mapping.table);
       continue;

@@ -167,12 +167,21 @@ void Scheduler::restart_parked(std::size_t index, const Item& done) {
 /// its local effects, and what waited for it may start.
 void Scheduler::finish(Item& item, ItemOutcome outcome) {
   Store& store = m_stores.at(item.row.store_id);
-  count_failure(store, outcome);
-  if (outcome.kind == OutcomeKind::rate_limited && !store.state.blocked_for) {
-    store.state.blocked_for = outcome.retry_after.value_or(seconds(60));
-    store.state.blocked_reason = "the CRM answered 429 in this run";
-  }
+  // The recorder first: what the store learns (a pause reason) is then the
+  // storable message (secrets masked, valid UTF-8, capped).
   item.outcome = m_recorder.record(item.row, std::move(outcome));
+  const ItemOutcome& recorded = *item.outcome;
+  if (item.started) {
+    count_failure(store, recorded);  // only what the CRM answered
+  }
+  if (recorded.kind == OutcomeKind::rate_limited && !store.state.blocked_for) {
+    store.state.blocked_for = recorded.retry_after.value_or(seconds(60));
+    store.state.blocked_reason =
+        recorded.http_status == 429
+            ? "the CRM answered 429 in this run"
+            : "the CRM rejected the access token; the next run gets a new "
+              "one";
+  }
   if (item.started) {
     item.duration_ms = std::chrono::duration_cast<milliseconds>(
                            m_transport.now() - *item.started)
@@ -198,10 +207,7 @@ void Scheduler::start_ready() {
     Item& item = (*m_items)[index];
     Store& store = m_stores.at(item.row.store_id);
     switch (admit(index, store)) {
-      case Admission::too_late:
-        m_ready.push_front(index);
-        m_ready.insert(m_ready.begin(), m_paced.begin(), m_paced.end());
-        return;
+      case Admission::too_late:  // for this store's timeout; others may fit
       case Admission::pace:
       case Admission::hold:
         m_paced.push_back(index);
@@ -256,7 +262,9 @@ bool Scheduler::take_budget(Store& store, int store_id) {
         m_ready.begin(), m_ready.end(),
         [&](std::size_t i) { return (*m_items)[i].row.store_id == store_id; });
     const int sendable =
-        std::min(m_options.concurrency, static_cast<int>(waiting) + 1);
+        store.probing
+            ? 1
+            : std::min(m_options.concurrency, static_cast<int>(waiting) + 1);
     const queue::Grant grant =
         m_budget.reserve(store_id, *store.limits.per_minute,
                          std::min(sendable, *store.limits.per_minute));
@@ -312,12 +320,14 @@ void Scheduler::handle(http::Completion& completion) {
     finish(item, paused_outcome(store, *reason));
     return;
   }
-  ++store.state.answered;
   if (response.timed_out && item.deadline_clipped) {
     finish(item, ItemOutcome::failed(
                      OutcomeKind::released,
                      "cut by the run's deadline: retried in the next run"));
     return;
+  }
+  if (response.status != 0) {
+    ++store.state.answered;
   }
   if (!store.state.blocked_for) {
     store.state.blocked_for =

@@ -9,6 +9,8 @@
 namespace crm::util {
 
 std::string_view trim(std::string_view text);
+/// ASCII letters in lower case; other bytes (UTF-8 included) unchanged.
+std::string to_lower(std::string_view text);
 std::vector<std::string> split(std::string_view text, char separator);
 /// Whole-string integer parse; nullopt on any junk or overflow.
 std::optional<long long> parse_int(std::string_view text);
