@@ -93,7 +93,22 @@ void apply_children(TableMapping& base, const json::Value& value,
   }
 }
 
+/// `tables.E: null` or `entities.E: null`: the store has no such entity.
+bool is_disabled(const json::Value* section, Entity entity) {
+  const json::Value* value = section != nullptr && section->is_object()
+                                 ? section->find(to_db(entity))
+                                 : nullptr;
+  return value != nullptr && value->is_null();
+}
+
 }  // namespace
+
+std::string disabled_message(int store_id, Entity entity) {
+  return fmt::format(
+      "store {}: entity {} is disabled (tables.{} or entities.{} is null in "
+      "configuracoes)",
+      store_id, to_db(entity), to_db(entity), to_db(entity));
+}
 
 std::optional<std::string> column_of(const TableMapping& mapping,
                                      std::string_view field) {
@@ -195,8 +210,12 @@ std::map<Entity, TableMapping> mappings_for_store(const json::Value& settings,
         "crm_integracoes: store {}: configuracoes: 'tables' must be an object",
         store_id));
   }
+  const json::Value* entities = settings.find("entities");
   std::map<Entity, TableMapping> mappings;
   for (Entity entity : k_all_entities) {
+    if (is_disabled(tables, entity) || is_disabled(entities, entity)) {
+      continue;  // this store has no such entity
+    }
     TableMapping mapping = default_mapping(entity);
     if (const json::Value* custom =
             tables ? tables->find(to_db(entity)) : nullptr) {

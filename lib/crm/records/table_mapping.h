@@ -43,6 +43,10 @@ struct TableMapping {
 std::optional<std::string> column_of(const TableMapping& mapping,
                                      std::string_view field);
 
+/// "store N: entity E is disabled (tables.E or entities.E is null in
+/// configuracoes)", for programs asked about a disabled entity.
+std::string disabled_message(int store_id, Entity entity);
+
 /// The demo schema's mapping for an entity.
 TableMapping default_mapping(Entity entity);
 
@@ -55,7 +59,9 @@ TableMapping apply_overrides(TableMapping base, const json::Value& overrides,
                              std::string_view where);
 
 /// Every entity's mapping for a store: the defaults with the overrides of
-/// configuracoes.tables applied. Throws FatalError naming the store and key.
+/// configuracoes.tables applied. An entity set to null in `tables` or in
+/// `entities` is disabled: it has no mapping (every program skips it).
+/// Throws FatalError naming the store and key.
 std::map<Entity, TableMapping> mappings_for_store(const json::Value& settings,
                                                   int store_id);
 

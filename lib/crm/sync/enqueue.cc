@@ -51,7 +51,11 @@ std::vector<std::int64_t> existing_ids(
     db::Connection& connection,
     const std::map<Entity, records::TableMapping>& mappings, int store_id,
     const EntityIds& group) {
-  const records::TableMapping& mapping = mappings.at(group.entity);
+  const auto mapped = mappings.find(group.entity);
+  if (mapped == mappings.end()) {
+    throw FatalError(records::disabled_message(store_id, group.entity));
+  }
+  const records::TableMapping& mapping = mapped->second;
   std::vector<std::int64_t> ids = group.ids;
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());

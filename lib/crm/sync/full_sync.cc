@@ -261,8 +261,15 @@ FullSyncResult enqueue_all(db::Connection& connection,
       integrations::parse_store_settings(settings, options.store_id).batch_size;
 
   for (Entity entity : options.entities) {
+    const auto mapped = mappings.find(entity);
+    if (mapped == mappings.end()) {
+      if (options.entities.size() == 1) {
+        throw FatalError(records::disabled_message(options.store_id, entity));
+      }
+      continue;  // --entity all: this store has no such entity
+    }
     result.entities.push_back(
-        export_entity(connection, options, entity, mappings.at(entity)));
+        export_entity(connection, options, entity, mapped->second));
   }
   result.backlog = queue_backlog(connection, options);
   if (options.dry_run) {

@@ -274,9 +274,13 @@ ImportResult run_import(db::Connection& connection,
   }
   prepare_credentials(connection, active.front());
   const auto provider = providers::make_provider(active.front());
-  const auto mapping =
-      records::mappings_for_store(active.front().settings, options.store_id)
-          .at(options.entity);
+  const auto mappings =
+      records::mappings_for_store(active.front().settings, options.store_id);
+  if (!mappings.contains(options.entity)) {
+    throw FatalError(
+        records::disabled_message(options.store_id, options.entity));
+  }
+  const records::TableMapping& mapping = mappings.at(options.entity);
   records::RecordRepository records(connection);
   // Page requests count against the store's shared request budget too.
   queue::RequestBudget budget(connection);

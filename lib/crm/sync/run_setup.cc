@@ -180,6 +180,11 @@ RunStore load_store(db::Connection& connection,
     throw FatalError(*schema.problem);
   }
   store.unavailable = std::move(schema.missing_tables);
+  for (Entity entity : k_all_entities) {
+    if (!store.mappings.contains(entity)) {
+      store.unavailable[entity] = records::disabled_message(id, entity);
+    }
+  }
   store.integration = std::move(integration);
   return store;
 }
