@@ -18,9 +18,13 @@ for round in $(seq 1 10); do
     "$CRM_SYNC" --deadline 2 --limit 40 >"$scratch/run.$worker.out" 2>"$scratch/run.$worker.err" &
     pids+=($!)
   done
+  worker=0
   for pid in "${pids[@]}"; do
-    runs=$((runs + 1))
-    wait "$pid" || nonzero=$((nonzero + 1))
+    runs=$((runs + 1)) worker=$((worker + 1))
+    if ! wait "$pid"; then
+      nonzero=$((nonzero + 1))
+      echo "round $round run $worker failed: $(cat "$scratch/run.$worker.err")"
+    fi
   done
   # what back-off, Retry-After and pauses would do over the next minutes
   sql "UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE processado = 0 AND claim_token IS NULL;

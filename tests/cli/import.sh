@@ -37,9 +37,10 @@ assert_eq "$(id_of 7)" "$(sql "SELECT external_id FROM clientes WHERE documento 
 assert_eq "CRM Cliente 5" "$(sql "SELECT nome FROM clientes WHERE external_id = '$(id_of 5)'")" "updated by external id"
 assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_sync_queue")" "an import enqueues nothing"
 
-# A new import reads everything again and only updates.
+# A new import reads everything again and writes nothing: no value changed.
 run_program "$CRM_SYNC_FULL" --loja 1 --entity cliente --import --pages 10 --json
-assert_eq "3 0 24 1 true" "$(jq -r '"\(.paginas) \(.criados) \(.atualizados) \(.erros) \(.concluida)"' <<<"$out")" "re-import"
+assert_eq "3 0 0 24 1 true" "$(jq -r '"\(.paginas) \(.criados) \(.atualizados) \(.inalterados) \(.erros) \(.concluida)"' <<<"$out")" "re-import of unchanged data: 0 updates"
+assert_match "^CRM record [0-9]+: " "$(sql "SELECT erro FROM crm_fila ORDER BY id DESC LIMIT 1")" "the refused record is named with its reason"
 assert_eq 25 "$(sql "SELECT COUNT(*) FROM clientes")" "no duplicates after re-import"
 
 # A failing CRM stops the run with the job kept for the next one.

@@ -131,4 +131,4 @@ run_sync --loja 1 --entity cliente
 assert_eq "Remoto|r@x.com|11122233344" "$(sql "SELECT CONCAT_WS('|', nome, email, documento) FROM clientes WHERE id = 3")" "fetched"
 run_program "$CRM_SYNC_FULL" --loja 1 --entity cliente --import --pages 10 --json
 assert_eq 0 "$rc" "import exit"
-assert_eq "2 0 3 true" "$(jq -r '"\(.paginas) \(.criados) \(.atualizados) \(.concluida)"' <<<"$out")" "3 contatos, pages of 2: the short second page ends it"
+assert_eq "2 0 3 true" "$(jq -r '"\(.paginas) \(.criados) \(.atualizados + .inalterados) \(.concluida)"' <<<"$out")" "3 contatos, pages of 2: the short second page ends it"

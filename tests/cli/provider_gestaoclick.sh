@@ -148,7 +148,7 @@ seed_remote produtos '[{"nome": "Lapis", "codigo_interno": "LAP-1", "valor_venda
                        {"nome": "Regua", "codigo_interno": "REG-1", "valor_venda": "3.00", "valor_custo": "1.20"}]' >/dev/null
 run_program "$CRM_SYNC_FULL" --loja 1 --entity produto --import --pages 10 --json
 assert_eq 0 "$rc" "import exit"
-assert_eq "3 3 2 true" "$(jq -r '"\(.paginas) \(.criados) \(.atualizados) \(.concluida)"' <<<"$out")" "import: 3 pages, 3 new, 2 known"
+assert_eq "3 3 2 true" "$(jq -r '"\(.paginas) \(.criados) \(.atualizados + .inalterados) \(.concluida)"' <<<"$out")" "import: 3 pages, 3 new, 2 known"
 assert_eq "1.00|0.50" "$(sql "SELECT CONCAT_WS('|', preco, custo) FROM produtos WHERE sku = 'LAP-1'")" "imported product's prices"
 
 # An import links by document even when GestaoClick keeps it formatted and

@@ -47,6 +47,13 @@ std::string storable(const std::string& reason) {
 }  // namespace
 
 bool StoreStates::pause(int store_id, const std::string& reason) {
+  // Runs on several hosts may pause one store at once: an upsert race is a
+  // deadlock, which with_transaction retries.
+  return db::with_transaction(m_connection,
+                              [&] { return pause_once(store_id, reason); });
+}
+
+bool StoreStates::pause_once(int store_id, const std::string& reason) {
   const db::Rows before = m_connection.query(
       "SELECT estado, pausas_seguidas FROM crm_lojas_estado WHERE id_loja = ?",
       {store_id});
@@ -67,6 +74,11 @@ bool StoreStates::pause(int store_id, const std::string& reason) {
 }
 
 bool StoreStates::invalidate(int store_id, const std::string& reason) {
+  return db::with_transaction(
+      m_connection, [&] { return invalidate_once(store_id, reason); });
+}
+
+bool StoreStates::invalidate_once(int store_id, const std::string& reason) {
   const db::Rows before = m_connection.query(
       "SELECT estado, IFNULL(motivo, '') FROM crm_lojas_estado WHERE id_loja "
       "= ?",

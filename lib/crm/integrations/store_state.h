@@ -52,6 +52,9 @@ class StoreStates {
   std::int64_t resume(int store_id);
 
  private:
+  bool pause_once(int store_id, const std::string& reason);
+  bool invalidate_once(int store_id, const std::string& reason);
+
   db::Connection& m_connection;
 };
 

@@ -67,11 +67,14 @@ std::string import_json(const ImportResult& result) {
   return fmt::format(
       "{{\"programa\":\"crm_sync_full\",\"status\":\"{}\",\"id_job\":{},"
       "\"paginas\":{},"
-      "\"criados\":{},\"atualizados\":{},\"vinculados\":{},\"erros\":{},"
+      "\"criados\":{},\"atualizados\":{},\"inalterados\":{},"
+      "\"vinculados\":{},\"erros\":{},\"ultimo_erro\":{},"
       "\"concluida\":{},"
       "\"mensagem\":{}}}",
       result.skipped ? "ignorado" : "ok", result.job_id, result.pages,
-      result.created, result.updated, result.linked, result.failed,
+      result.created, result.updated, result.unchanged, result.linked,
+      result.failed,
+      result.last_failure ? json::quote(*result.last_failure) : "null",
       result.finished,
       result.stopped_by ? json::quote(*result.stopped_by) : "null");
 }

@@ -11,6 +11,7 @@
 #include "crm/records/record_repository.h"
 #include "crm/records/table_mapping.h"
 #include "crm/sync/credentials.h"
+#include "crm/sync/import_merge.h"
 #include "crm/util/strings.h"
 #include "crm/util/time.h"
 
@@ -145,27 +146,45 @@ void record_page_failure(db::Connection& connection, std::int64_t job_id,
   }
 }
 
+/// Writes onto local record `id` only what the CRM changes (import_merge.h:
+/// no empty value over local data, local spelling kept); false when
+/// nothing changed.
+bool apply_changes(const PageLoop& loop, std::int64_t id,
+                   const providers::RemoteRecord& remote) {
+  records::TableMapping plain = loop.mapping;
+  plain.children.clear();
+  const auto found = loop.records.load_many(plain, loop.options.store_id, {id});
+  const FieldValues changes = found.contains(id)
+                                  ? changed_fields(found.at(id), remote.fields)
+                                  : values_for_create(remote.fields);
+  if (changes.empty()) {
+    return false;
+  }
+  loop.records.apply_remote(loop.mapping, id, changes);
+  return true;
+}
+
 /// Updates the record with this external id, or links the matching one, or
-/// creates it; counts which into `counts`.
+/// creates it; counts which into `counts`. A record the local table refuses
+/// is counted as failed, with its reason and CRM id, and the page goes on.
 void import_record(const PageLoop& loop, const providers::RemoteRecord& remote,
                    ImportResult& counts) {
   records::RecordRepository& records = loop.records;
   const records::TableMapping& mapping = loop.mapping;
-  if (auto id = records.find_by(mapping, loop.options.store_id, "external_id",
-                                remote.external_id)) {
-    records.apply_remote(mapping, *id, remote.fields);
-    ++counts.updated;
-    return;
-  }
-  if (const auto match = find_match(records, mapping, loop.options, remote)) {
-    records.save_external_id(mapping, *match, remote.external_id);
-    records.apply_remote(mapping, *match, remote.fields);
-    ++counts.linked;
-    return;
-  }
   try {
+    if (auto id = records.find_by(mapping, loop.options.store_id, "external_id",
+                                  remote.external_id)) {
+      ++(apply_changes(loop, *id, remote) ? counts.updated : counts.unchanged);
+      return;
+    }
+    if (const auto match = find_match(records, mapping, loop.options, remote)) {
+      records.save_external_id(mapping, *match, remote.external_id);
+      apply_changes(loop, *match, remote);
+      ++counts.linked;
+      return;
+    }
     records.create(mapping, loop.options.store_id, remote.external_id,
-                   remote.fields);
+                   values_for_create(remote.fields));
     ++counts.created;
   } catch (const db::DbError& error) {
     // The CRM's data breaks a local constraint (NOT NULL, UNIQUE, too long,
@@ -176,6 +195,10 @@ void import_record(const PageLoop& loop, const providers::RemoteRecord& remote,
     // too), and any other error ends the run with the cursor unmoved.
     if (!error.is_data_error()) throw;
     ++counts.failed;
+    counts.last_failure = util::truncate_utf8(
+        util::valid_utf8(
+            fmt::format("CRM record {}: {}", remote.external_id, error.what())),
+        1000);
   }
 }
 
@@ -188,13 +211,16 @@ void save_page_progress(db::Connection& connection, std::int64_t job_id,
       "?, "
       "criados = criados + ?, atualizados = atualizados + ?, vinculados = "
       "vinculados + ?, "
-      "falhas = falhas + ?, erro = NULL, status = ?, progresso = ?, "
+      "falhas = falhas + ?, erro = COALESCE(?, erro), status = ?, "
+      "progresso = ?, "
       "concluido_em = IF(? = 'concluido', NOW(), NULL) WHERE id = ?",
       {page.next_cursor, static_cast<long long>(page.records.size()),
        static_cast<long long>(counts.created),
        static_cast<long long>(counts.updated),
        static_cast<long long>(counts.linked),
        static_cast<long long>(counts.failed),
+       counts.last_failure ? db::Value(*counts.last_failure)
+                           : db::Value(nullptr),
        page.next_cursor ? "processando" : "concluido",
        page.next_cursor ? 0 : 100,
        page.next_cursor ? "processando" : "concluido",
@@ -242,6 +268,10 @@ void import_pages(const PageLoop& loop, std::optional<std::string> cursor,
     result.updated += counts.updated;
     result.linked += counts.linked;
     result.failed += counts.failed;
+    result.unchanged += counts.unchanged;
+    if (counts.last_failure) {
+      result.last_failure = counts.last_failure;
+    }
     ++result.pages;
     cursor = page.next_cursor;
     if (!cursor) {

@@ -24,6 +24,10 @@ struct ImportResult {
   std::int64_t job_id = 0;
   int pages = 0;  ///< fetched in this run
   std::int64_t created = 0, updated = 0, linked = 0, failed = 0;  ///< this run
+  /// Records found by external id whose mapped values did not change.
+  std::int64_t unchanged = 0;
+  /// The last record the local table refused: its CRM id and why.
+  std::optional<std::string> last_failure;
   bool finished = false;  ///< the provider has no more pages
   bool rate_limited = false;
   std::optional<std::string> stopped_by;  ///< why a page could not be read
