@@ -49,6 +49,23 @@ std::optional<std::int64_t> drain_minutes(const StatusData& data) {
 
 namespace {
 
+/// The long jobs, one line each, with their failures when there are any.
+std::string jobs_text(const StatusData& data) {
+  if (data.jobs.empty()) {
+    return {};
+  }
+  std::string out = "\nJobs:\n";
+  for (const JobStatus& job : data.jobs) {
+    out +=
+        fmt::format("  #{} {} {} loja {}: {} {}% ({}/{}){}\n", job.id, job.kind,
+                    job.entity, job.store_id, job.status, job.progress,
+                    job.processed, job.total ? std::to_string(*job.total) : "?",
+                    job.failed > 0 ? fmt::format(", {} falhas", job.failed)
+                                   : std::string());
+  }
+  return out;
+}
+
 /// A paragraph per store out of service, with what to do about it.
 std::string stores_out_text(const StatusData& data) {
   std::string out;
@@ -112,15 +129,7 @@ std::string format_status_text(const StatusData& data,
                          run.program, run.host, run.pid, run.started);
     }
   }
-  if (!data.jobs.empty()) {
-    out += "\nJobs:\n";
-    for (const JobStatus& job : data.jobs) {
-      out += fmt::format("  #{} {} {} loja {}: {} {}% ({}/{})\n", job.id,
-                         job.kind, job.entity, job.store_id, job.status,
-                         job.progress, job.processed,
-                         job.total ? std::to_string(*job.total) : "?");
-    }
-  }
+  out += jobs_text(data);
   out += stores_out_text(data);
   for (const std::string& warning : data.warnings) {
     out += fmt::format("\nAVISO: {}\n", warning);
@@ -213,6 +222,7 @@ json::Value jobs_json(const StatusData& data) {
     item.set("total", json::Value::number_text(optional_int(job.total)));
     item.set("processados",
              json::Value::number(static_cast<long long>(job.processed)));
+    item.set("falhas", json::Value::number(static_cast<long long>(job.failed)));
     jobs.push_back(std::move(item));
   }
   return jobs;

@@ -42,6 +42,7 @@ struct JobStatus {
   int progress = 0;    ///< 0-100
   std::optional<std::int64_t> total;
   std::int64_t processed = 0;
+  std::int64_t failed = 0;  ///< rows given up (export) or records refused
 };
 
 /// A store out of service (crm_lojas_estado).

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
+#include <tuple>
 
 #include "crm/config/config_loader.h"
 #include "crm/db/named_lock.h"
@@ -280,6 +282,23 @@ FullSyncResult enqueue_all(db::Connection& connection,
 }
 
 }  // namespace
+
+void count_export_failures(db::Connection& connection,
+                           const std::vector<QueueRow>& given_up) {
+  std::map<std::tuple<int, Entity, Direction>, long long> counts;
+  for (const QueueRow& row : given_up) {
+    ++counts[{row.store_id, row.entity, row.direction}];
+  }
+  for (const auto& [key, count] : counts) {
+    const auto& [store, entity, direction] = key;
+    connection.execute(
+        "UPDATE crm_fila SET falhas = falhas + ? WHERE tipo = 'exportacao' "
+        "AND status IN ('pendente', 'processando') AND id_loja = ? AND "
+        "entidade = ? AND direcao = ?",
+        {count, store, std::string(to_db(entity)),
+         std::string(to_db(direction))});
+  }
+}
 
 int refresh_export_jobs(db::Connection& connection) {
   // Left to right: processados first, then the fields computed from it.

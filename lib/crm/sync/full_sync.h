@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "crm/core/entity.h"
+#include "crm/core/work_item.h"
 #include "crm/db/connection.h"
 
 namespace crm::sync {
@@ -54,5 +55,11 @@ FullSyncResult run_full_sync(db::Connection& connection,
 /// Updates progress of open export jobs from what is still pending; called
 /// at the end of every crm_sync run. Returns the open jobs it looked at.
 int refresh_export_jobs(db::Connection& connection);
+
+/// Adds rows a run gave up to the `falhas` of the open export jobs of their
+/// store, entity and direction (rows given up while a job is open count
+/// against it), so a job never shows 100% with 0 failures when rows failed.
+void count_export_failures(db::Connection& connection,
+                           const std::vector<QueueRow>& given_up);
 
 }  // namespace crm::sync

@@ -107,16 +107,16 @@ void add_stuck_runs(db::Connection& c, report::StatusData& data) {
 void add_jobs(db::Connection& c, report::StatusData& data) {
   for (const db::Row& row :
        c.query("SELECT id, tipo, id_loja, entidade, status, progresso, "
-               "total, processados "
+               "total, processados, falhas "
                "FROM crm_fila WHERE status IN ('pendente', 'processando') OR "
                "atualizado_em >= NOW() - INTERVAL 24 HOUR OR criado_em >= "
                "NOW() - INTERVAL 24 HOUR "
                "ORDER BY id DESC LIMIT 20")
            .rows) {
     report::JobStatus job{
-        row.integer(0), row.text(1),   static_cast<int>(row.integer(2)),
-        row.text(3),    row.text(4),   static_cast<int>(row.integer(5)),
-        std::nullopt,   row.integer(7)};
+        row.integer(0), row.text(1),    static_cast<int>(row.integer(2)),
+        row.text(3),    row.text(4),    static_cast<int>(row.integer(5)),
+        std::nullopt,   row.integer(7), row.integer(8)};
     if (!row.is_null(6)) job.total = row.integer(6);
     data.jobs.push_back(std::move(job));
   }

@@ -179,6 +179,15 @@ void record_run(db::Connection& connection, const Plan& plan,
   }
   queue::QueueRepository queue(connection, plan.max_attempts);
   summary.lost_lease = queue.finish(claim.token, finished).lost_lease;
+  std::vector<QueueRow> given_up = claim.exhausted;
+  for (const queue::Finished& item : finished) {
+    if (item.outcome.kind == OutcomeKind::permanent ||
+        (item.outcome.kind == OutcomeKind::transient &&
+         item.row.attempts >= plan.max_attempts)) {
+      given_up.push_back(item.row);
+    }
+  }
+  count_export_failures(connection, given_up);
   for (const auto& [id, state] : states) {
     if (state.token_rejected) {
       integrations::expire_token(connection, stores.at(id).integration.id);
