@@ -574,3 +574,42 @@ TEST_CASE("field conversions", "[unit]") {
   CHECK(crm::providers::from_remote(crm::json::Value::string("-5"), cents) ==
         "-0.05");
 }
+
+TEST_CASE(
+    "gestaoclick: a walk-in sale goes with the store's walk_in_customer "
+    "(without one it goes with no cliente_id, which the CRM refuses)",
+    "[unit]") {
+  const auto sale_without_customer = [] {
+    auto sale = item(Entity::sale, {{"customer_id", std::nullopt},
+                                    {"date", "2026-11-20 10:00:00"}});
+    sale.record->children["lines"] = {
+        {{"product_id", "8"}, {"quantity", "1"}, {"price", "2.50"}}};
+    sale.record->children["installments"] = {{{"due_date", "2026-12-20"},
+                                              {"amount", "2.50"},
+                                              {"payment_method", "1"}}};
+    sale.referenced[{Entity::product, 8}] = referenced("2002");
+    return sale;
+  };
+  const std::map<std::string, std::string> credentials = {
+      {"access_token", "tok"}, {"secret_access_token", "sec"}};
+  auto configured = crm::providers::make_provider(integration(
+      "gestaoclick", credentials, R"({"walk_in_customer": "900"})"));
+  auto exchange = configured->start(sale_without_customer());
+  Request first = request_of(exchange->next(nullptr));
+  if (first.method == "GET") {  // a lookup first: nothing found
+    const auto none = response(200, R"({"code":200,"data":[]})");
+    first = request_of(exchange->next(&none));
+  }
+  CHECK(first.method == "POST");
+  CHECK(first.body.find(R"("cliente_id":"900")") != std::string::npos);
+
+  auto plain =
+      crm::providers::make_provider(integration("gestaoclick", credentials));
+  auto without = plain->start(sale_without_customer());
+  Request bare = request_of(without->next(nullptr));
+  if (bare.method == "GET") {
+    const auto none = response(200, R"({"code":200,"data":[]})");
+    bare = request_of(without->next(&none));
+  }
+  CHECK(bare.body.find("cliente_id") == std::string::npos);
+}

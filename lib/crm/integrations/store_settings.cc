@@ -63,7 +63,8 @@ StoreSettings parse_store_settings(const json::Value& settings, int store_id) {
                                                     "record_envelope",
                                                     "list_envelope",
                                                     "request_envelope",
-                                                    "update_method"})) {
+                                                    "update_method",
+                                                    "walk_in_customer"})) {
     throw FatalError(fmt::format(
         "crm_integracoes: store {}: configuracoes: unknown key '{}'", store_id,
         *key));

@@ -362,6 +362,14 @@ void apply_deactivate(Profile& profile, const json::Value& config,
 /// read_before_update, paging parameters and rate-limit headers.
 void apply_request_settings(Profile& profile, const json::Value& config,
                             const std::string& where) {
+  if (const json::Value* walk_in = config.find("walk_in_customer")) {
+    if (!walk_in->scalar_text() || walk_in->scalar_text()->empty() ||
+        walk_in->is_boolean()) {
+      throw FatalError(fmt::format(
+          "{}: 'walk_in_customer' must be a CRM customer id", where));
+    }
+    profile.walk_in_customer = *walk_in->scalar_text();
+  }
   if (const json::Value* read = config.find("read_before_update")) {
     if (!read->is_boolean()) {
       throw FatalError(

@@ -100,6 +100,12 @@ class BodyBuilder {
                       util::truncate_utf8(util::valid_utf8(*value), 60)));
       return false;
     }
+    if (spec.ref == Entity::customer && m_profile.walk_in_customer &&
+        (!value || util::trim(*value).empty())) {
+      // A walk-in sale ("consumidor final"): the store's CRM customer for
+      // them, already a CRM id.
+      return put_value(out, spec, m_profile.walk_in_customer);
+    }
     if (spec.required && (!value || util::trim(*value).empty())) {
       m_failure = ItemOutcome::failed(
           OutcomeKind::permanent,

@@ -141,6 +141,10 @@ struct Profile {
   /// x-ratelimit headers) or unknown. configuracoes.requests_per_second
   /// overrides it (0: unpaced).
   std::optional<int> requests_per_second;
+  /// configuracoes.walk_in_customer: the CRM id of the customer that sales
+  /// without a local customer ("consumidor final") are sent with; nullopt:
+  /// such a sale fails where the CRM requires a customer.
+  std::optional<std::string> walk_in_customer;
   std::map<Entity, Endpoint> endpoints;
 };
 
