@@ -6,6 +6,9 @@
 # one ERRO line each; crm_status names each with its reason; once fixed and
 # resumed, everything is synced exactly once.
 source "$(dirname "$0")/lib.sh"
+# Store 5's rounds come back to back under faults: a horizon longer than
+# them, as 10 attempts over 4 hours are in production.
+export CRM_MAX_ATTEMPTS=30
 start_fake 0; good=$FAKE_URL
 start_fake_binary "$FAKE_CRM" --token right-token; strict=$FAKE_URL
 start_fake 0; faulty=$FAKE_URL
