@@ -41,7 +41,7 @@ namespace {
 
 /// A reason fit for a utf8mb4 TEXT column whatever produced it.
 std::string storable(const std::string& reason) {
-  return util::truncate_utf8(util::valid_utf8(reason), 2000);
+  return util::safe_text(reason, 2000);
 }
 
 }  // namespace

@@ -96,8 +96,7 @@ class BodyBuilder {
           OutcomeKind::permanent,
           fmt::format("field '{}' holds bytes that are not UTF-8 ({}): not "
                       "sent",
-                      spec.label,
-                      util::truncate_utf8(util::valid_utf8(*value), 60)));
+                      spec.label, util::safe_text(*value, 60)));
       return false;
     }
     if (spec.ref == Entity::customer && m_profile.walk_in_customer &&

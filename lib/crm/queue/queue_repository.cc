@@ -30,13 +30,13 @@ std::optional<std::string> invalid_row(const db::Row& row) {
     return fmt::format(
         "invalid queue row: entidade '{}' is not cliente, produto, venda or "
         "atividade",
-        util::truncate_utf8(util::valid_utf8(row.text(2)), 40));
+        util::safe_text(row.text(2), 40));
   }
   if (!parse_direction(row.text(4))) {
     return fmt::format(
         "invalid queue row: direcao '{}' is not ecletech_para_crm or "
         "crm_para_ecletech",
-        util::truncate_utf8(util::valid_utf8(row.text(4)), 40));
+        util::safe_text(row.text(4), 40));
   }
   return std::nullopt;
 }
@@ -79,13 +79,11 @@ std::uint64_t give_up(db::Connection& connection, const std::string& token,
       {error, id, token});
 }
 
+/// Backs off: due again after backoff_after(attempts).
 std::uint64_t finish_transient(db::Connection& connection,
                                const std::string& token, const Finished& item,
-                               const std::string& error, int max_attempts) {
+                               const std::string& error) {
   const auto id = static_cast<long long>(item.row.id);
-  if (item.row.attempts >= max_attempts) {
-    return give_up(connection, token, id, error);
-  }
   return connection.execute(
       "UPDATE crm_sync_queue SET erro = ?, claim_token = NULL, "
       "disponivel_em = NOW() + INTERVAL ? SECOND "
@@ -130,16 +128,24 @@ std::uint64_t give_attempt_back(db::Connection& connection,
 std::uint64_t record_finished(db::Connection& connection,
                               const std::string& token, const Finished& item,
                               FinishResult& result, int max_attempts) {
-  const std::string error = util::truncate_utf8(
-      util::valid_utf8(item.outcome.message), k_max_error_bytes);
+  const std::string error =
+      util::safe_text(item.outcome.message, k_max_error_bytes);
   switch (item.outcome.kind) {
     case OutcomeKind::success:
       return finish_success(connection, token, item, result);
     case OutcomeKind::transient:
-      return finish_transient(connection, token, item, error, max_attempts);
-    case OutcomeKind::permanent:
-      return give_up(connection, token, static_cast<long long>(item.row.id),
-                     error);
+      if (item.row.attempts < max_attempts) {
+        return finish_transient(connection, token, item, error);
+      }
+      [[fallthrough]];  // its last attempt: given up
+    case OutcomeKind::permanent: {
+      const std::uint64_t changed = give_up(
+          connection, token, static_cast<long long>(item.row.id), error);
+      if (changed == 1) {
+        result.given_up.push_back(item.row);
+      }
+      return changed;
+    }
     case OutcomeKind::waiting:
       return finish_waiting(connection, token, item, error);
     case OutcomeKind::rate_limited:

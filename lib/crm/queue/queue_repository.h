@@ -53,6 +53,9 @@ struct FinishResult {
   int lost_lease = 0;
   /// Successful rows kept pending because an enqueue arrived meanwhile.
   int requeued = 0;
+  /// Rows given up by this finish (permanent, or transient at their last
+  /// attempt).
+  std::vector<QueueRow> given_up;
 };
 
 class QueueRepository {

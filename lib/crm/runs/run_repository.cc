@@ -69,8 +69,7 @@ void guarded_run(RunRepository& runs, const RunStart& start,
       RunFinish failed;
       failed.status = RunStatus::error;
       failed.duration_ms = elapsed_ms();
-      failed.message =
-          util::truncate_utf8(util::valid_utf8(error.what()), 1000);
+      failed.message = util::safe_text(error.what(), 1000);
       runs.finish(id, failed);
     } catch (const std::exception&) {
       // The database is gone: the row's deadline marks the run as stuck.

@@ -195,9 +195,8 @@ void import_record(const PageLoop& loop, const providers::RemoteRecord& remote,
     // too), and any other error ends the run with the cursor unmoved.
     if (!error.is_data_error()) throw;
     ++counts.failed;
-    counts.last_failure = util::truncate_utf8(
-        util::valid_utf8(
-            fmt::format("CRM record {}: {}", remote.external_id, error.what())),
+    counts.last_failure = util::safe_text(
+        fmt::format("CRM record {}: {}", remote.external_id, error.what()),
         1000);
   }
 }

@@ -16,9 +16,8 @@ std::string without_secrets(const RunStore& store, std::string text) {
 }
 
 std::string storable_message(const RunStore& store, std::string text) {
-  return util::truncate_utf8(
-      util::valid_utf8(without_secrets(store, std::move(text))),
-      k_max_message_bytes);
+  return util::safe_text(without_secrets(store, std::move(text)),
+                         k_max_message_bytes);
 }
 
 ItemOutcome DatabaseRecorder::record(const QueueRow& row, ItemOutcome outcome) {

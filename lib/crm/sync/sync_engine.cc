@@ -178,16 +178,11 @@ void record_run(db::Connection& connection, const Plan& plan,
     log.push_back({item.row, *item.outcome, item.duration_ms});
   }
   queue::QueueRepository queue(connection, plan.max_attempts);
-  summary.lost_lease = queue.finish(claim.token, finished).lost_lease;
-  std::vector<QueueRow> given_up = claim.exhausted;
-  for (const queue::Finished& item : finished) {
-    if (item.outcome.kind == OutcomeKind::permanent ||
-        (item.outcome.kind == OutcomeKind::transient &&
-         item.row.attempts >= plan.max_attempts)) {
-      given_up.push_back(item.row);
-    }
-  }
-  count_export_failures(connection, given_up);
+  queue::FinishResult result = queue.finish(claim.token, finished);
+  summary.lost_lease = result.lost_lease;
+  result.given_up.insert(result.given_up.end(), claim.exhausted.begin(),
+                         claim.exhausted.end());
+  count_export_failures(connection, result.given_up);
   for (const auto& [id, state] : states) {
     if (state.token_rejected) {
       integrations::expire_token(connection, stores.at(id).integration.id);

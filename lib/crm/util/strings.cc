@@ -155,6 +155,10 @@ std::string valid_utf8(std::string_view text) {
   return out;
 }
 
+std::string safe_text(std::string_view text, std::size_t max_bytes) {
+  return truncate_utf8(valid_utf8(text), max_bytes);
+}
+
 bool is_identifier(std::string_view text) {
   if (text.empty() || text.size() > 64 || (text[0] >= '0' && text[0] <= '9')) {
     return false;

@@ -27,6 +27,9 @@ bool is_valid_utf8(std::string_view text);
 /// `text` with every byte that is not part of valid UTF-8 written as the
 /// four characters \xHH: safe for a utf8mb4 column and for JSON.
 std::string valid_utf8(std::string_view text);
+/// Text fit for a utf8mb4 column, a JSON string or a terminal, whatever its
+/// bytes: valid_utf8(text) cut at `max_bytes` without splitting a character.
+std::string safe_text(std::string_view text, std::size_t max_bytes);
 /// A safe SQL identifier ([A-Za-z0-9_], not starting with a digit, <= 64).
 bool is_identifier(std::string_view text);
 /// Random lowercase hex, `bytes` * 2 characters (claim tokens).
