@@ -44,6 +44,11 @@ struct RunStores {
   std::map<int, std::string> invalid;
   /// Store -> why it is paused.
   std::map<int, std::string> paused;
+
+  /// The stores this run does not run (invalid or paused).
+  [[nodiscard]] int not_run() const {
+    return static_cast<int>(invalid.size() + paused.size());
+  }
 };
 
 enum class Credentials { prepare, placeholder };

@@ -173,6 +173,9 @@ void Scheduler::finish(Item& item, ItemOutcome outcome) {
   const ItemOutcome& recorded = *item.outcome;
   if (item.started) {
     count_failure(store, recorded);  // only what the CRM answered
+    item.duration_ms = std::chrono::duration_cast<milliseconds>(
+                           m_transport.now() - *item.started)
+                           .count();
   }
   if (recorded.kind == OutcomeKind::rate_limited && !store.state.blocked_for) {
     store.state.blocked_for = recorded.retry_after.value_or(seconds(60));
@@ -181,11 +184,6 @@ void Scheduler::finish(Item& item, ItemOutcome outcome) {
             ? "the CRM answered 429 in this run"
             : "the CRM rejected the access token; the next run gets a new "
               "one";
-  }
-  if (item.started) {
-    item.duration_ms = std::chrono::duration_cast<milliseconds>(
-                           m_transport.now() - *item.started)
-                           .count();
   }
   item.pending.reset();
   if (item.row.direction == Direction::to_crm) {
@@ -330,8 +328,7 @@ void Scheduler::handle(http::Completion& completion) {
     ++store.state.answered;
   }
   if (!store.state.blocked_for) {
-    store.state.blocked_for =
-        store.provider->budget_exhausted(completion.response);
+    store.state.blocked_for = store.provider->budget_exhausted(response);
     store.state.blocked_reason =
         "the CRM reported its request budget spent in this run";
   }

@@ -23,7 +23,7 @@ int record_store_validation(db::Connection& connection, const RunStores& stores,
       printer.item_line(fmt::format("store {}: configuration valid again", id));
     }
   }
-  return static_cast<int>(stores.invalid.size() + stores.paused.size());
+  return stores.not_run();
 }
 
 int record_store_pauses(db::Connection& connection, const RunStores& stores,

@@ -113,8 +113,7 @@ report::SyncSummary dry_run(db::Connection& connection,
   }
   report::SyncSummary summary;
   summary.dry_run = true;
-  summary.paused_stores =
-      static_cast<int>(run_stores.invalid.size() + run_stores.paused.size());
+  summary.paused_stores = run_stores.not_run();
   if (stores.empty()) {
     return summary;  // an empty filter would mean every store
   }
