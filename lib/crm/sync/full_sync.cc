@@ -251,9 +251,7 @@ FullSyncResult enqueue_all(db::Connection& connection,
                            const FullSyncOptions& options,
                            const json::Value& settings) {
   FullSyncResult result;
-  const auto lock = db::NamedLock::try_acquire(
-      connection, fmt::format("crm_sync_full:{}", options.store_id),
-      std::chrono::seconds(0));
+  const auto lock = try_lock_full_sync(connection, options.store_id);
   if (!lock) {
     result.skipped = true;
     return result;
@@ -282,6 +280,13 @@ FullSyncResult enqueue_all(db::Connection& connection,
 }
 
 }  // namespace
+
+std::unique_ptr<db::NamedLock> try_lock_full_sync(db::Connection& connection,
+                                                  int store_id) {
+  return db::NamedLock::try_acquire(connection,
+                                    fmt::format("crm_sync_full:{}", store_id),
+                                    std::chrono::seconds(0));
+}
 
 void count_export_failures(db::Connection& connection,
                            const std::vector<QueueRow>& given_up) {

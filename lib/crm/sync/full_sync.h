@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "crm/core/entity.h"
 #include "crm/core/work_item.h"
 #include "crm/db/connection.h"
+#include "crm/db/named_lock.h"
 
 namespace crm::sync {
 
@@ -51,6 +53,11 @@ struct FullSyncResult {
 FullSyncResult run_full_sync(db::Connection& connection,
                              const FullSyncOptions& options,
                              const std::string& host);
+
+/// The named lock that keeps crm_sync_full (export and import alike) to one
+/// run per store across hosts; nullptr when another run holds it.
+[[nodiscard]] std::unique_ptr<db::NamedLock> try_lock_full_sync(
+    db::Connection& connection, int store_id);
 
 /// Updates progress of open export jobs from what is still pending; called
 /// at the end of every crm_sync run. Returns the open jobs it looked at.

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "crm/db/named_lock.h"
 #include "crm/http/curl_transport.h"
 #include "crm/integrations/integration_repository.h"
 #include "crm/integrations/store_settings.h"
@@ -11,6 +10,7 @@
 #include "crm/records/record_repository.h"
 #include "crm/records/table_mapping.h"
 #include "crm/sync/credentials.h"
+#include "crm/sync/full_sync.h"
 #include "crm/sync/import_merge.h"
 #include "crm/util/strings.h"
 #include "crm/util/time.h"
@@ -287,9 +287,7 @@ ImportResult run_import(db::Connection& connection,
                         const ImportOptions& options) {
   ImportResult result;
   const util::Deadline deadline(options.deadline);
-  const auto lock = db::NamedLock::try_acquire(
-      connection, fmt::format("crm_sync_full:{}", options.store_id),
-      std::chrono::seconds(0));
+  const auto lock = try_lock_full_sync(connection, options.store_id);
   if (!lock) {
     result.skipped = true;
     return result;
