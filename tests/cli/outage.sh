@@ -27,6 +27,8 @@ for round in $(seq 1 8); do
   time_passes
 done
 assert_eq "8|1" "$(sql "SELECT pausas_seguidas, estado = 'pausada' FROM crm_lojas_estado" | tr '\t' '|')" "8 pauses in a row"
+run_program "$CRM_STATUS" --check
+assert_eq 1 "$rc" "--check: a paused store is a WARNING"
 (( paused_minutes >= 120 )) || fail "the simulated outage lasted only $paused_minutes minutes"
 echo "refused for $paused_minutes simulated minutes"
 

@@ -44,6 +44,13 @@ assert_match "HTTP 401" "$(jq -r '.lojas_fora[1].motivo' <<<"$status")" "with th
 run_program "$CRM_STATUS" --check
 assert_eq 2 "$rc" "--check: a store that is not run is critical"
 assert_match "store 2 invalida" "$out" "--check names it"
+run_program "$CRM_STATUS" --prometheus
+grep -qx 'crm_store_out_of_service{loja="3",estado="pausada"} 1' <<<"$out" || fail "Prometheus gauge: $out"
+run_program "$CRM_STATUS"
+assert_match "Loja 4 pausada desde [0-9-]+ [0-9:]+: the CRM is unreachable: .* \(próxima sonda em [0-9]+ s; crm_status --resume 4\)" "$out" "the screen"
+run_sync --dry-run -v
+assert_match "would skip store 2: crm_integracoes: store 2: configuracoes: tables" "$out" "the dry run names the store it skips"
+assert_match "would skip store 3: paused: the CRM refused the credentials" "$out" "and the paused one"
 
 # The next minute: no new ERRO line while they stay out; store 5 goes on.
 run_sync --limit 100
