@@ -100,14 +100,25 @@ assert_eq 0 "$rc" "after authorizing again"
 assert_eq "ok" "$(sql "SELECT estado FROM crm_lojas_estado WHERE id_loja = 1")" "valid again"
 assert_eq 3 "$(oauth refreshes)" "the new chain's first refresh"
 
-# Validation errors read error.fields; a 429's period sets the pause.
+# Installments that do not add up are refused here, with both totals and
+# no request; Bling's own validation errors read error.fields.
 sql "INSERT INTO vendas (id, id_loja, id_cliente, total, data_venda) VALUES (2, 1, 1, 5, '2026-11-21');
      INSERT INTO venda_itens (id_venda, id_produto, descricao, quantidade, valor_unitario) VALUES (2, 1, 'Caneta', 2, 2.50);
-     INSERT INTO venda_parcelas (id_venda, vencimento, valor, forma_pagamento) VALUES (2, '2026-12-21', 4.00, 7)"
+     INSERT INTO venda_parcelas (id_venda, vencimento, valor, forma_pagamento) VALUES (2, '2026-12-21', 4.00, 7);
+     INSERT INTO produtos (id, id_loja, nome, sku, preco, external_id) VALUES (9, 1, 'Sumido', 'SUM-9', 1, '424242');
+     INSERT INTO vendas (id, id_loja, id_cliente, total, data_venda) VALUES (3, 1, 1, 1, '2026-11-21');
+     INSERT INTO venda_itens (id_venda, id_produto, descricao, quantidade, valor_unitario) VALUES (3, 9, 'Sumido', 1, 1);
+     INSERT INTO venda_parcelas (id_venda, vencimento, valor, forma_pagamento) VALUES (3, '2026-12-21', 1, 7)"
+requests_before=$(fake_stat requests)
 enqueue 1 venda 2
 run_sync --loja 1
-assert_eq "1|POST /pedidos/vendas: HTTP 400: Não foi possível salvar o registro; Há erros de validação; A soma das parcelas deve ser igual ao total da venda" \
-  "$(row_state venda 2)" "Bling's validation message"
+assert_eq "1|sale total 5.00 as bling computes it (lines 5.00 - discounts 0.00 + freight 0.00) differs from the installments' 4.00: not sent" \
+  "$(row_state venda 2)" "installments off by more than a cent per line"
+assert_eq "$requests_before" "$(fake_stat requests)" "no request for a sale that cannot add up"
+enqueue 1 venda 3
+run_sync --loja 1
+assert_eq "1|POST /pedidos/vendas: HTTP 400: Não foi possível salvar o registro; Há erros de validação; O produto informado não existe" \
+  "$(row_state venda 3)" "Bling's validation message"
 # Products and orders come back from the CRM over local changes.
 sql "UPDATE produtos SET nome = 'x', preco = 0, custo = NULL WHERE id = 1; UPDATE vendas SET data_venda = NULL WHERE id = 1"
 enqueue 1 produto 1 from_crm

@@ -106,15 +106,26 @@ assert_eq "$known" "$(sql "SELECT external_id FROM clientes WHERE id = 3")" "lin
 assert_eq "$creates" "$(fake_stat creates)" "no create for a known customer"
 assert_eq "link" "$(sql "SELECT operacao FROM crm_sync_log WHERE entidade = 'cliente' AND id_registro = 3")" "logged as link"
 
-# Installments that do not add up: GestaoClick answers 404 with a message.
+# Installments that do not add up are refused here, with both totals and
+# no request; GestaoClick's own validation errors come as a 404 with a message.
 sql "INSERT INTO vendas (id, id_loja, id_cliente, total, status, data_venda) VALUES (2, 1, 1, 5, '3', '2026-11-21');
      INSERT INTO venda_itens (id_venda, id_produto, descricao, quantidade, valor_unitario) VALUES (2, 1, 'Caneta', 2, 2.50);
-     INSERT INTO venda_parcelas (id_venda, vencimento, valor) VALUES (2, '2026-12-21', 4.00)"
+     INSERT INTO venda_parcelas (id_venda, vencimento, valor) VALUES (2, '2026-12-21', 4.00);
+     INSERT INTO produtos (id, id_loja, nome, sku, preco, external_id) VALUES (9, 1, 'Sumido', 'SUM-9', 1, '424242');
+     INSERT INTO vendas (id, id_loja, id_cliente, total, status, data_venda) VALUES (3, 1, 1, 1, '3', '2026-11-21');
+     INSERT INTO venda_itens (id_venda, id_produto, descricao, quantidade, valor_unitario) VALUES (3, 9, 'Sumido', 1, 1);
+     INSERT INTO venda_parcelas (id_venda, vencimento, valor) VALUES (3, '2026-12-21', 1)"
+requests_before=$(fake_stat requests)
 enqueue 1 venda 2
 run_sync --loja 1
 assert_match "Erros: 1 " "$out" "validation run"
-assert_eq "1|POST /vendas: HTTP 404: O valor do pedido não pode ser diferente do valor das parcelas; Not Found" \
-  "$(row_state venda 2)" "the 404's data.mensagem is the error, given up at once"
+assert_eq "1|sale total 5.00 as gestaoclick computes it (lines 5.00 - discounts 0.00 + freight 0.00) differs from the installments' 4.00: not sent" \
+  "$(row_state venda 2)" "installments off by more than a cent per line"
+assert_eq "$requests_before" "$(fake_stat requests)" "no request for a sale that cannot add up"
+enqueue 1 venda 3
+run_sync --loja 1
+assert_eq "1|POST /vendas: HTTP 404: Produto não encontrado; Not Found" \
+  "$(row_state venda 3)" "the 404's data.mensagem is the error, given up at once"
 
 # From the CRM: a fetch maps GestaoClick's fields back onto the local record.
 remote_id=$(seed_remote clientes '[{"nome": "Remoto", "email": "r@x.com", "tipo_pessoa": "PJ", "cnpj": "11.222.333/0001-81"}]')

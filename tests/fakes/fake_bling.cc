@@ -241,6 +241,20 @@ class Bling final : public fake::Dialect {
   }
 
   /// (element, message) of the first problem, or empty.
+  /// The order's total as Bling computes it: quantity x valor per line (the
+  /// line's percent discount is already in its valor), less desconto (REAL
+  /// or PERCENTUAL), plus transporte.frete and outrasDespesas; unrounded.
+  static double order_total(const Value& order) {
+    const double lines =
+        fake::line_total(order.find("itens"), "quantidade", "valor");
+    const double discount = fake::number_at(order, "desconto.valor");
+    const bool percent =
+        fake::text_of(order.find_path("desconto.unidade")) == "PERCENTUAL";
+    return lines - (percent ? lines * discount / 100 : discount) +
+           fake::number_at(order, "transporte.frete") +
+           fake::number_at(order, "outrasDespesas");
+  }
+
   static std::pair<std::string, std::string> validate(
       const std::string& resource, const Value& body, fake::Store& store) {
     const auto missing = [&](const char* field) {
@@ -295,8 +309,8 @@ class Bling final : public fake::Dialect {
     const Value* installments = body.find("parcelas");
     if (installments && installments->is_array() &&
         !installments->items().empty() &&
-        std::fabs(fake::sum_of(installments, "valor") -
-                  fake::line_total(items, "quantidade", "valor")) > 0.005) {
+        fake::cents_of(fake::sum_of(installments, "valor")) !=
+            fake::cents_of(order_total(body))) {
       return {"parcelas",
               "A soma das parcelas deve ser igual ao total da venda"};
     }

@@ -127,9 +127,29 @@ class GestaoClick final : public fake::Dialect {
     return fake::text_of(body.find("codigo"));
   }
 
+  /// The sale's total as GestaoClick computes it: quantity x price per
+  /// line less its discount (R$ desconto_valor, or % desconto_porcentagem),
+  /// plus valor_frete; unrounded.
   static double total_of(const Value& sale) {
-    return fake::line_total(sale.find("produtos"), "produto.quantidade",
-                            "produto.valor_venda");
+    double total = fake::number_at(sale, "valor_frete");
+    const Value* lines = sale.find("produtos");
+    if (lines == nullptr || !lines->is_array()) return total;
+    for (const Value& line : lines->items()) {
+      const bool no_quantity =
+          fake::text_of(line.find_path("produto.quantidade")).empty();
+      const double gross =
+          (no_quantity ? 1.0 : fake::number_at(line, "produto.quantidade")) *
+          fake::number_at(line, "produto.valor_venda");
+      const bool percent =
+          fake::text_of(line.find_path("produto.tipo_desconto")) == "%";
+      total +=
+          gross -
+          (percent
+               ? gross * fake::number_at(line, "produto.desconto_porcentagem") /
+                     100
+               : fake::number_at(line, "produto.desconto_valor"));
+    }
+    return total;
   }
 
   static bool is_money(const Value* value) {
@@ -192,8 +212,8 @@ class GestaoClick final : public fake::Dialect {
     }
     const Value* payments = body.find("pagamentos");
     if (payments && payments->is_array() && !payments->items().empty() &&
-        std::fabs(fake::sum_of(payments, "pagamento.valor") - total_of(body)) >
-            0.005) {
+        fake::cents_of(fake::sum_of(payments, "pagamento.valor")) !=
+            fake::cents_of(total_of(body))) {
       return "O valor do pedido não pode ser diferente do valor das parcelas";
     }
     return {};

@@ -514,6 +514,16 @@ double sum_of(const Value* list, const std::string& path) {
   return total;
 }
 
+long long cents_of(double value) {
+  // 1e-6: a sum such as 0.495 computed as 0.49499999 still rounds up.
+  return std::llround(value * 100 + (value < 0 ? -1e-6 : 1e-6));
+}
+
+double number_at(const Value& body, const std::string& path) {
+  const std::string text = text_of(body.find_path(path));
+  return text.empty() ? 0.0 : std::stod(text);
+}
+
 std::pair<std::vector<Value>, long> select(
     Store& store, const std::string& resource,
     const std::vector<std::pair<std::string, std::string>>& filters,

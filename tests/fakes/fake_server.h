@@ -104,6 +104,11 @@ bool is_digits(const std::string& text);
 double line_total(const Value* list, const std::string& quantity_path,
                   const std::string& price_path);
 double sum_of(const Value* list, const std::string& path);
+/// A decimal value in cents, rounded once (half up) as the providers round
+/// a total: the sum is computed unrounded, then rounded.
+long long cents_of(double value);
+/// The number at `path` (a JSON number or a decimal string); 0 when absent.
+double number_at(const Value& body, const std::string& path);
 /// Records of `resource` matching every (path, value) filter, paged by a
 /// 0-based offset and a size: (page, total).
 std::pair<std::vector<Value>, long> select(

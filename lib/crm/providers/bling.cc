@@ -57,7 +57,11 @@ Endpoint order_endpoint() {
        field("date", "dataPrevista", T::date, "dataPrevista"),
        reference("customer_id", "contato.id", Entity::customer, T::integer),
        reference("customer_id", "contato.nome", Entity::customer, T::string,
-                 "name", "customer_name")});
+                 "name", "customer_name"),
+       field("discount", "desconto.valor", T::number),
+       constant("discount_unit", "desconto.unidade",
+                json::Value::string("REAL"), "discount"),
+       field("freight", "transporte.frete", T::number)});
   order.children = {
       ChildSpec{
           "lines",
@@ -75,6 +79,9 @@ Endpoint order_endpoint() {
                  field("amount", "valor", T::number),
                  field("payment_method", "formaPagamento.id", T::integer)}}};
   order.lookups = {lookup("numerosLojas[]", "local_id")};
+  // An order discount (desconto.valor, an amount); line discounts are
+  // percentages in Bling, so local line discounts join the order's.
+  order.totals = SaleArithmetic{.order_discount = true};
   return order;
 }
 

@@ -44,23 +44,29 @@ Endpoint product_endpoint() {
 Endpoint sale_endpoint() {
   using namespace build;
   using T = FieldType;
-  Endpoint sale = endpoint(
-      "/vendas",
-      {constant("tipo", "tipo", json::Value::string("produto")),
-       field("local_id", "codigo", T::string, "codigo"),
-       reference("customer_id", "cliente_id", Entity::customer),
-       field("status", "situacao_id"), field("date", "data", T::date)});
+  Endpoint sale =
+      endpoint("/vendas",
+               {constant("tipo", "tipo", json::Value::string("produto")),
+                field("local_id", "codigo", T::string, "codigo"),
+                reference("customer_id", "cliente_id", Entity::customer),
+                field("status", "situacao_id"), field("date", "data", T::date),
+                field("freight", "valor_frete")});
   sale.children = {
       ChildSpec{"lines",
                 "produtos",
                 {reference("product_id", "produto.produto_id", Entity::product),
                  field("quantity", "produto.quantidade"),
-                 field("price", "produto.valor_venda")}},
+                 field("price", "produto.valor_venda"),
+                 field("discount", "produto.desconto_valor"),
+                 constant("discount_type", "produto.tipo_desconto",
+                          json::Value::string("R$"), "discount")}},
       ChildSpec{"installments",
                 "pagamentos",
                 {field("due_date", "pagamento.data_vencimento", T::date),
                  field("amount", "pagamento.valor"),
                  field("payment_method", "pagamento.forma_pagamento_id")}}};
+  // Discounts per line only: an order discount is spread over the lines.
+  sale.totals = SaleArithmetic{.order_discount = false};
   return sale;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "crm/providers/field_conversion.h"
+#include "crm/providers/sale_totals.h"
 #include "crm/util/strings.h"
 
 namespace crm::providers {
@@ -23,6 +24,14 @@ class BodyBuilder {
 
   std::variant<std::string, ItemOutcome> build(
       const std::optional<ExtraField>& extra) {
+    if (m_endpoint.totals) {
+      auto settled =
+          settle_sale(*m_endpoint.totals, *m_item.record, m_profile.name);
+      if (auto* failure = std::get_if<ItemOutcome>(&settled)) {
+        return std::move(*failure);
+      }
+      m_settled = std::get<LocalRecord>(std::move(settled));
+    }
     json::Value out = json::Value::object();
     m_sent.clear();
     for (const FieldSpec& spec : m_endpoint.fields) {
@@ -35,7 +44,9 @@ class BodyBuilder {
   }
 
  private:
-  const LocalRecord& record() const { return *m_item.record; }
+  const LocalRecord& record() const {
+    return m_settled ? *m_settled : *m_item.record;
+  }
 
   /// Each mapped child list as an array of objects; false with m_failure
   /// set when a child's field cannot be sent.
@@ -205,6 +216,7 @@ class BodyBuilder {
   const Profile& m_profile;
   const Endpoint& m_endpoint;
   const WorkItem& m_item;
+  std::optional<LocalRecord> m_settled;  ///< the sale with its totals settled
   std::optional<ItemOutcome> m_failure;
   std::vector<RecordKey> m_waiting;
   std::vector<std::string> m_sent;  ///< labels sent in the object being built

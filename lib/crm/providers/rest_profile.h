@@ -13,6 +13,7 @@
 
 #include "crm/core/entity.h"
 #include "crm/json/json.h"
+#include "crm/providers/sale_totals.h"
 
 namespace crm::providers {
 
@@ -83,6 +84,9 @@ struct Endpoint {
   std::vector<FieldSpec> fields;
   std::vector<ChildSpec> children;
   std::vector<Lookup> lookups;
+  /// Sales: how the provider checks the total (the order discount placed,
+  /// installments settled before the body is built); nullopt: not checked.
+  std::optional<SaleArithmetic> totals;
   /// on_delete "deactivate": the flag to set (sent with the full record).
   std::optional<std::pair<std::string, json::Value>> deactivate;
 };
