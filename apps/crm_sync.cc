@@ -1,7 +1,10 @@
 // crm_sync: the every-minute worker (SPEC section 3).
+#include <cstdio>
+
 #include "crm/cli/run_app.h"
 #include "crm/core/errors.h"
 #include "crm/report/run_summary.h"
+#include "crm/sync/profile_command.h"
 #include "crm/sync/sync_engine.h"
 
 int main(int argc, char** argv) {
@@ -27,8 +30,35 @@ int main(int argc, char** argv) {
             "dry-run", "show what would be sent; no HTTP, no database writes")(
             "metrics-file", "write Prometheus metrics here, atomically",
             cxxopts::value<std::string>(), "PATH");
+        options.add_options("Profile")(
+            "print-profile",
+            "print the store's effective profile (--loja N) or a provider's "
+            "built-in one (--provider P) as JSON, and exit")(
+            "provider",
+            "with --print-profile: gestaoclick, pipedrive, bling, "
+            "activecampaign or generic",
+            cxxopts::value<std::string>(),
+            "P")("markdown",
+                 "with --print-profile: the field-key tables of "
+                 "docs/providers/ instead of JSON");
       },
       [](cli::Args& args) {
+        if (args.parsed.count("print-profile")) {
+          sync::ProfileQuery query;
+          query.store_id = cli::int_option(args.parsed, "loja", 1, 2147483647);
+          if (args.parsed.count("provider")) {
+            query.provider = args.parsed["provider"].as<std::string>();
+          }
+          if (query.store_id.has_value() == !query.provider.empty()) {
+            throw UsageError("--print-profile needs --loja N or --provider P");
+          }
+          query.markdown = args.parsed.count("markdown") > 0;
+          const std::string text =
+              sync::describe_profile(query.store_id ? args.config() : Config{},
+                                     args.environment, query);
+          std::fputs((text + "\n").c_str(), stdout);
+          return cli::ExitCode::ok;
+        }
         sync::SyncOptions options;
         options.store_id = cli::int_option(args.parsed, "loja", 1, 2147483647);
         options.entity = cli::entity_option(args.parsed, "entity");

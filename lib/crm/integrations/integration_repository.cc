@@ -72,8 +72,7 @@ json::Value parse_object(const std::string& where,
 
 }  // namespace
 
-std::vector<LoadedIntegration> IntegrationRepository::load_each(
-    std::optional<int> store_id) {
+db::Rows IntegrationRepository::active_rows(std::optional<int> store_id) {
   std::string sql =
       "SELECT id, id_loja, provider, base_url, credenciais, configuracoes "
       "FROM crm_integracoes WHERE ativo = 1";
@@ -83,8 +82,13 @@ std::vector<LoadedIntegration> IntegrationRepository::load_each(
     params.emplace_back(*store_id);
   }
   sql += " ORDER BY id_loja";
+  return m_connection.query(sql, params);
+}
+
+std::vector<LoadedIntegration> IntegrationRepository::load_each(
+    std::optional<int> store_id) {
   std::vector<LoadedIntegration> result;
-  for (const db::Row& row : m_connection.query(sql, params).rows) {
+  for (const db::Row& row : active_rows(store_id).rows) {
     LoadedIntegration loaded;
     loaded.store_id = static_cast<int>(row.integer(1));
     try {
@@ -97,7 +101,15 @@ std::vector<LoadedIntegration> IntegrationRepository::load_each(
   return result;
 }
 
-Integration IntegrationRepository::integration_from_row(const db::Row& row) {
+std::optional<Integration> IntegrationRepository::load_without_secrets(
+    int store_id) {
+  const db::Rows rows = active_rows(store_id);
+  if (rows.empty()) return std::nullopt;
+  return integration_from_row(rows.rows[0], false);
+}
+
+Integration IntegrationRepository::integration_from_row(
+    const db::Row& row, bool resolve_credentials) {
   Integration integration;
   integration.id = static_cast<int>(row.integer(0));
   integration.store_id = static_cast<int>(row.integer(1));
@@ -108,6 +120,7 @@ Integration IntegrationRepository::integration_from_row(const db::Row& row) {
   const json::Value credentials =
       parse_object(where + ": credenciais", row.get(4));
   for (const auto& [key, value] : credentials.members()) {
+    if (!resolve_credentials) continue;
     integration.credentials.set(
         key, resolve(fmt::format("{}: credential '{}'", where, key), value,
                      m_environment));

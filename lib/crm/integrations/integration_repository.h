@@ -39,6 +39,12 @@ class IntegrationRepository {
   [[nodiscard]] std::vector<LoadedIntegration> load_each(
       std::optional<int> store_id);
 
+  /// A store's active integration with its credentials left unresolved
+  /// (empty): for showing its configuration on a machine that need not hold
+  /// its secrets (crm_sync --print-profile). nullopt when the store has none.
+  /// Throws FatalError naming the store on malformed JSON or base_url.
+  [[nodiscard]] std::optional<Integration> load_without_secrets(int store_id);
+
   /// The `configuracoes` of a store's active integration, without resolving
   /// credentials (for programs that only need the table mapping); nullopt
   /// when the store has none. Throws FatalError on malformed JSON.
@@ -46,7 +52,9 @@ class IntegrationRepository {
 
  private:
   /// Throws FatalError naming the store and what is wrong.
-  Integration integration_from_row(const db::Row& row);
+  Integration integration_from_row(const db::Row& row,
+                                   bool resolve_credentials = true);
+  db::Rows active_rows(std::optional<int> store_id);
 
   db::Connection& m_connection;
   const config::Environment& m_environment;

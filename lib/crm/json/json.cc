@@ -343,6 +343,49 @@ std::string dump(const Value& value) {
   return out;
 }
 
+namespace {
+
+/// Containers one per line, indented by two spaces a level; one whose
+/// compact form fits in 72 characters stays on one line.
+void dump_pretty_to(const Value& value, std::string& out, int depth) {
+  const std::string compact = dump(value);
+  const bool container = value.is_array() || value.is_object();
+  if (!container || compact.size() + 2 * depth <= 72) {
+    out += compact;
+    return;
+  }
+  const std::string indent(2 * (depth + 1), ' ');
+  out.push_back(value.is_array() ? '[' : '{');
+  bool first = true;
+  const auto next = [&] {
+    out += first ? "\n" : ",\n";
+    first = false;
+    out += indent;
+  };
+  if (value.is_array()) {
+    for (const Value& item : value.items()) {
+      next();
+      dump_pretty_to(item, out, depth + 1);
+    }
+  } else {
+    for (const auto& [key, item] : value.members()) {
+      next();
+      out += quote(key) + ": ";
+      dump_pretty_to(item, out, depth + 1);
+    }
+  }
+  out += "\n" + std::string(2 * depth, ' ');
+  out.push_back(value.is_array() ? ']' : '}');
+}
+
+}  // namespace
+
+std::string dump_pretty(const Value& value) {
+  std::string out;
+  dump_pretty_to(value, out, 0);
+  return out;
+}
+
 std::string quote(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 2);

@@ -78,6 +78,8 @@ void merge(Value& target, const Value& patch);
 
 /// Compact JSON text.
 std::string dump(const Value& value);
+/// The same JSON indented for people (short containers on one line).
+std::string dump_pretty(const Value& value);
 
 /// A JSON string literal with quotes and escapes.
 std::string quote(std::string_view text);

@@ -69,13 +69,26 @@ std::optional<json::Value> moment_value(const std::string& value,
   return json::Value::string(value.substr(0, 10) + "T" + value.substr(11, 8));
 }
 
-/// A CPF (11 digits) or CNPJ (14) formatted; null for any other length.
+bool is_document(FieldType type) {
+  return type == FieldType::cpf || type == FieldType::cnpj ||
+         type == FieldType::cpf_digits || type == FieldType::cnpj_digits;
+}
+
+/// Whether `text` holds a document of this type: 11 digits for a CPF, 14
+/// for a CNPJ, whatever the punctuation.
+bool is_document_of(std::string_view text, FieldType type) {
+  const bool cpf = type == FieldType::cpf || type == FieldType::cpf_digits;
+  return util::digits_only(text).size() == (cpf ? 11U : 14U);
+}
+
+/// A CPF (11 digits) or CNPJ (14), formatted or as digits; null for any
+/// other length.
 json::Value document_value(const std::string& value, FieldType type) {
+  if (!is_document_of(value, type)) return json::Value();
   const std::string digits = util::digits_only(value);
-  const std::size_t wanted = type == FieldType::cpf ? 11 : 14;
-  return digits.size() == wanted
-             ? json::Value::string(util::format_document(digits))
-             : json::Value();
+  const bool formatted = type == FieldType::cpf || type == FieldType::cnpj;
+  return json::Value::string(formatted ? util::format_document(digits)
+                                       : digits);
 }
 
 json::Value name_part_value(const std::string& value, FieldType type) {
@@ -109,6 +122,8 @@ std::optional<json::Value> typed_value(const std::string& value,
       return moment_value(value, type);
     case FieldType::cpf:
     case FieldType::cnpj:
+    case FieldType::cpf_digits:
+    case FieldType::cnpj_digits:
       return document_value(value, type);
     case FieldType::person_type:
       return json::Value();  // handled by to_remote
@@ -128,7 +143,7 @@ void merge_field(std::optional<std::string>& seen,
   } else if (type == FieldType::time && seen && seen->size() == 10 && local &&
              local->size() == 8) {
     *seen += " " + *local;  // due_date + due_time make the moment again
-  } else if (!seen && local) {
+  } else if ((!seen || seen->empty()) && local && !local->empty()) {
     seen = std::move(local);  // cpf or cnpj: the one present wins
   }
 }
@@ -159,6 +174,10 @@ std::string_view type_name(FieldType type) {
       return "CPF";
     case FieldType::cnpj:
       return "CNPJ";
+    case FieldType::cpf_digits:
+      return "CPF (digits)";
+    case FieldType::cnpj_digits:
+      return "CNPJ (digits)";
     case FieldType::person_type:
       return "person type";
     case FieldType::first_name:
@@ -169,10 +188,52 @@ std::string_view type_name(FieldType type) {
   return "value";
 }
 
+namespace {
+constexpr std::pair<std::string_view, FieldType> k_type_keys[] = {
+    {"string", FieldType::string},
+    {"number", FieldType::number},
+    {"integer", FieldType::integer},
+    {"boolean", FieldType::boolean},
+    {"cents", FieldType::cents},
+    {"digits", FieldType::digits},
+    {"date", FieldType::date},
+    {"datetime", FieldType::datetime},
+    {"time", FieldType::time},
+    {"cpf", FieldType::cpf},
+    {"cnpj", FieldType::cnpj},
+    {"cpf_digits", FieldType::cpf_digits},
+    {"cnpj_digits", FieldType::cnpj_digits},
+    {"person_type", FieldType::person_type},
+    {"first_name", FieldType::first_name},
+    {"last_name", FieldType::last_name}};
+}  // namespace
+
+std::string_view type_key(FieldType type) {
+  for (const auto& [key, value] : k_type_keys) {
+    if (value == type) return key;
+  }
+  return "string";
+}
+
+std::optional<FieldType> type_of_key(std::string_view key) {
+  for (const auto& [name, value] : k_type_keys) {
+    if (name == key) return value;
+  }
+  return std::nullopt;
+}
+
+std::string type_keys() {
+  std::string out;
+  for (const auto& [key, value] : k_type_keys) {
+    out += out.empty() ? "" : ", ";
+    out += key;
+  }
+  return out;
+}
+
 bool omitted_when_empty(FieldType type) {
-  return type == FieldType::cpf || type == FieldType::cnpj ||
-         type == FieldType::person_type || type == FieldType::digits ||
-         type == FieldType::last_name;
+  return is_document(type) || type == FieldType::person_type ||
+         type == FieldType::digits || type == FieldType::last_name;
 }
 
 bool readable(const FieldSpec& spec) {
@@ -215,6 +276,11 @@ std::optional<std::string> from_remote(const json::Value& value,
       }
       break;
     default:
+      // A CPF field holding a CNPJ (one remote path for both, as Bling's
+      // numeroDocumento) is not a CPF: no value for this field.
+      if (is_document(spec.type) && !is_document_of(*text, spec.type)) {
+        return std::nullopt;
+      }
       break;
   }
   for (const auto& [from, to] : spec.value_map) {

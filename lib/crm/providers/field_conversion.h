@@ -33,6 +33,15 @@ bool readable(const FieldSpec& spec);
 /// The type as messages name it ("amount in cents", "CPF", ...).
 std::string_view type_name(FieldType type);
 
+/// The type as configuration spells it ("cents", "person_type", ...).
+std::string_view type_key(FieldType type);
+
+/// The type a configuration key names; nullopt for an unknown key.
+std::optional<FieldType> type_of_key(std::string_view key);
+
+/// Every type key, comma-separated, for messages.
+std::string type_keys();
+
 /// Whether an absent value of this type leaves the field out of a body
 /// instead of sending null, whatever the profile's omit_nulls says.
 bool omitted_when_empty(FieldType type);

@@ -27,7 +27,9 @@ Endpoint endpoint(std::string path, std::vector<FieldSpec> fields) {
 }
 
 /// The demo tables' shape, for a CRM that speaks plain JSON over /<recurso>.
-Profile generic_defaults() {
+}  // namespace
+
+Profile generic_profile() {
   using T = FieldType;
   Profile profile;
   profile.name = "generic";
@@ -63,13 +65,11 @@ Profile generic_defaults() {
   return profile;
 }
 
-}  // namespace
-
 std::unique_ptr<Provider> make_generic_provider(
     const integrations::Integration& integration) {
   const std::string where = settings_where(integration);
   const json::Value& config = integration.settings;
-  Profile profile = generic_defaults();
+  Profile profile = generic_profile();
   profile.base_url = base_url_of(integration);
   std::string header = "Authorization";
   std::string prefix = "Bearer ";

@@ -6,8 +6,13 @@
 
 #include "crm/integrations/integration.h"
 #include "crm/providers/provider.h"
+#include "crm/providers/rest_profile.h"
 
 namespace crm::providers {
+
+/// The generic profile before configuration: the demo tables' shape over
+/// /<recurso> (crm_sync --print-profile shows it).
+Profile generic_profile();
 
 /// Builds the adapter; throws FatalError naming the store and the key when
 /// the configuration is malformed or a credential is missing.

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "crm/core/errors.h"
+#include "crm/providers/field_conversion.h"
 #include "crm/providers/rest_provider.h"
 #include "crm/util/strings.h"
 
@@ -34,29 +35,9 @@ std::string string_setting(const json::Value& settings, std::string_view key,
 }
 
 FieldType parse_type(const std::string& text, const std::string& where) {
-  static const std::pair<const char*, FieldType> k_types[] = {
-      {"string", FieldType::string},
-      {"number", FieldType::number},
-      {"integer", FieldType::integer},
-      {"boolean", FieldType::boolean},
-      {"cents", FieldType::cents},
-      {"digits", FieldType::digits},
-      {"date", FieldType::date},
-      {"datetime", FieldType::datetime},
-      {"time", FieldType::time},
-      {"cpf", FieldType::cpf},
-      {"cnpj", FieldType::cnpj},
-      {"person_type", FieldType::person_type},
-      {"first_name", FieldType::first_name},
-      {"last_name", FieldType::last_name}};
-  for (const auto& [name, type] : k_types) {
-    if (text == name) return type;
-  }
-  throw FatalError(fmt::format(
-      "{}: unknown type '{}' (string, number, integer, boolean, cents, digits, "
-      "date, "
-      "datetime, time, cpf, cnpj, person_type, first_name, last_name)",
-      where, text));
+  if (const auto type = type_of_key(text)) return *type;
+  throw FatalError(
+      fmt::format("{}: unknown type '{}' ({})", where, text, type_keys()));
 }
 
 /// "values": a list (person_type's {person, company}) or an object (a map

@@ -5,8 +5,20 @@
 #include "crm/core/errors.h"
 #include "crm/providers/generic_provider.h"
 #include "crm/providers/named_providers.h"
+#include "crm/providers/profile_config.h"
 
 namespace crm::providers {
+namespace {
+
+bool is_known(std::string_view provider) {
+  for (const char* name :
+       {"gestaoclick", "pipedrive", "bling", "activecampaign", "generic"}) {
+    if (provider == name) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 std::unique_ptr<Provider> make_provider(
     const integrations::Integration& integration) {
@@ -26,13 +38,37 @@ std::unique_ptr<Provider> make_provider(
                   integration.store_id, integration.provider));
 }
 
+Profile default_profile(std::string_view provider) {
+  if (provider == "gestaoclick") return gestaoclick_profile();
+  if (provider == "pipedrive") return pipedrive_profile();
+  if (provider == "bling") return bling_profile();
+  if (provider == "activecampaign") return activecampaign_profile();
+  if (provider == "generic") return generic_profile();
+  throw FatalError(
+      fmt::format("unknown provider '{}' (gestaoclick, pipedrive, "
+                  "bling, activecampaign, generic)",
+                  provider));
+}
+
+Profile effective_profile(const integrations::Integration& integration) {
+  Profile profile;
+  try {
+    profile = default_profile(integration.provider);
+  } catch (const FatalError& error) {
+    throw FatalError(fmt::format("crm_integracoes: store {}: {}",
+                                 integration.store_id, error.what()));
+  }
+  profile.base_url = integration.base_url;
+  while (profile.base_url.ends_with("/")) profile.base_url.pop_back();
+  apply_configuration(profile, integration.settings,
+                      settings_where(integration));
+  return profile;
+}
+
 bool uses_oauth(std::string_view provider) {
   // The named profiles say it; `generic` has none.
-  if (provider == "gestaoclick") return gestaoclick_profile().oauth;
-  if (provider == "pipedrive") return pipedrive_profile().oauth;
-  if (provider == "bling") return bling_profile().oauth;
-  if (provider == "activecampaign") return activecampaign_profile().oauth;
-  return false;
+  return provider != "generic" && is_known(provider) &&
+         default_profile(provider).oauth;
 }
 
 }  // namespace crm::providers

@@ -7,6 +7,7 @@
 
 #include "crm/integrations/integration.h"
 #include "crm/providers/provider.h"
+#include "crm/providers/rest_profile.h"
 
 namespace crm::providers {
 
@@ -15,6 +16,15 @@ namespace crm::providers {
 /// malformed configuration.
 std::unique_ptr<Provider> make_provider(
     const integrations::Integration& integration);
+
+/// A provider's built-in profile, before any store's configuration. Throws
+/// FatalError for an unknown provider.
+Profile default_profile(std::string_view provider);
+
+/// The profile a store's adapter runs: the provider's with the store's base
+/// URL and configuracoes applied; credentials are not needed (crm_sync
+/// --print-profile). Throws FatalError naming the store and key.
+Profile effective_profile(const integrations::Integration& integration);
 
 /// True when the provider's profile authenticates with OAuth (Bling): the
 /// run must have a fresh access token before the adapter is made

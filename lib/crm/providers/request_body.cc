@@ -113,7 +113,9 @@ class BodyBuilder {
     if (spec.ref == Entity::customer && m_profile.walk_in_customer &&
         (!value || util::trim(*value).empty())) {
       // A walk-in sale ("consumidor final"): the store's CRM customer for
-      // them, already a CRM id.
+      // them, already a CRM id; a field that sends another of the
+      // customer's values (Bling contato.nome) has none to send.
+      if (!spec.ref_field.empty()) return true;
       return put_value(out, spec, m_profile.walk_in_customer);
     }
     if (spec.required && (!value || util::trim(*value).empty())) {

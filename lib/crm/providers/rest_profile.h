@@ -30,6 +30,8 @@ enum class FieldType {
   time,         ///< "2026-11-23 10:00:00" -> "10:00:00"
   cpf,          ///< sent only for 11 digits, formatted 000.000.000-00
   cnpj,         ///< sent only for 14 digits, formatted 00.000.000/0000-00
+  cpf_digits,   ///< sent only for 11 digits, as digits (Bling numeroDocumento)
+  cnpj_digits,  ///< sent only for 14 digits, as digits
   person_type,  ///< 14 digits -> values[1] (company), else values[0] (person)
   first_name,   ///< the first word of a name
   last_name,    ///< the words after the first (left out when none)
