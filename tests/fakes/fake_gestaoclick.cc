@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
 #include <regex>
 
 #include "fake_server.h"
@@ -89,7 +90,8 @@ class GestaoClick final : public fake::Dialect {
       return reply(404, envelope(404, "error", std::move(data)));
     }
     if (req.method == "GET")
-      return reply(200, envelope(200, "success", *existing));
+      return reply(200,
+                   envelope(200, "success", answered(resource, *existing)));
     if (req.method == "DELETE") {
       store.records[resource].erase(id);
       return reply(200,
@@ -150,6 +152,27 @@ class GestaoClick final : public fake::Dialect {
                : fake::number_at(line, "produto.desconto_valor"));
     }
     return total;
+  }
+
+  /// A record as GestaoClick answers it: every field of the resource
+  /// present, the unset ones as "" (never null or missing).
+  static Value answered(const std::string& resource, Value record) {
+    static const std::map<std::string, std::vector<std::string>> k_fields = {
+        {"clientes",
+         {"tipo_pessoa", "nome", "razao_social", "cpf", "cnpj", "rg",
+          "inscricao_estadual", "email", "telefone", "celular", "ativo"}},
+        {"produtos",
+         {"nome", "codigo_interno", "codigo_barra", "valor_venda",
+          "valor_custo", "estoque", "ativo"}},
+        {"vendas",
+         {"codigo", "cliente_id", "situacao_id", "data", "valor_frete",
+          "observacoes"}}};
+    const auto fields = k_fields.find(resource);
+    if (fields == k_fields.end()) return record;
+    for (const std::string& field : fields->second) {
+      if (record.find(field) == nullptr) record.set(field, Value::string(""));
+    }
+    return record;
   }
 
   static bool is_money(const Value* value) {
@@ -253,7 +276,9 @@ class GestaoClick final : public fake::Dialect {
              page < pages ? Value::number(static_cast<long long>(page + 1))
                           : Value());
     Value data = Value::array();
-    for (Value& record : records) data.push_back(std::move(record));
+    for (Value& record : records) {
+      data.push_back(answered(resource, std::move(record)));
+    }
     Value out = Value::object();
     out.set("code", Value::number(200LL));
     out.set("status", Value::string("success"));

@@ -22,7 +22,8 @@ namespace {
 std::vector<std::string> link_fields(Entity entity) {
   switch (entity) {
     case Entity::customer:
-      return {"email", "document"};
+      // "cpf" and "cnpj": an application with one column for each.
+      return {"email", "document", "cpf", "cnpj"};
     case Entity::product:
       return {"sku"};
     case Entity::sale:
@@ -54,7 +55,7 @@ http::Response fetch(const http::Request& request,
 std::vector<std::string> spellings_of(const std::string& field,
                                       const std::string& value) {
   std::vector<std::string> spellings{value};
-  if (field == "document") {
+  if (field == "document" || field == "cpf" || field == "cnpj") {
     const std::string digits = util::digits_only(value);
     for (const std::string& other : {digits, util::format_document(digits)}) {
       if (!other.empty() && other != value) spellings.push_back(other);
