@@ -68,12 +68,19 @@ enqueue 1 atividade 2
 run_sync --loja 1
 assert_eq "1|POST /dealTasks: HTTP 422: Task duedate is required" "$(row_state atividade 2)" "422 message"
 
-# 429 with Retry-After.
-fake_faults '{"rules": [{"status": 429, "headers": {"Retry-After": "7"}, "body": "{\"message\":\"Too Many Requests\"}", "count": 1}]}'
+# 429 with a short Retry-After: waited out within the run, the same request
+# again, nothing deferred. One longer than the rest of the run (deadline 50
+# s) defers the item until then, no attempt spent.
+fake_faults '{"rules": [{"status": 429, "headers": {"Retry-After": "1"}, "body": "{\"message\":\"Too Many Requests\"}", "count": 1}]}'
+enqueue 1 cliente 1
+run_sync --loja 1
+assert_match "Processados: 1 \| Erros: 0 .*Adiados: 0$" "$out" "a 1-s 429 waited out"
+assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 0")" "done in the same run"
+fake_faults '{"rules": [{"status": 429, "headers": {"Retry-After": "120"}, "body": "{\"message\":\"Too Many Requests\"}", "count": 1}]}'
 enqueue 1 cliente 1
 run_sync --loja 1
 assert_match "Adiados: 1$" "$out" "429 run"
-assert_match "^(6|7|8)$" "$(sql "SELECT TIMESTAMPDIFF(SECOND, NOW(), disponivel_em) FROM crm_sync_queue WHERE processado = 0")" "due after Retry-After"
+assert_match "^(119|120|121)$" "$(sql "SELECT TIMESTAMPDIFF(SECOND, NOW(), disponivel_em) FROM crm_sync_queue WHERE processado = 0")" "due after Retry-After"
 
 # Import pages with limit/offset until meta.total (2 a page).
 seed_remote contacts '[{"email": "carla@x.com", "firstName": "Carla"}]' >/dev/null

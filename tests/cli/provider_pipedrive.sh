@@ -73,12 +73,13 @@ run_sync --loja 1 --concurrency 1
 assert_match "Processados: 2 \| Erros: 0 .*Adiados: 1$" "$out" "two sent, then the budget header said stop"
 assert_eq 0 "$(fake_stat rate_limited)" "no 429 provoked"
 
-# 429 with Retry-After: 30: due again in about 30 s, no attempt spent.
-fake_faults '{"rate": 0, "rules": [{"status": 429, "headers": {"Retry-After": "30"}, "body": "{\"success\":false,\"error\":\"Request over limit\"}", "count": 1}]}'
+# 429 with Retry-After: 90, beyond the run's deadline: due again in about
+# 90 s, no attempt spent (a shorter one is waited out within the run).
+fake_faults '{"rate": 0, "rules": [{"status": 429, "headers": {"Retry-After": "90"}, "body": "{\"success\":false,\"error\":\"Request over limit\"}", "count": 1}]}'
 sql "UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE processado = 0"
 run_sync --loja 1
 assert_match "Adiados: 1$" "$out" "429 run"
-assert_match "^(29|30|31)$" "$(sql "SELECT TIMESTAMPDIFF(SECOND, NOW(), disponivel_em) FROM crm_sync_queue WHERE processado = 0")" "due after Retry-After"
+assert_match "^(89|90|91)$" "$(sql "SELECT TIMESTAMPDIFF(SECOND, NOW(), disponivel_em) FROM crm_sync_queue WHERE processado = 0")" "due after Retry-After"
 
 # Import pages with the cursor until next_cursor is null (2 persons a page).
 run_program "$CRM_SYNC_FULL" --loja 1 --entity cliente --import --pages 10 --json

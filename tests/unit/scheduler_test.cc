@@ -99,6 +99,11 @@ class TestProvider final : public crm::providers::Provider {
     }
     return std::nullopt;
   }
+  std::optional<seconds> rate_limited_for(
+      const Response& response) const override {
+    if (response.status != 429) return std::nullopt;
+    return seconds(std::stoi(response.header("retry-after").value_or("60")));
+  }
   crm::providers::Step list_page(
       Entity, const std::optional<std::string>&) const override {
     return ItemOutcome::failed(OutcomeKind::permanent, "no lists");
@@ -307,13 +312,16 @@ TEST_CASE(
   CHECK(items[1].outcome->message == "not started before the run's deadline");
 }
 
-TEST_CASE("a 429 pauses its store for the run; other stores go on", "[unit]") {
+TEST_CASE(
+    "a 429 whose wait does not fit before the deadline stops its store for "
+    "the run; other stores go on",
+    "[unit]") {
   Harness run(
       [](std::uint64_t, const Request& request) {
         Response response = answer(200);
         if (request.url.find("/1/") != std::string::npos) {
           response.status = 429;
-          response.headers["retry-after"] = "30";
+          response.headers["retry-after"] = "60";  // the run has 50 s
         }
         return ScriptedTransport::Answer{response, milliseconds(10)};
       },
@@ -326,13 +334,14 @@ TEST_CASE("a 429 pauses its store for the run; other stores go on", "[unit]") {
     items.push_back(item(2, Entity::customer, 10 + id));
   }
   CHECK(run.scheduler.run(items) == 4);  // one to store 1, three to store 2
-  CHECK(run.scheduler.state(1).blocked_for == seconds(30));
+  CHECK(run.scheduler.state(1).blocked_for == seconds(60));
+  CHECK(run.scheduler.state(1).rate_waits == 0);
   CHECK_FALSE(run.scheduler.state(2).blocked_for);
   for (const Item& done : items) {
     INFO("record " << done.row.record_id);
     if (done.row.store_id == 1) {
       CHECK(done.outcome->kind == OutcomeKind::rate_limited);
-      CHECK(done.outcome->retry_after == seconds(30));
+      CHECK(done.outcome->retry_after == seconds(60));
     } else {
       CHECK(done.outcome->kind == OutcomeKind::success);
     }
@@ -341,12 +350,16 @@ TEST_CASE("a 429 pauses its store for the run; other stores go on", "[unit]") {
         "not sent: the CRM answered 429 in this run");
 }
 
-TEST_CASE("a budget header at zero stops the store after that response",
-          "[unit]") {
+TEST_CASE(
+    "a 429 with a short wait is waited out: the same request goes again "
+    "when the window resets, and the store keeps sending",
+    "[unit]") {
+  int answered = 0;
   Harness run(
-      [](std::uint64_t, const Request&) {
-        Response response = answer(200);
-        response.headers["x-remaining"] = "0";
+      [&answered](std::uint64_t, const Request&) {
+        const bool first = answered++ == 0;
+        Response response = answer(first ? 429 : 200);
+        if (first) response.headers["retry-after"] = "1";
         return ScriptedTransport::Answer{response, milliseconds(10)};
       },
       {.concurrency = 1});
@@ -354,10 +367,45 @@ TEST_CASE("a budget header at zero stops the store after that response",
   std::vector<Item> items;
   items.push_back(item(1, Entity::customer, 1));
   items.push_back(item(1, Entity::customer, 2));
-  CHECK(run.scheduler.run(items) == 1);
+  CHECK(run.scheduler.run(items) == 3);
+  // (the scheduler wakes on the millisecond after the window's reset)
+  CHECK(start_times(run.transport, "/1/") == std::vector<long>{0, 1011, 1021});
+  CHECK(run.transport.sent()[0].request.url ==
+        run.transport.sent()[1].request.url);  // the refused request again
   CHECK(items[0].outcome->kind == OutcomeKind::success);
-  CHECK(items[1].outcome->kind == OutcomeKind::rate_limited);
-  CHECK(items[1].outcome->retry_after == seconds(7));
+  CHECK(items[1].outcome->kind == OutcomeKind::success);
+  CHECK(run.scheduler.state(1).rate_waits == 1);
+  CHECK_FALSE(run.scheduler.state(1).blocked_for);
+}
+
+TEST_CASE(
+    "a budget header at zero makes the store wait for its reset, then go "
+    "on; a reset beyond the deadline stops it for the run",
+    "[unit]") {
+  const auto remaining_zero = [](std::uint64_t, const Request&) {
+    Response response = answer(200);
+    response.headers["x-remaining"] = "0";
+    return ScriptedTransport::Answer{response, milliseconds(10)};
+  };
+  Harness waits(remaining_zero, {.concurrency = 1});
+  waits.scheduler.add_store(1, waits.provider, StoreLimits{});
+  std::vector<Item> items;
+  items.push_back(item(1, Entity::customer, 1));
+  items.push_back(item(1, Entity::customer, 2));
+  CHECK(waits.scheduler.run(items) == 2);
+  CHECK(start_times(waits.transport, "/1/") == std::vector<long>{0, 7011});
+  CHECK(items[1].outcome->kind == OutcomeKind::success);
+
+  Harness stops(remaining_zero,
+                {.concurrency = 1, .deadline = milliseconds(5000)});
+  stops.scheduler.add_store(1, stops.provider, StoreLimits{});
+  std::vector<Item> late;
+  late.push_back(item(1, Entity::customer, 1));
+  late.push_back(item(1, Entity::customer, 2));
+  CHECK(stops.scheduler.run(late) == 1);
+  CHECK(late[0].outcome->kind == OutcomeKind::success);
+  CHECK(late[1].outcome->kind == OutcomeKind::rate_limited);
+  CHECK(late[1].outcome->retry_after == seconds(7));
 }
 
 TEST_CASE(

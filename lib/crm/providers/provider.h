@@ -78,6 +78,12 @@ class Provider {
   /// spent, how long to stop sending to this store; nullopt otherwise.
   [[nodiscard]] virtual std::optional<std::chrono::seconds> budget_exhausted(
       const http::Response& response) const = 0;
+  /// For a response refused by the CRM's rate limit (429), how long it asks
+  /// to wait before the same request may go again; nullopt otherwise.
+  [[nodiscard]] virtual std::optional<std::chrono::seconds> rate_limited_for(
+      const http::Response&) const {
+    return std::nullopt;
+  }
 
   /// The references of an entity's requests (none by default).
   [[nodiscard]] virtual std::vector<Reference> references(Entity) const {

@@ -258,14 +258,8 @@ class RestExchange final : public Exchange {
   ItemOutcome failed(const http::Response& response) const {
     ItemOutcome outcome =
         failure(response, m_what, error_detail(m_profile, response));
-    if (response.status == 429 && m_profile.period_in_body) {
-      const auto parsed = json::parse(response.body);
-      const json::Value* period =
-          parsed ? parsed->find_path("error.period") : nullptr;
-      if (period && period->is_string()) {
-        outcome.retry_after =
-            std::chrono::seconds(period->text() == "day" ? 3600 : 1);
-      }
+    if (const auto wait = rate_limit_wait(m_profile, response)) {
+      outcome.retry_after = wait;
     }
     if (response.status == 401 && m_profile.oauth) {
       outcome.kind = OutcomeKind::rate_limited;

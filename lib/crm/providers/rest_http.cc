@@ -1,5 +1,6 @@
 #include "crm/providers/rest_http.h"
 
+#include "crm/http/retry_after.h"
 #include "crm/json/json.h"
 #include "crm/util/strings.h"
 
@@ -46,6 +47,22 @@ std::string error_detail(const Profile& profile,
     if (profile.first_error_only) break;
   }
   return util::truncate_utf8(out, 300);
+}
+
+std::optional<std::chrono::seconds> rate_limit_wait(
+    const Profile& profile, const http::Response& response) {
+  if (response.status != 429) return std::nullopt;
+  if (profile.period_in_body) {
+    const auto parsed = json::parse(response.body);
+    const json::Value* period =
+        parsed ? parsed->find_path("error.period") : nullptr;
+    if (period && period->is_string()) {
+      return std::chrono::seconds(period->text() == "day" ? 3600 : 1);
+    }
+  }
+  const auto header = response.header("retry-after");
+  const auto wait = header ? http::parse_retry_after(*header) : std::nullopt;
+  return wait.value_or(std::chrono::seconds(60));
 }
 
 }  // namespace crm::providers

@@ -2,6 +2,8 @@
 // profile's auth headers, and the API's error text.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,5 +30,11 @@ http::Request make_request(const Profile& profile, std::string method,
 /// the body is not JSON or has none.
 std::string error_detail(const Profile& profile,
                          const http::Response& response);
+
+/// For a 429, how long the CRM asks to wait: Bling's error.period ("second"
+/// 1 s, "day" 1 h) where the profile reads it, else Retry-After, else 60 s;
+/// nullopt for any other status.
+std::optional<std::chrono::seconds> rate_limit_wait(
+    const Profile& profile, const http::Response& response);
 
 }  // namespace crm::providers

@@ -7,6 +7,7 @@
 
 #include "crm/providers/paging.h"
 #include "crm/providers/rest_exchange.h"
+#include "crm/providers/rest_http.h"
 #include "crm/util/strings.h"
 
 namespace crm::providers {
@@ -80,6 +81,11 @@ class RestProvider final : public Provider {
       const http::Response& response) const override {
     return read_list_page(m_profile, m_profile.endpoints.at(entity), cursor,
                           response);
+  }
+
+  std::optional<std::chrono::seconds> rate_limited_for(
+      const http::Response& response) const override {
+    return rate_limit_wait(m_profile, response);
   }
 
   std::optional<std::chrono::seconds> budget_exhausted(

@@ -232,8 +232,7 @@ Scheduler::Admission Scheduler::admit(std::size_t index, Store& store) {
     return Admission::hold;  // the probe first
   }
   const TimePoint now = m_transport.now();
-  if (store.limits.per_second && !store.state.blocked_for &&
-      now < store.next_slot) {
+  if (!store.state.blocked_for && now < store.next_slot) {
     m_next_slot =
         std::min(m_next_slot.value_or(store.next_slot), store.next_slot);
     return Admission::pace;
@@ -291,6 +290,14 @@ void Scheduler::send(std::size_t index, Store& store) {
   }
   http::Request request = std::move(*item.pending);
   item.pending.reset();
+  item.sent = request;
+  if (store.limits.per_second) {
+    store.recent_starts.push_back(now);
+    if (store.recent_starts.size() >
+        static_cast<std::size_t>(*store.limits.per_second)) {
+      store.recent_starts.pop_front();
+    }
+  }
   request.connect_timeout = std::min(store.limits.connect_timeout, remaining());
   request.timeout = std::min(store.limits.timeout, remaining());
   item.deadline_clipped = request.timeout < store.limits.timeout;
@@ -327,10 +334,11 @@ void Scheduler::handle(http::Completion& completion) {
   if (response.status != 0) {
     ++store.state.answered;
   }
+  if (retry_after_429(completion.tag, store, response)) return;
   if (!store.state.blocked_for) {
-    store.state.blocked_for = store.provider->budget_exhausted(response);
-    store.state.blocked_reason =
-        "the CRM reported its request budget spent in this run";
+    if (const auto reset = store.provider->budget_exhausted(response)) {
+      wait_for_window(store, *reset);
+    }
   }
   providers::Step step = item.exchange->next(&response);
   if (auto* request = std::get_if<http::Request>(&step)) {
@@ -340,6 +348,54 @@ void Scheduler::handle(http::Completion& completion) {
   } else {
     finish(item, std::get<ItemOutcome>(std::move(step)));
   }
+}
+
+/// The store sends nothing more until `resume` when that leaves time for a
+/// request before the deadline; false when it does not (the store then
+/// stops for the run).
+bool Scheduler::wait_until(Store& store, TimePoint resume) {
+  if (resume + m_options.min_request_time >= m_deadline) return false;
+  store.next_slot = std::max(store.next_slot, resume);
+  ++store.state.rate_waits;
+  return true;
+}
+
+/// A budget header at zero: wait until the window resets. A store paced per
+/// second knows when that is: `reset` after the oldest of its last
+/// per-second starts (the window the CRM counts), often a few milliseconds
+/// away; otherwise `reset` from now. A reset beyond the deadline stops the
+/// store for the run.
+void Scheduler::wait_for_window(Store& store, std::chrono::seconds reset) {
+  TimePoint resume = m_transport.now() + reset;
+  if (store.limits.per_second && !store.recent_starts.empty() &&
+      store.recent_starts.size() >=
+          static_cast<std::size_t>(*store.limits.per_second)) {
+    resume = store.recent_starts.front() + reset;
+  }
+  if (!wait_until(store, resume)) {
+    store.state.blocked_for = reset;
+    store.state.blocked_reason =
+        "the CRM reported its request budget spent in this run";
+  }
+}
+
+/// A 429 the store can wait out within the run: the refused request goes
+/// again once the window resets (it was not processed, so nothing is
+/// repeated), at most k_max_rate_retries times per item.
+bool Scheduler::retry_after_429(std::size_t index, Store& store,
+                                const http::Response& response) {
+  Item& item = (*m_items)[index];
+  const auto wait = store.provider->rate_limited_for(response);
+  if (!wait || !item.sent || item.rate_retries >= k_max_rate_retries ||
+      store.state.blocked_for ||
+      !wait_until(store, m_transport.now() + *wait)) {
+    return false;
+  }
+  ++item.rate_retries;
+  item.pending = std::move(item.sent);
+  item.sent.reset();
+  m_ready.push_front(index);
+  return true;
 }
 
 /// Gives back unsent budget; whatever never got its (next) request out

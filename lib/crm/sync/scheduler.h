@@ -55,6 +55,10 @@ struct Item {
   std::optional<ItemOutcome> outcome;
   std::optional<TimePoint> started;
   std::int64_t duration_ms = 0;
+  /// The request in flight, kept to send again after a 429 the store waits
+  /// out within the run.
+  std::optional<http::Request> sent;
+  int rate_retries = 0;  ///< 429s waited out for this item in this run
   /// The request in flight had its timeout cut to the run's deadline: if it
   /// times out, the deadline is to blame, not the item (no attempt).
   bool deadline_clipped = false;
@@ -73,7 +77,8 @@ class OutcomeRecorder {
 /// What a run learned about a store.
 struct StoreState {
   /// Set when the store answered 429, its budget header reached zero or its
-  /// shared budget is spent: no further request goes to it in this run.
+  /// shared budget is spent, and the wait does not fit before the deadline:
+  /// no further request goes to it in this run.
   std::optional<std::chrono::seconds> blocked_for;
   std::string blocked_reason;
   /// The CRM rejected the OAuth access token: expire it for the next run.
@@ -84,7 +89,13 @@ struct StoreState {
   std::optional<std::string> paused_reason;
   /// Responses that reached the store and were not a store-wide failure.
   int answered = 0;
+  /// Times the store waited within the run for its rate window to reset
+  /// (a 429 or a budget header at 0 whose wait fit before the deadline).
+  int rate_waits = 0;
 };
+
+/// 429s one item waits out within a run before it is deferred instead.
+inline constexpr int k_max_rate_retries = 3;
 
 /// Transient failures in a row that pause a store when none of its items
 /// succeeded in the run yet.
@@ -124,6 +135,8 @@ class Scheduler {
     StoreLimits limits;
     StoreState state;
     TimePoint next_slot{};
+    /// The last `per_second` request starts: the CRM's one-second window.
+    std::deque<TimePoint> recent_starts;
     int granted = 0;  ///< requests reserved and not yet sent
     TimePoint grant_expires{};
     int in_flight = 0;
@@ -135,6 +148,10 @@ class Scheduler {
   enum class Admission { send, pace, hold, blocked, too_late };
 
   void start_item(std::size_t index);
+  bool wait_until(Store& store, TimePoint resume);
+  void wait_for_window(Store& store, std::chrono::seconds reset);
+  bool retry_after_429(std::size_t index, Store& store,
+                       const http::Response& response);
   void route(std::size_t index);
   void park(std::size_t index);
   void unpark(const Item& done);
