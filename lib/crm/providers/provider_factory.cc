@@ -71,4 +71,15 @@ bool uses_oauth(std::string_view provider) {
          default_profile(provider).oauth;
 }
 
+RateLimits documented_rate_limits(std::string_view provider) {
+  const auto limits = [](const Profile& profile) {
+    return RateLimits{profile.requests_per_minute, profile.requests_per_second};
+  };
+  if (provider == "gestaoclick") return limits(gestaoclick_profile());
+  if (provider == "pipedrive") return limits(pipedrive_profile());
+  if (provider == "bling") return limits(bling_profile());
+  if (provider == "activecampaign") return limits(activecampaign_profile());
+  return {};
+}
+
 }  // namespace crm::providers

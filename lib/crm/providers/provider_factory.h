@@ -32,4 +32,8 @@ Profile effective_profile(const integrations::Integration& integration);
 /// (Provider::rate_limits).
 [[nodiscard]] bool uses_oauth(std::string_view provider);
 
+/// The request limits the provider documents (its default profile's); none
+/// for `generic` and unknown names. configuracoes may override them.
+[[nodiscard]] RateLimits documented_rate_limits(std::string_view provider);
+
 }  // namespace crm::providers

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "crm/json/json.h"
+#include "crm/report/status_sections.h"
 
 namespace crm::report {
 namespace {
@@ -42,9 +43,10 @@ std::optional<std::int64_t> since_crm_sync_success(const StatusData& data) {
 
 std::optional<std::int64_t> drain_minutes(const StatusData& data) {
   if (data.pending_total == 0) return 0;
-  if (data.rate_per_minute <= 0) return std::nullopt;
+  const double rate = observed_rate(data.finished_10m, data.active_minutes_10m);
+  if (rate <= 0) return std::nullopt;
   return static_cast<std::int64_t>(
-      std::ceil(data.pending_total / data.rate_per_minute));
+      std::ceil(static_cast<double>(data.pending_total) / rate));
 }
 
 namespace {
@@ -56,12 +58,12 @@ std::string jobs_text(const StatusData& data) {
   }
   std::string out = "\nJobs:\n";
   for (const JobStatus& job : data.jobs) {
-    out +=
-        fmt::format("  #{} {} {} loja {}: {} {}% ({}/{}){}\n", job.id, job.kind,
-                    job.entity, job.store_id, job.status, job.progress,
-                    job.processed, job.total ? std::to_string(*job.total) : "?",
-                    job.failed > 0 ? fmt::format(", {} falhas", job.failed)
-                                   : std::string());
+    out += fmt::format(
+        "  #{} {} {} loja {}: {} {}% ({}/{}){}{}\n", job.id, job.kind,
+        job.entity, job.store_id, job.status, job.progress, job.processed,
+        job.total ? std::to_string(*job.total) : "?",
+        job.failed > 0 ? fmt::format(", {} falhas", job.failed) : std::string(),
+        job.message.empty() ? "" : " - " + job.message);
   }
   return out;
 }
@@ -93,10 +95,13 @@ std::string format_status_text(const StatusData& data,
                        *data.oldest_pending_seconds / 60);
   }
   const auto drain = drain_minutes(data);
-  out += drain
-             ? fmt::format(", esvazia em ~{} min ({:.1f}/min na última hora)\n",
-                           *drain, data.rate_per_minute)
-             : std::string(", sem processamento na última hora\n");
+  out += drain ? fmt::format(
+                     ", esvazia em ~{} min ({:.1f}/min em {} min ativos dos "
+                     "últimos 10)\n",
+                     *drain,
+                     observed_rate(data.finished_10m, data.active_minutes_10m),
+                     data.active_minutes_10m)
+               : std::string(", sem processamento nos últimos 10 min\n");
   for (const PendingGroup& group : data.pending) {
     out += fmt::format("  {:<10} {:<18} {:>8} pendentes ({} prontos)\n",
                        group.entity, group.direction, group.pending, group.due);
@@ -129,7 +134,10 @@ std::string format_status_text(const StatusData& data,
                          run.program, run.host, run.pid, run.started);
     }
   }
+  out += runs_text(data);
   out += jobs_text(data);
+  out += stores_text(data);
+  out += failures_text(data);
   out += stores_out_text(data);
   for (const std::string& warning : data.warnings) {
     out += fmt::format("\nAVISO: {}\n", warning);
@@ -223,6 +231,7 @@ json::Value jobs_json(const StatusData& data) {
     item.set("processados",
              json::Value::number(static_cast<long long>(job.processed)));
     item.set("falhas", json::Value::number(static_cast<long long>(job.failed)));
+    item.set("mensagem", json::Value::string(job.message));
     jobs.push_back(std::move(item));
   }
   return jobs;
@@ -343,7 +352,14 @@ std::string format_status_json(const StatusData& data) {
                                   fmt::format("{:.2f}", data.rate_per_minute)));
   out.set("minutos_para_esvaziar",
           json::Value::number_text(optional_int(drain_minutes(data))));
+  out.set("concluidos_10min",
+          json::Value::number(static_cast<long long>(data.finished_10m)));
+  out.set("minutos_ativos_10min",
+          json::Value::number(static_cast<long long>(data.active_minutes_10m)));
   out.set("programas", programs_json(data));
+  out.set("lojas", stores_json(data));
+  out.set("falhas_por_motivo", failures_json(data));
+  out.set("execucoes", runs_json(data));
   out.set("travadas", stuck_runs_json(data));
   out.set("jobs", jobs_json(data));
   out.set("lojas_fora", stores_out_json(data));

@@ -1,6 +1,7 @@
 // crm_status's data and its formats: the screen, JSON, Prometheus, --check.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,6 +44,7 @@ struct JobStatus {
   std::optional<std::int64_t> total;
   std::int64_t processed = 0;
   std::int64_t failed = 0;  ///< rows given up (export) or records refused
+  std::string message;      ///< crm_fila.erro; empty when none
 };
 
 /// A store out of service (crm_lojas_estado).
@@ -54,6 +56,83 @@ struct StoreOutOfService {
   /// Seconds until the next probe (paused stores; 0 when due).
   std::optional<std::int64_t> next_probe_seconds;
   int pauses = 0;
+};
+
+/// Pending rows of one store and entity.
+struct EntityBacklog {
+  std::string entity;
+  std::int64_t pending = 0;
+  std::int64_t due = 0;  ///< pending and not backing off or leased
+};
+
+/// One store as the screen shows it: its state, backlog, recent throughput
+/// and what its drain estimate is made of.
+struct StoreReport {
+  int store_id = 0;
+  /// ok | pausada | invalida (crm_lojas_estado) | desativada (only inactive
+  /// integrations) | sem_integracao (rows queued for a store without one).
+  std::string state = "ok";
+  std::string reason;  ///< why it is not ok; empty when ok
+  /// Seconds until the next probe of a paused store (0 when due).
+  std::optional<std::int64_t> next_probe_seconds;
+  std::vector<EntityBacklog> backlog;
+  std::int64_t pending = 0;
+  /// Age of the store's oldest pending row.
+  std::optional<std::int64_t> oldest_pending_seconds;
+  /// How long the row that has been due the longest has waited since it
+  /// became due (nullopt: no row is due).
+  std::optional<std::int64_t> oldest_due_wait_seconds;
+  /// Rows finished (succeeded or given up) in the last 10 minutes, the
+  /// given-up ones among them, and the distinct minutes they finished in.
+  std::int64_t finished_10m = 0;
+  std::int64_t given_up_10m = 0;
+  std::int64_t active_minutes_10m = 0;
+  /// The store's request budget per minute and pacing per second (its
+  /// configuracoes over its provider's documented limits; nullopt: none).
+  std::optional<int> per_minute;
+  std::optional<int> per_second;
+  /// HTTP requests per finished item observed in the last 10 minutes;
+  /// nullopt when nothing was observed (the estimate then assumes 1).
+  std::optional<double> requests_per_item;
+  /// Where requests_per_item comes from: "orcamento" (the store's requests
+  /// counted in crm_orcamento over its crm_sync_log rows), "execucoes" (all
+  /// crm_sync runs' requests over their items: no budget rows for the
+  /// store) or "" (nothing observed).
+  std::string requests_per_item_basis;
+};
+
+/// A failure reason (the `erro` text with numbers and ids replaced by N) of
+/// one store and entity.
+struct FailureGroup {
+  int store_id = 0;
+  std::string entity;
+  std::int64_t given_up = 0;  ///< given up in the last 24 hours
+  std::int64_t retrying = 0;  ///< pending, failed and backing off
+  std::string first_seen;     ///< "YYYY-MM-DD HH:MM:SS"
+  std::string last_seen;
+  /// A few local ids of the group, newest first.
+  std::vector<std::int64_t> examples;
+};
+
+struct FailureReason {
+  std::string reason;
+  std::int64_t total = 0;  ///< given_up + retrying over its groups
+  std::vector<FailureGroup> groups;
+};
+
+/// A run of crm_execucoes.
+struct RunRecord {
+  std::int64_t id = 0;
+  std::string program;
+  std::optional<int> store_id;
+  std::string host;
+  std::string status;  ///< running | success | error | aborted
+  std::string started;
+  std::string finished;  ///< empty while running
+  std::int64_t processed = 0;
+  std::int64_t errors = 0;
+  std::int64_t deferred = 0;
+  std::string message;
 };
 
 struct StatusData {
@@ -74,9 +153,49 @@ struct StatusData {
   std::vector<StoreOutOfService> stores_out;
   /// Things an operator should fix (e.g. plain-text credentials).
   std::vector<std::string> warnings;
+  /// Every store with an integration, a state or pending rows.
+  std::vector<StoreReport> stores;
+  /// Rows finished in the last 10 minutes (all stores) and the distinct
+  /// minutes they finished in.
+  std::int64_t finished_10m = 0;
+  std::int64_t active_minutes_10m = 0;
+  /// Failure reasons, most frequent first (at most k_failure_reasons).
+  std::vector<FailureReason> failures;
+  /// The last runs, newest first, and older fatal or aborted ones of the
+  /// last 24 hours.
+  std::vector<RunRecord> runs;
 };
 
-/// Minutes to drain the queue at the last hour's rate; nullopt if no rate.
+/// How many failure reasons and examples per group crm_status shows.
+inline constexpr std::size_t k_failure_reasons = 10;
+inline constexpr std::size_t k_failure_examples = 3;
+
+/// A drain estimate and what it rests on.
+struct DrainEstimate {
+  std::optional<std::int64_t> minutes;  ///< nullopt: nothing to go on
+  /// "vazia" (nothing pending), "observado" (the rows finished per active
+  /// minute in the last 10 minutes), "orcamento" (nothing finished lately:
+  /// the most the budget and pacing allow, so a lower bound) or "".
+  std::string basis;
+};
+
+/// Rows finished per active minute in the last 10 minutes (0 when none).
+[[nodiscard]] double observed_rate(std::int64_t finished,
+                                   std::int64_t active_minutes);
+
+/// The most items a minute the store's limits allow: its budget per minute
+/// and its pacing (starts spaced 1.1/N s apart for the 50 s of a run at the
+/// default --deadline), over the requests per item observed (1 when none).
+/// nullopt when the store has neither limit.
+[[nodiscard]] std::optional<double> capacity_per_minute(
+    const StoreReport& store);
+
+/// The store's drain estimate: from its observed rate, else from its
+/// capacity.
+[[nodiscard]] DrainEstimate drain_estimate(const StoreReport& store);
+
+/// Minutes to drain the whole queue at the rate observed over the active
+/// minutes of the last 10 (0 when nothing is pending; nullopt if no rate).
 std::optional<std::int64_t> drain_minutes(const StatusData& data);
 
 /// The one-screen report.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "crm/json/json.h"
+#include "crm/sync/status_details.h"
 
 namespace crm::sync {
 namespace {
@@ -107,7 +108,7 @@ void add_stuck_runs(db::Connection& c, report::StatusData& data) {
 void add_jobs(db::Connection& c, report::StatusData& data) {
   for (const db::Row& row :
        c.query("SELECT id, tipo, id_loja, entidade, status, progresso, "
-               "total, processados, falhas "
+               "total, processados, falhas, IFNULL(LEFT(erro, 300), '') "
                "FROM crm_fila WHERE status IN ('pendente', 'processando') OR "
                "atualizado_em >= NOW() - INTERVAL 24 HOUR OR criado_em >= "
                "NOW() - INTERVAL 24 HOUR "
@@ -116,7 +117,8 @@ void add_jobs(db::Connection& c, report::StatusData& data) {
     report::JobStatus job{
         row.integer(0), row.text(1),    static_cast<int>(row.integer(2)),
         row.text(3),    row.text(4),    static_cast<int>(row.integer(5)),
-        std::nullopt,   row.integer(7), row.integer(8)};
+        std::nullopt,   row.integer(7), row.integer(8),
+        row.text(9)};
     if (!row.is_null(6)) job.total = row.integer(6);
     data.jobs.push_back(std::move(job));
   }
@@ -177,6 +179,9 @@ report::StatusData gather_status(db::Connection& c) {
         add_stuck_runs(c, data);
         add_jobs(c, data);
         add_stores_out(c, data);
+        add_store_reports(c, data);
+        add_failure_reasons(c, data);
+        add_recent_runs(c, data);
         add_credential_warnings(c, data);
       },
       db::Isolation::repeatable_read);
