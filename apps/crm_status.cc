@@ -1,5 +1,7 @@
 // crm_status: monitoring report, JSON, Prometheus and a --check plugin line.
+#include "crm/cli/check_options.h"
 #include "crm/cli/run_app.h"
+#include "crm/core/errors.h"
 #include "crm/report/status_report.h"
 #include "crm/sync/status_command.h"
 
@@ -14,28 +16,17 @@ int main(int argc, char** argv) {
             "prometheus", "print Prometheus text exposition format")(
             "metrics-file", "write the Prometheus text here, atomically",
             cxxopts::value<std::string>(),
-            "PATH")("check",
-                    "print one monitoring-plugin line; exit 0 OK, 1 WARNING, 2 "
-                    "CRITICAL, "
-                    "3 UNKNOWN")("warn-oldest-minutes",
-                                 "oldest pending row (default 30)",
-                                 cxxopts::value<std::string>())(
-            "crit-oldest-minutes", "(default 120)",
-            cxxopts::value<std::string>())(
-            "warn-failures-1h", "rows given up in the last hour (default 10)",
-            cxxopts::value<std::string>())("crit-failures-1h", "(default 50)",
-                                           cxxopts::value<std::string>())(
-            "warn-since-success-minutes",
-            "since crm_sync last succeeded (default 10)",
-            cxxopts::value<std::string>())("crit-since-success-minutes",
-                                           "(default 30)",
-                                           cxxopts::value<std::string>())(
-            "warn-stuck", "stuck runs (default 1)",
-            cxxopts::value<std::string>())("crit-stuck", "(default 3)",
-                                           cxxopts::value<std::string>())(
-            "fix-stuck", "mark stuck runs as aborted")(
+            "PATH")("fix-stuck", "mark stuck runs as aborted")(
             "resume", "lift store N's pause now", cxxopts::value<std::string>(),
-            "N");
+            "N")("record",
+                 "the story of one record: --record ENTITY ID [--loja N]",
+                 cxxopts::value<std::string>(),
+                 "ENTITY")("record-id", "the ID of --record",
+                           cxxopts::value<std::vector<std::string>>(),
+                           "ID")("loja", "the store of --record",
+                                 cxxopts::value<std::string>(), "N");
+        cli::add_check_options(options);
+        options.parse_positional({"record-id"});
       },
       [](cli::Args& args) {
         const auto& parsed = args.parsed;
@@ -44,21 +35,24 @@ int main(int argc, char** argv) {
                          : parsed.count("prometheus")
                              ? sync::StatusOutput::prometheus
                              : sync::StatusOutput::text;
-        report::CheckThresholds& t = request.thresholds;
-        const auto threshold = [&](const char* name, std::int64_t& field) {
-          field = cli::int_option(parsed, name, 0, 100000000)
-                      .value_or(static_cast<int>(field));
-        };
-        threshold("warn-oldest-minutes", t.warn_oldest_minutes);
-        threshold("crit-oldest-minutes", t.crit_oldest_minutes);
-        threshold("warn-failures-1h", t.warn_failures_1h);
-        threshold("crit-failures-1h", t.crit_failures_1h);
-        threshold("warn-since-success-minutes", t.warn_since_success_minutes);
-        threshold("crit-since-success-minutes", t.crit_since_success_minutes);
-        threshold("warn-stuck", t.warn_stuck);
-        threshold("crit-stuck", t.crit_stuck);
+        request.thresholds = cli::check_thresholds(parsed);
         request.fix_stuck = parsed.count("fix-stuck") > 0;
         request.resume_store = cli::int_option(parsed, "resume", 1, 2147483647);
+        if (!parsed.count("record") && parsed.count("record-id")) {
+          throw UsageError(
+              "unexpected argument '" +
+              parsed["record-id"].as<std::vector<std::string>>().front() + "'");
+        }
+        if (parsed.count("record")) {
+          const auto ids = cli::record_ids_option(parsed, "record-id");
+          if (ids.size() != 1) {
+            throw UsageError(
+                "--record: expected ENTITY ID, e.g. --record cliente 123");
+          }
+          request.record = sync::RecordQuery{
+              *cli::entity_option(parsed, "record"), ids.front(),
+              cli::int_option(parsed, "loja", 1, 2147483647)};
+        }
         if (parsed.count("metrics-file")) {
           request.metrics_file = parsed["metrics-file"].as<std::string>();
         }

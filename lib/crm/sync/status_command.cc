@@ -20,6 +20,17 @@ int report_status(const Config& config, const StatusRequest& request,
         printer.timestamp_prefix(), *request.resume_store, rows));
     return 0;
   }
+  if (request.record) {
+    const report::RecordStory story =
+        read_record_story(*connection, *request.record, config.max_attempts);
+    if (printer.mode() == report::OutputMode::json) {
+      printer.result_json(report::format_record_json(story));
+    } else {
+      fmt::print("{}",
+                 report::format_record_text(story, printer.timestamp_prefix()));
+    }
+    return 0;
+  }
   if (request.fix_stuck) {
     const int fixed = abort_stuck_runs(*connection);
     printer.item_line(

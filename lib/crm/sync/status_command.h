@@ -7,6 +7,7 @@
 #include "crm/config/settings.h"
 #include "crm/report/printer.h"
 #include "crm/report/status_report.h"
+#include "crm/sync/status_record.h"
 
 namespace crm::sync {
 
@@ -26,6 +27,9 @@ struct StatusRequest {
   /// --resume N: lift the store's pause (or invalid mark) now, make the rows
   /// its pause deferred due, print one line, and do nothing else.
   std::optional<int> resume_store;
+  /// --record ENTITY ID [--loja N]: print that record's story (its queue
+  /// rows, log rows, external id and the next run's action) and nothing else.
+  std::optional<RecordQuery> record;
 };
 
 /// crm_status's run: opens the database of `config`; with fix_stuck marks
