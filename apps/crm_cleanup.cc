@@ -42,10 +42,8 @@ int main(int argc, char** argv) {
           args.printer.item_line(fmt::format(
               "fila (sucesso): {} | fila (falhas): {} | log: {}",
               result.succeeded_rows, result.failed_rows, result.log_rows));
-          args.printer.result_line(fmt::format(
-              "{} Limpeza concluída: {} registros {}",
-              args.printer.timestamp_prefix(), result.total(),
-              options.dry_run ? "seriam removidos (dry-run)" : "removidos"));
+          args.printer.result_line(sync::cleanup_line(
+              result, options, args.printer.timestamp_prefix()));
         }
         args.printer.result_json(sync::cleanup_json(result, options));
         return cli::ExitCode::ok;

@@ -43,8 +43,7 @@ int main(int argc, char** argv) {
               cli::datetime_option(parsed, "since"), priority};
           const int count = sync::retry_failed(args.config(), request);
           args.printer.result_line(
-              fmt::format("{} Reenfileirados: {} registros que falharam",
-                          args.printer.timestamp_prefix(), count));
+              sync::retry_line(count, args.printer.timestamp_prefix()));
           args.printer.result_json(sync::retry_json(count));
           return cli::ExitCode::ok;
         }

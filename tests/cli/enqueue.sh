@@ -74,7 +74,7 @@ sql "DELETE FROM crm_sync_queue;
        (1, 'produto', 4, 'ecletech_para_crm', 1, 'HTTP 400', NOW() - INTERVAL 1 HOUR, 1)"
 run_program "$CRM_ENQUEUE" --retry-failed --entity cliente --since "$(date -d '5 days ago' '+%Y-%m-%d')"
 assert_eq 0 "$rc" "retry exit code"
-assert_match "${ts_re}Reenfileirados: 1 registros que falharam$" "$out" "retry line"
+assert_match "${ts_re}Reenfileirados: 1 registro que falhou$" "$out" "retry line"
 assert_eq "cliente:1:0" "$(sql "SELECT CONCAT(entidade, ':', id_registro, ':', tentativas) FROM crm_sync_queue WHERE processado = 0")" "the one key retried"
 run_program "$CRM_ENQUEUE" --retry-failed --json
 assert_eq 2 "$(jq -r .reenfileirados <<<"$out")" "retry the rest"

@@ -26,7 +26,7 @@ assert_eq 0 "$rc" "exit"
 assert_eq "" "$err" "stderr"
 assert_match "clientes: 45 registros \(42 novos na fila\)$" "$(sed -n 1p <<<"$out")" "verbose line"
 assert_match "${ts_re}Sincronização completa: 45 clientes enfileirados$" "$(sed -n 2p <<<"$out")" "seed line 1"
-assert_eq "Tempo estimado: ~1 minutos" "$(sed -n 3p <<<"$out")" "seed line 2"
+assert_eq "Tempo estimado: ~1 minuto" "$(sed -n 3p <<<"$out")" "seed line 2"
 assert_eq "45|3|0" "$(sql "SELECT COUNT(*), SUM(prioridade = 7), SUM(id_registro > 45) FROM crm_sync_queue WHERE processado = 0" | tr '\t' '|')" "one row per record, priorities kept, deleted skipped"
 assert_eq "exportacao|processando|45" "$(sql "SELECT tipo, status, total FROM crm_fila" | tr '\t' '|')" "export job"
 

@@ -53,3 +53,14 @@ TEST_CASE("documents: digits and the CPF/CNPJ formats", "[unit]") {
   CHECK(crm::util::format_document("123") == "");
   CHECK(crm::util::format_document("1234567890a") == "");
 }
+
+TEST_CASE("counted words agree with their count and gender", "[unit]") {
+  using crm::util::agree;
+  using crm::util::Gender;
+  CHECK(crm::util::counted(1, "cliente", "clientes") == "1 cliente");
+  CHECK(crm::util::counted(0, "cliente", "clientes") == "0 clientes");
+  CHECK(crm::util::counted(190, "venda", "vendas") == "190 vendas");
+  CHECK(agree("enfileirad", 1, Gender::masculine) == "enfileirado");
+  CHECK(agree("enfileirad", 190, Gender::feminine) == "enfileiradas");
+  CHECK(agree("enfileirad", 0, Gender::masculine) == "enfileirados");
+}

@@ -30,6 +30,18 @@ std::string_view plural(Entity entity) {
   return "?";
 }
 
+bool is_feminine(Entity entity) {
+  switch (entity) {
+    case Entity::customer:
+    case Entity::product:
+      return false;
+    case Entity::sale:
+    case Entity::activity:
+      return true;
+  }
+  return false;
+}
+
 std::optional<Entity> parse_entity(std::string_view text) {
   for (Entity entity : k_all_entities) {
     if (text == to_db(entity)) {

@@ -18,6 +18,9 @@ inline constexpr std::array<Entity, 4> k_all_entities = {
 std::string_view to_db(Entity entity);
 /// The plural used in human output ("clientes", ...).
 std::string_view plural(Entity entity);
+/// True for the entities whose Portuguese noun is feminine (venda,
+/// atividade): "190 vendas enfileiradas", "1 cliente enfileirado".
+[[nodiscard]] bool is_feminine(Entity entity);
 /// Parses the database value; nullopt for anything else.
 std::optional<Entity> parse_entity(std::string_view text);
 

@@ -26,7 +26,10 @@ void Printer::result_json(std::string_view object) const {
 
 void Printer::item_line(std::string_view text) const {
   if (m_verbosity == Verbosity::verbose) {
-    fmt::print(m_out, "{} {}\n", util::timestamp_prefix(), text);
+    // With --json, stdout carries one JSON document and nothing else.
+    std::FILE* stream = m_mode == OutputMode::json ? m_err : m_out;
+    fmt::print(stream, "{} {}\n", util::timestamp_prefix(), text);
+    std::fflush(stream);
   }
 }
 

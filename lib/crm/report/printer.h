@@ -27,7 +27,8 @@ class Printer {
   void result_line(std::string_view line) const;
   /// The run's JSON object; printed in JSON mode (even with --quiet).
   void result_json(std::string_view object) const;
-  /// One line per item, "[ts] " prefixed; only with --verbose.
+  /// One line per item, "[ts] " prefixed; only with --verbose. On stdout,
+  /// or on stderr in JSON mode, so that stdout stays one JSON document.
   void item_line(std::string_view text) const;
   /// "[ts] ERRO: message" on stderr, always.
   void error(std::string_view message) const;

@@ -7,6 +7,7 @@
 #include "crm/db/connection.h"
 #include "crm/db/named_lock.h"
 #include "crm/runs/run_repository.h"
+#include "crm/util/strings.h"
 #include "crm/util/time.h"
 
 namespace crm::sync {
@@ -140,6 +141,20 @@ CleanupResult run_cleanup(const Config& config, const CleanupOptions& options) {
         return finish;
       });
   return result;
+}
+
+std::string cleanup_line(const CleanupResult& result,
+                         const CleanupOptions& options,
+                         std::string_view timestamp) {
+  const std::int64_t total = result.total();
+  const std::string removed =
+      util::agree("removid", total, util::Gender::masculine);
+  return fmt::format("{} Limpeza concluída: {} {}", timestamp,
+                     util::counted(total, "registro", "registros"),
+                     options.dry_run
+                         ? fmt::format("{} {} (dry-run)",
+                                       total == 1 ? "seria" : "seriam", removed)
+                         : removed);
 }
 
 std::string cleanup_json(const CleanupResult& result,

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "crm/config/settings.h"
 
@@ -39,6 +40,12 @@ struct CleanupResult {
 CleanupResult run_cleanup(const Config& config, const CleanupOptions& options);
 
 /// {"programa":"crm_cleanup","status":"ok"|"ignorado","removidos":N,...}
+/// "[ts] Limpeza concluída: 5700 registros removidos" ("1 registro
+/// removido"; "seriam removidos (dry-run)" with --dry-run).
+std::string cleanup_line(const CleanupResult& result,
+                         const CleanupOptions& options,
+                         std::string_view timestamp);
+
 std::string cleanup_json(const CleanupResult& result,
                          const CleanupOptions& options);
 

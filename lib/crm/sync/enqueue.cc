@@ -12,6 +12,7 @@
 #include "crm/queue/queue_repository.h"
 #include "crm/records/record_repository.h"
 #include "crm/records/table_mapping.h"
+#include "crm/util/strings.h"
 
 namespace crm::sync {
 
@@ -142,6 +143,12 @@ int retry_failed(const Config& config, const RetryRequest& request) {
     }
     return static_cast<int>(keys.size());
   });
+}
+
+std::string retry_line(int requeued, std::string_view timestamp) {
+  return fmt::format("{} Reenfileirados: {} {}", timestamp,
+                     util::counted(requeued, "registro", "registros"),
+                     requeued == 1 ? "que falhou" : "que falharam");
 }
 
 }  // namespace crm::sync

@@ -54,5 +54,7 @@ int retry_failed(const Config& config, const RetryRequest& request);
 std::string enqueue_json(const std::vector<EntityIds>& enqueued);
 /// {"programa":"crm_enqueue","status":"ok","reenfileirados":N}
 std::string retry_json(int requeued);
+/// "[ts] Reenfileirados: 2 registros que falharam" ("1 registro que falhou").
+std::string retry_line(int requeued, std::string_view timestamp);
 
 }  // namespace crm::sync

@@ -4,6 +4,7 @@
 
 #include "crm/runs/run_repository.h"
 #include "crm/sync/full_sync_output.h"
+#include "crm/util/strings.h"
 
 namespace crm::sync {
 
@@ -47,9 +48,10 @@ void FullSyncDatabase::export_all(const FullSyncOptions& options,
   const FullSyncResult result =
       run_full_sync(*m_connection, options, m_config.host_name);
   for (const auto& exported : result.entities) {
-    printer.item_line(fmt::format("{}: {} registros ({} novos na fila)",
-                                  plural(exported.entity), exported.records,
-                                  exported.new_rows));
+    printer.item_line(
+        fmt::format("{}: {} ({} na fila)", plural(exported.entity),
+                    util::counted(exported.records, "registro", "registros"),
+                    util::counted(exported.new_rows, "novo", "novos")));
   }
   printer.result_line(
       format_full_sync_lines(result, options, printer.timestamp_prefix()));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "crm/json/json.h"
+#include "crm/util/strings.h"
 
 namespace crm::sync {
 
@@ -15,14 +16,22 @@ std::string format_full_sync_lines(const FullSyncResult& result,
         "está em andamento",
         timestamp, options.store_id);
   }
-  const std::string what = options.entities.size() == 1
-                               ? std::string(plural(options.entities.front()))
-                               : "registros";
+  const std::int64_t total = result.total();
+  std::string what = util::counted(total, "registro", "registros");
+  util::Gender gender = util::Gender::masculine;
+  if (options.entities.size() == 1) {
+    const Entity entity = options.entities.front();
+    what = util::counted(total, to_db(entity), plural(entity));
+    if (is_feminine(entity)) gender = util::Gender::feminine;
+  }
+  const std::string queued = util::agree("enfileirad", total, gender);
+  const std::int64_t minutes = result.estimated_minutes();
   return fmt::format(
-      "{} Sincronização completa: {} {} {}\nTempo estimado: ~{} minutos",
-      timestamp, result.total(), what,
-      options.dry_run ? "seriam enfileirados (dry-run)" : "enfileirados",
-      result.estimated_minutes());
+      "{} Sincronização completa: {} {}\nTempo estimado: ~{}", timestamp, what,
+      options.dry_run ? fmt::format("{} {} (dry-run)",
+                                    total == 1 ? "seria" : "seriam", queued)
+                      : queued,
+      util::counted(minutes, "minuto", "minutos"));
 }
 
 std::string full_sync_json(const FullSyncResult& result,

@@ -15,9 +15,11 @@ int report_status(const Config& config, const StatusRequest& request,
   if (request.resume_store) {
     const std::int64_t rows =
         integrations::StoreStates(*connection).resume(*request.resume_store);
-    printer.result_line(fmt::format(
-        "{} Loja {} retomada: {} linhas liberadas para a próxima execução",
-        printer.timestamp_prefix(), *request.resume_store, rows));
+    printer.result_line(
+        fmt::format("{} Loja {} retomada: {} para a próxima execução",
+                    printer.timestamp_prefix(), *request.resume_store,
+                    rows == 1 ? std::string("1 linha liberada")
+                              : fmt::format("{} linhas liberadas", rows)));
     return 0;
   }
   if (request.record) {
@@ -34,7 +36,9 @@ int report_status(const Config& config, const StatusRequest& request,
   if (request.fix_stuck) {
     const int fixed = abort_stuck_runs(*connection);
     printer.item_line(
-        fmt::format("{} execuções travadas marcadas como aborted", fixed));
+        fixed == 1 ? std::string("1 execução travada marcada como aborted")
+                   : fmt::format("{} execuções travadas marcadas como aborted",
+                                 fixed));
   }
   const report::StatusData data = gather_status(*connection);
   if (request.metrics_file) {

@@ -263,4 +263,15 @@ std::string format_document(std::string_view d) {
   return {};
 }
 
+std::string agree(std::string_view stem, std::int64_t count, Gender gender) {
+  std::string word(stem);
+  word += gender == Gender::feminine ? 'a' : 'o';
+  if (count != 1) word += 's';
+  return word;
+}
+
+std::string counted(std::int64_t count, std::string_view singular,
+                    std::string_view plural) {
+  return fmt::format("{} {}", count, count == 1 ? singular : plural);
+}
 }  // namespace crm::util

@@ -1,6 +1,7 @@
 // String helpers that know nothing about CRMs.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,4 +54,16 @@ std::string format_document(std::string_view digits);
 
 /// Standard base64 with padding (HTTP Basic credentials).
 std::string base64_encode(std::string_view bytes);
+
+enum class Gender { masculine, feminine };
+
+/// A Portuguese word that agrees with a count: `stem` plus o/a and an s
+/// unless the count is exactly 1 ("enfileirad", 1, masculine ->
+/// "enfileirado"; "enfileirad", 190, feminine -> "enfileiradas").
+std::string agree(std::string_view stem, std::int64_t count, Gender gender);
+
+/// The count and `singular` when it is exactly 1, else `plural`:
+/// "1 cliente", "0 clientes", "45 clientes".
+std::string counted(std::int64_t count, std::string_view singular,
+                    std::string_view plural);
 }  // namespace crm::util
