@@ -57,7 +57,8 @@ for name in $(grep -v '^#' <<<"$out" | sed -E 's/[{ ].*//' | sort -u); do
 done
 run_program "$CRM_STATUS" --metrics-file "$scratch/status.prom" --quiet
 assert_eq "" "$out" "quiet with metrics file"
-grep -q '^crm_queue_pending_total 3$' "$scratch/status.prom" || fail "metrics file"
+grep -q '^crm_queue_pending{entidade="cliente",direcao="ecletech_para_crm"} 2$' "$scratch/status.prom" || fail "metrics file"
+grep -qx 'crm_sync_up 1' "$scratch/status.prom" || fail "up gauge"
 
 check() { run_program "$CRM_STATUS" --check "$@"; }
 check --warn-oldest-minutes 60 --crit-oldest-minutes 120 --warn-failures-1h 20 --warn-stuck 2

@@ -245,6 +245,9 @@ void add_gauge_header(std::string& out, std::string_view name,
 /// Queue size, age and outcomes.
 std::string queue_metrics(const StatusData& data) {
   std::string out;
+  add_gauge_header(out, "crm_sync_up",
+                   "1 when crm_status read the database, 0 when it could not.");
+  out += "crm_sync_up 1\n";
   add_gauge_header(out, "crm_queue_pending",
                    "Pending queue rows by entity and direction.");
   for (const PendingGroup& group : data.pending) {
@@ -252,8 +255,6 @@ std::string queue_metrics(const StatusData& data) {
         fmt::format("crm_queue_pending{{entidade=\"{}\",direcao=\"{}\"}} {}\n",
                     label(group.entity), label(group.direction), group.pending);
   }
-  add_gauge_header(out, "crm_queue_pending_total", "Pending queue rows.");
-  out += fmt::format("crm_queue_pending_total {}\n", data.pending_total);
   add_gauge_header(out, "crm_queue_oldest_pending_seconds",
                    "Age of the oldest pending row.");
   out += fmt::format("crm_queue_oldest_pending_seconds {}\n",
@@ -268,51 +269,63 @@ std::string queue_metrics(const StatusData& data) {
   return out;
 }
 
-/// Success rate, latency and throughput.
+/// Success ratio, latency and throughput, in base units.
 std::string quality_metrics(const StatusData& data) {
   std::string out;
   if (data.success_rate_24h) {
-    add_gauge_header(out, "crm_success_rate_24h",
-                     "Percent of rows finished in 24 h that succeeded.");
-    out += fmt::format("crm_success_rate_24h {:.2f}\n", *data.success_rate_24h);
+    add_gauge_header(out, "crm_success_ratio_24h",
+                     "Share of the rows finished in 24 h that succeeded.");
+    out += fmt::format("crm_success_ratio_24h {:.4f}\n",
+                       *data.success_rate_24h / 100.0);
   }
   if (data.average_latency_ms_24h) {
-    add_gauge_header(out, "crm_latency_average_ms_24h",
+    add_gauge_header(out, "crm_item_duration_average_seconds_24h",
                      "Average item duration in the last 24 hours.");
-    out += fmt::format("crm_latency_average_ms_24h {:.1f}\n",
-                       *data.average_latency_ms_24h);
+    out += fmt::format("crm_item_duration_average_seconds_24h {:.4f}\n",
+                       *data.average_latency_ms_24h / 1000.0);
   }
-  add_gauge_header(out, "crm_items_per_minute",
-                   "Successful items per minute over the last hour.");
-  out += fmt::format("crm_items_per_minute {:.2f}\n", data.rate_per_minute);
+  add_gauge_header(out, "crm_items_succeeded_per_second",
+                   "Successful items per second over the last hour.");
+  out += fmt::format("crm_items_succeeded_per_second {:.4f}\n",
+                     data.rate_per_minute / 60.0);
   return out;
 }
 
-/// Programs, stuck runs and long jobs.
+/// Programs and stuck runs.
 std::string program_metrics(const StatusData& data) {
   std::string out;
-  add_gauge_header(out, "crm_minutes_since_success",
-                   "Minutes since each program last succeeded.");
+  add_gauge_header(out, "crm_last_success_timestamp_seconds",
+                   "Unix time each program last finished successfully.");
   for (const ProgramStatus& program : data.programs) {
-    if (program.minutes_since_success) {
-      out +=
-          fmt::format("crm_minutes_since_success{{programa=\"{}\"}} {}\n",
-                      label(program.program), *program.minutes_since_success);
+    if (program.last_success_unix) {
+      out += fmt::format(
+          "crm_last_success_timestamp_seconds{{programa=\"{}\"}} {}\n",
+          label(program.program), *program.last_success_unix);
     }
   }
-  add_gauge_header(out, "crm_runs_total", "Recorded runs of each program.");
+  add_gauge_header(out, "crm_runs_recorded",
+                   "Runs of each program recorded in crm_execucoes.");
   for (const ProgramStatus& program : data.programs) {
-    out += fmt::format("crm_runs_total{{programa=\"{}\"}} {}\n",
+    out += fmt::format("crm_runs_recorded{{programa=\"{}\"}} {}\n",
                        label(program.program), program.total_runs);
   }
   add_gauge_header(out, "crm_stuck_runs",
                    "Runs still marked running long after their deadline.");
   out += fmt::format("crm_stuck_runs {}\n", data.stuck.size());
-  add_gauge_header(out, "crm_job_progress", "Progress of long jobs, percent.");
+  return out;
+}
+
+/// Long jobs and stores, labelled by store.
+std::string store_metrics(const StatusData& data) {
+  std::string out;
+  add_gauge_header(out, "crm_job_progress_ratio",
+                   "Progress of long jobs, 0 to 1.");
   for (const JobStatus& job : data.jobs) {
     out += fmt::format(
-        "crm_job_progress{{id=\"{}\",tipo=\"{}\",entidade=\"{}\"}} {}\n",
-        job.id, label(job.kind), label(job.entity), job.progress);
+        "crm_job_progress_ratio{{id=\"{}\",tipo=\"{}\",loja=\"{}\","
+        "entidade=\"{}\"}} {:.2f}\n",
+        job.id, label(job.kind), job.store_id, label(job.entity),
+        job.progress / 100.0);
   }
   add_gauge_header(out, "crm_store_out_of_service",
                    "1 for a store paused or not run (estado: pausada, "
@@ -321,6 +334,20 @@ std::string program_metrics(const StatusData& data) {
     out +=
         fmt::format("crm_store_out_of_service{{loja=\"{}\",estado=\"{}\"}} 1\n",
                     store.store_id, label(store.state));
+  }
+  add_gauge_header(out, "crm_store_pending", "Pending queue rows per store.");
+  for (const StoreReport& store : data.stores) {
+    out += fmt::format("crm_store_pending{{loja=\"{}\"}} {}\n", store.store_id,
+                       store.pending);
+  }
+  add_gauge_header(out, "crm_store_drain_estimate_seconds",
+                   "Time to drain each store's backlog at its observed rate "
+                   "(or at its budget when nothing finished lately).");
+  for (const StoreReport& store : data.stores) {
+    if (const auto minutes = drain_estimate(store).minutes) {
+      out += fmt::format("crm_store_drain_estimate_seconds{{loja=\"{}\"}} {}\n",
+                         store.store_id, *minutes * 60);
+    }
   }
   return out;
 }
@@ -371,7 +398,20 @@ std::string format_status_json(const StatusData& data) {
 }
 
 std::string format_status_prometheus(const StatusData& data) {
-  return queue_metrics(data) + quality_metrics(data) + program_metrics(data);
+  return queue_metrics(data) + quality_metrics(data) + program_metrics(data) +
+         store_metrics(data);
+}
+
+std::string format_status_down_prometheus(double now_unix_seconds) {
+  std::string out;
+  add_gauge_header(out, "crm_sync_up",
+                   "1 when crm_status read the database, 0 when it could not.");
+  out += "crm_sync_up 0\n";
+  add_gauge_header(out, "crm_sync_down_since_timestamp_seconds",
+                   "Unix time crm_status last failed to read the database.");
+  out += fmt::format("crm_sync_down_since_timestamp_seconds {:.0f}\n",
+                     now_unix_seconds);
+  return out;
 }
 
 CheckResult evaluate_check(const StatusData& data, const CheckThresholds& t) {

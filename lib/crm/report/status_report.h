@@ -24,6 +24,8 @@ struct ProgramStatus {
   std::int64_t total_runs = 0;
   /// Minutes since the last successful run; nullopt if never.
   std::optional<std::int64_t> minutes_since_success;
+  /// Unix time the last successful run finished; nullopt if never.
+  std::optional<std::int64_t> last_success_unix;
 };
 
 struct StuckRun {
@@ -203,8 +205,12 @@ std::string format_status_text(const StatusData& data,
                                const std::string& timestamp);
 /// One JSON object.
 std::string format_status_json(const StatusData& data);
-/// Prometheus text exposition format.
+/// Prometheus text exposition format, `crm_sync_up 1` first.
 std::string format_status_prometheus(const StatusData& data);
+/// What the metrics file says when crm_status could not read the database:
+/// `crm_sync_up 0` and the Unix time of the failure, so that a scraper
+/// sees the failure instead of the last good figures.
+std::string format_status_down_prometheus(double now_unix_seconds);
 
 struct CheckThresholds {
   std::int64_t warn_oldest_minutes = 30;

@@ -75,7 +75,8 @@ void add_programs(db::Connection& c, report::StatusData& data) {
   for (const db::Row& row :
        c.query("SELECT e.programa, DATE_FORMAT(e.iniciado_em, '%Y-%m-%d "
                "%H:%i:%s'), e.status, "
-               "s.total, TIMESTAMPDIFF(MINUTE, s.last_success, NOW()) "
+               "s.total, TIMESTAMPDIFF(MINUTE, s.last_success, NOW()), "
+               "CAST(FLOOR(UNIX_TIMESTAMP(s.last_success)) AS SIGNED) "
                "FROM crm_execucoes e JOIN (SELECT programa, MAX(id) AS "
                "last_id, COUNT(*) AS total, "
                "MAX(IF(status = 'success', finalizado_em, NULL)) AS "
@@ -83,9 +84,10 @@ void add_programs(db::Connection& c, report::StatusData& data) {
                "FROM crm_execucoes GROUP BY programa) s ON e.id = s.last_id "
                "ORDER BY e.programa")
            .rows) {
-    report::ProgramStatus program{row.text(0), row.text(1), row.text(2),
-                                  row.integer(3), std::nullopt};
+    report::ProgramStatus program{row.text(0),    row.text(1),  row.text(2),
+                                  row.integer(3), std::nullopt, std::nullopt};
     if (!row.is_null(4)) program.minutes_since_success = row.integer(4);
+    if (!row.is_null(5)) program.last_success_unix = row.integer(5);
     data.programs.push_back(std::move(program));
   }
 }

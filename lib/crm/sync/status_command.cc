@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
+#include "crm/core/errors.h"
 #include "crm/db/connection.h"
 #include "crm/integrations/store_state.h"
 #include "crm/sync/status.h"
@@ -9,9 +12,33 @@
 
 namespace crm::sync {
 
+namespace {
+
+/// Opens the database and reads the status; with a metrics file, a failure
+/// rewrites it with crm_sync_up 0 first (a stale file would say all is
+/// well), then goes on as the fatal error it is.
+std::unique_ptr<db::Connection> open_database(const Config& config,
+                                              const StatusRequest& request) {
+  try {
+    return db::Connection::open(config.db);
+  } catch (const FatalError&) {
+    if (request.metrics_file) {
+      const double now =
+          std::chrono::duration<double>(
+              std::chrono::system_clock::now().time_since_epoch())
+              .count();
+      util::write_file_atomically(*request.metrics_file,
+                                  report::format_status_down_prometheus(now));
+    }
+    throw;
+  }
+}
+
+}  // namespace
+
 int report_status(const Config& config, const StatusRequest& request,
                   const report::Printer& printer) {
-  auto connection = db::Connection::open(config.db);
+  auto connection = open_database(config, request);
   if (request.resume_store) {
     const std::int64_t rows =
         integrations::StoreStates(*connection).resume(*request.resume_store);
