@@ -20,9 +20,10 @@ migrate_to_009() {
 }
 # Every table's definition, and its InnoDB table id (a rebuild changes it).
 schema_dump() {
-  # (011 adds crm_lojas_estado: a new table, not a change to today's)
+  # (011 adds crm_lojas_estado: a new table, not a change to today's; 012
+  # adds an index to the queue, in place)
   for table in $(sql "SHOW TABLES" | grep -vx crm_lojas_estado); do
-    sql "SHOW CREATE TABLE \`$table\`" | cut -f2
+    sql "SHOW CREATE TABLE \`$table\`" | cut -f2 | sed 's/,\\n  KEY `idx_due_loja` ([^)]*)//'
   done
   sql "SELECT NAME, TABLE_ID FROM information_schema.INNODB_SYS_TABLES
        WHERE NAME LIKE '$CRM_DB_NAME/%' AND NAME NOT LIKE '%/crm_lojas_estado'
@@ -34,7 +35,8 @@ migrate_seed_upgrades() {
   assert_eq "aplicada 006_crm_fila_seed_upgrade
 aplicada 010_crm_sync_log_seed_upgrade
 aplicada 011_crm_lojas_estado
-Migrações aplicadas: 3" "$(cut -d' ' -f3- <<<"$out")" "what crm_migrate applies"
+aplicada 012_crm_sync_queue_due_stores
+Migrações aplicadas: 4" "$(cut -d' ' -f3- <<<"$out")" "what crm_migrate applies"
 }
 
 # Today's schema at 009.

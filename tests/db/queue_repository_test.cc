@@ -34,6 +34,14 @@ std::vector<long long> record_ids(const std::vector<crm::QueueRow>& rows) {
   return ids;
 }
 
+ClaimFilter filter_of(std::vector<int> stores,
+                      std::optional<Entity> entity = std::nullopt) {
+  ClaimFilter filter;
+  filter.store_ids = std::move(stores);
+  filter.entity = entity;
+  return filter;
+}
+
 ClaimOptions limit_of(int limit) {
   ClaimOptions options;
   options.limit = limit;
@@ -57,14 +65,14 @@ TEST_CASE("claim takes rows by priority, then age, then id, up to the limit",
   insert(*c, 1, "cliente", 5, 0,
          "2026-01-01 00:00:03");  // same age as 1, later id
   QueueRepository queue(*c);
-  const auto claim = queue.claim(ClaimFilter{{1}, {}}, limit_of(4));
+  const auto claim = queue.claim(filter_of({1}, {}), limit_of(4));
   CHECK(record_ids(claim.rows) == std::vector<long long>{4, 2, 3, 1});
   CHECK(claim.rows[0].attempts == 1);
   CHECK(scalar(*c,
                "SELECT COUNT(*) FROM crm_sync_queue WHERE claim_token IS NOT "
                "NULL") == 4);
   // The fifth row is still claimable; the four others are leased.
-  CHECK(record_ids(queue.claim(ClaimFilter{{1}, {}}, limit_of(10)).rows) ==
+  CHECK(record_ids(queue.claim(filter_of({1}, {}), limit_of(10)).rows) ==
         std::vector<long long>{5});
 }
 
@@ -80,11 +88,11 @@ TEST_CASE("claim filters by store and entity and skips rows not yet due",
       "UPDATE crm_sync_queue SET disponivel_em = NOW() + INTERVAL 1 HOUR "
       "WHERE id_registro = 4");
   QueueRepository queue(*c);
-  CHECK(record_ids(queue.peek(ClaimFilter{{2}, {}}, 10)) ==
+  CHECK(record_ids(queue.peek(filter_of({2}, {}), 10)) ==
         std::vector<long long>{2});
-  CHECK(record_ids(queue.peek(ClaimFilter{{1}, Entity::product}, 10)) ==
+  CHECK(record_ids(queue.peek(filter_of({1}, Entity::product), 10)) ==
         std::vector<long long>{3});
-  CHECK(record_ids(queue.peek(ClaimFilter{{1, 2}, Entity::customer}, 10)) ==
+  CHECK(record_ids(queue.peek(filter_of({1, 2}, Entity::customer), 10)) ==
         std::vector<long long>{1, 2});
   // peek writes nothing
   CHECK(scalar(*c,
@@ -92,32 +100,228 @@ TEST_CASE("claim filters by store and entity and skips rows not yet due",
                "NULL") == 0);
 }
 
-TEST_CASE("the claim query reads its order off an index, never a filesort",
+namespace {
+
+/// Every EXPLAIN row of `sql`: no filesort; each read of the queue through
+/// `key` (the other rows are the JSON table, the derived table or the
+/// primary key lookup).
+void check_plan(crm::db::Connection& c, const std::string& sql,
+                const crm::db::Params& params, const std::string& key) {
+  const auto plan = c.query("EXPLAIN " + sql, params);
+  REQUIRE(plan.size() >= 1);
+  const std::size_t extra = plan.columns.size() - 1;
+  for (const auto& row : plan.rows) {
+    INFO(sql << " -> " << row.text(2) << " " << row.text(5) << " "
+             << row.text(extra));
+    CHECK(row.text(extra).find("filesort") == std::string::npos);
+    if (row.text(5).starts_with("idx_")) CHECK(row.text(5) == key);
+  }
+}
+
+void insert_many(crm::db::Connection& c, int stores, int rows) {
+  c.execute_raw(fmt::format(
+      "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, "
+      "prioridade, processado) SELECT 1 + seq % {}, ELT(1 + seq % 4, "
+      "'cliente', 'produto', 'venda', 'atividade'), seq, 'ecletech_para_crm', "
+      "seq % 11, seq % 3 = 0 FROM seq_1_to_{}",
+      stores, rows));
+  c.execute_raw("ANALYZE TABLE crm_sync_queue");
+}
+
+}  // namespace
+
+TEST_CASE("the claim's seeks read their order off an index, never a filesort",
           "[db]") {
   auto c = crm::testing::connect();
   crm::testing::reset_tables(*c);
   // Enough rows of several stores that the optimizer has a real choice.
-  c->execute_raw(
-      "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, "
-      "prioridade, "
-      "processado) SELECT seq % 7, ELT(1 + seq % 4, 'cliente', 'produto', "
-      "'venda', "
-      "'atividade'), seq, 'ecletech_para_crm', seq % 11, seq % 3 = 0 FROM "
-      "seq_1_to_5000");
-  c->execute_raw("ANALYZE TABLE crm_sync_queue");
+  insert_many(*c, 7, 5000);
+  using crm::queue::Seek;
   for (const ClaimFilter& filter :
-       {ClaimFilter{{3}, {}}, ClaimFilter{{1, 2, 3}, {}},
-        ClaimFilter{{3}, Entity::sale},
-        ClaimFilter{{1, 2, 3, 4, 5, 6}, Entity::customer}}) {
-    const auto sql = "EXPLAIN " + crm::queue::claim_select_sql(filter, true);
-    const auto plan =
-        c->query(sql, crm::queue::claim_select_params(filter, 100));
-    REQUIRE(plan.size() == 1);
-    const std::size_t extra = plan.columns.size() - 1;
-    INFO(sql << " -> " << plan.rows[0].text(extra));
-    CHECK(plan.rows[0].text(extra).find("filesort") == std::string::npos);
-    CHECK(plan.rows[0].text(5).starts_with("idx_claim"));  // the key column
+       {filter_of({3}, {}), filter_of({3}, Entity::sale)}) {
+    for (const std::vector<Seek>& seeks :
+         {std::vector<Seek>{{3, 5, 100, {}}},
+          std::vector<Seek>{
+              {1, 10, 34, {}}, {2, 10, 33, {7, 8}}, {3, 10, 33, {}}}}) {
+      for (auto lock : {crm::queue::Lock::yes, crm::queue::Lock::no}) {
+        check_plan(*c, crm::queue::claim_seek_sql(filter, seeks, lock),
+                   crm::queue::claim_seek_params(filter, seeks),
+                   "idx_claim_loja");
+      }
+    }
+    crm::db::Params heads;
+    if (filter.entity) heads.emplace_back("venda");
+    heads.emplace_back(9LL);
+    heads.emplace_back("[[1, 2147483647], [2, 5]]");
+    check_plan(*c, crm::queue::store_heads_sql(filter, 1), heads,
+               "idx_claim_loja");
   }
+}
+
+TEST_CASE("the stores with due rows are found with a loose index scan",
+          "[db]") {
+  auto c = crm::testing::connect();
+  crm::testing::reset_tables(*c);
+  insert_many(*c, 50, 20000);
+  const auto plan = c->query("EXPLAIN " + crm::queue::due_stores_sql());
+  REQUIRE(plan.size() == 1);
+  const std::string extra = plan.rows[0].text(plan.columns.size() - 1);
+  INFO(extra);
+  CHECK(plan.rows[0].text(5) == "idx_due_loja");
+  CHECK(extra.find("Using index for group-by") != std::string::npos);
+  c->execute_raw(
+      "UPDATE crm_sync_queue SET disponivel_em = NOW() + INTERVAL 1 HOUR "
+      "WHERE id_loja = 4");
+  std::set<long long> due;
+  for (const auto& row : c->query(crm::queue::due_stores_sql()).rows) {
+    due.insert(row.integer(0));
+  }
+  CHECK(due.size() == 49);
+  CHECK(due.count(4) == 0);
+}
+
+namespace {
+
+std::map<int, int> rows_per_store(const std::vector<crm::QueueRow>& rows) {
+  std::map<int, int> counts;
+  for (const auto& row : rows) ++counts[row.store_id];
+  return counts;
+}
+
+/// `count` rows of `store` at `priority`, created `age` seconds ago, one
+/// second apart (the first the oldest).
+void queue_rows(crm::db::Connection& c, int store, int count, int priority,
+                int age) {
+  c.execute(fmt::format(
+                "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, "
+                "direcao, prioridade, criado_em) SELECT ?, 'cliente', "
+                "{} + seq, 'ecletech_para_crm', ?, NOW() - INTERVAL ? SECOND + "
+                "INTERVAL seq SECOND FROM seq_1_to_{}",
+                store * 100000 + priority * 10000, count),
+            {store, priority, age});
+}
+
+}  // namespace
+
+TEST_CASE("a burst in one store does not starve another at the same priority",
+          "[db]") {
+  auto c = crm::testing::connect();
+  crm::testing::reset_tables(*c);
+  queue_rows(*c, 1, 1000, 5, 5000);  // the burst, queued first
+  queue_rows(*c, 2, 10, 5, 100);     // then ten changes of store 2
+  QueueRepository queue(*c);
+  const auto claim = queue.claim(filter_of({1, 2}, {}), limit_of(100));
+  CHECK(rows_per_store(claim.rows) == std::map<int, int>{{1, 90}, {2, 10}});
+  // Store 1's rows still come in its own order: its oldest first.
+  long long previous = 0;
+  for (const auto& row : claim.rows) {
+    if (row.store_id != 1) continue;
+    CHECK(row.record_id > previous);
+    previous = row.record_id;
+  }
+  // Interleaved: the first two rows are one of each store.
+  CHECK(claim.rows[0].store_id != claim.rows[1].store_id);
+}
+
+TEST_CASE("a store alone still fills the batch", "[db]") {
+  auto c = crm::testing::connect();
+  crm::testing::reset_tables(*c);
+  queue_rows(*c, 1, 1000, 0, 5000);
+  QueueRepository queue(*c);
+  CHECK(queue.claim(filter_of({1, 2, 3}, {}), limit_of(100)).rows.size() ==
+        100);
+  CHECK(queue.peek(filter_of({1}, {}), 100).size() == 100);
+}
+
+TEST_CASE("a higher priority goes first across stores, then shares evenly",
+          "[db]") {
+  auto c = crm::testing::connect();
+  crm::testing::reset_tables(*c);
+  queue_rows(*c, 1, 200, 10, 1000);  // live changes, newer
+  queue_rows(*c, 2, 500, 0, 5000);   // an export, older
+  QueueRepository queue(*c);
+  CHECK(rows_per_store(queue.peek(filter_of({1, 2}, {}), 100)) ==
+        std::map<int, int>{{1, 100}});
+  // A short batch of priority 10: the rest is shared at priority 0.
+  crm::testing::reset_tables(*c);
+  queue_rows(*c, 1, 30, 10, 100);
+  queue_rows(*c, 2, 500, 0, 5000);
+  queue_rows(*c, 3, 500, 0, 4000);
+  const auto claim = queue.claim(filter_of({1, 2, 3}, {}), limit_of(100));
+  CHECK(rows_per_store(claim.rows) ==
+        std::map<int, int>{{1, 30}, {2, 35}, {3, 35}});
+  for (int i = 0; i < 30; ++i) CHECK(claim.rows[i].priority == 10);
+  // Within a store: its higher priority first, then its lower.
+  crm::testing::reset_tables(*c);
+  queue_rows(*c, 1, 3, 10, 100);
+  queue_rows(*c, 1, 100, 0, 5000);
+  queue_rows(*c, 2, 100, 0, 4000);
+  CHECK(rows_per_store(queue.peek(filter_of({1, 2}, {}), 11)) ==
+        std::map<int, int>{{1, 7}, {2, 4}});
+}
+
+TEST_CASE("a store capped by its budget takes at most its cap, 0 nothing",
+          "[db]") {
+  auto c = crm::testing::connect();
+  crm::testing::reset_tables(*c);
+  queue_rows(*c, 1, 100, 0, 5000);
+  queue_rows(*c, 2, 100, 0, 4000);
+  QueueRepository queue(*c);
+  ClaimFilter filter = filter_of({1, 2});
+  filter.store_caps = {{1, 5}};
+  CHECK(rows_per_store(queue.peek(filter, 100)) ==
+        std::map<int, int>{{1, 5}, {2, 95}});
+  filter.store_caps = {{1, 0}, {2, 20}};
+  const auto claim = queue.claim(filter, limit_of(100));
+  CHECK(rows_per_store(claim.rows) == std::map<int, int>{{2, 20}});
+  CHECK(
+      scalar(*c,
+             "SELECT SUM(tentativas) FROM crm_sync_queue WHERE id_loja = 1") ==
+      0);
+}
+
+TEST_CASE("more stores with due rows than the batch: runs rotate the window",
+          "[db]") {
+  auto c = crm::testing::connect();
+  crm::testing::reset_tables(*c);
+  for (int store = 1; store <= 5; ++store) queue_rows(*c, store, 3, 0, 100);
+  QueueRepository queue(*c);
+  std::set<int> seen;
+  for (std::uint64_t run = 0; run < 3; ++run) {
+    ClaimFilter filter = filter_of({1, 2, 3, 4, 5});
+    filter.rotation = run;
+    const auto rows = queue.peek(filter, 2);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].store_id != rows[1].store_id);
+    for (const auto& row : rows) seen.insert(row.store_id);
+  }
+  CHECK(seen.size() == 5);  // three runs of two stores cover all five
+}
+
+TEST_CASE("store_shares tells each store's share and wait without claiming",
+          "[db]") {
+  auto c = crm::testing::connect();
+  crm::testing::reset_tables(*c);
+  queue_rows(*c, 1, 1000, 5, 5000);
+  queue_rows(*c, 2, 10, 5, 100);
+  queue_rows(*c, 3, 10, 5, 100);
+  c->execute_raw(
+      "UPDATE crm_sync_queue SET disponivel_em = NOW() + INTERVAL 1 HOUR "
+      "WHERE id_loja = 3");  // backing off: not due
+  const auto shares =
+      crm::queue::store_shares(*c, filter_of({1, 2, 3}, {}), 100);
+  REQUIRE(shares.size() == 2);
+  CHECK(shares[0].store_id == 1);
+  CHECK(shares[0].share == 90);
+  CHECK(shares[0].next_priority == 5);
+  CHECK(shares[0].next_wait.count() >= 4999);
+  CHECK(shares[1].store_id == 2);
+  CHECK(shares[1].share == 10);
+  CHECK(shares[1].next_wait.count() >= 99);
+  CHECK(shares[1].next_wait.count() < 4999);
+  CHECK(scalar(*c,
+               "SELECT COUNT(*) FROM crm_sync_queue WHERE claim_token IS NOT "
+               "NULL") == 0);
 }
 
 TEST_CASE("overlapping claims never return the same row and do not starve",
@@ -133,24 +337,25 @@ TEST_CASE("overlapping claims never return the same row and do not starve",
   auto holder = crm::testing::connect();
   holder->execute_raw("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
   holder->begin();
-  const auto held =
-      holder->query(crm::queue::claim_select_sql(ClaimFilter{{1}, {}}, true),
-                    crm::queue::claim_select_params(ClaimFilter{{1}, {}}, 100));
+  const auto held = crm::queue::select_fair(*holder, filter_of({1}, {}), 100,
+                                            crm::queue::Lock::yes);
   REQUIRE(held.size() == 100);
   QueueRepository other(*c);
-  const auto claim = other.claim(ClaimFilter{{1}, {}}, limit_of(100));
+  const auto claim = other.claim(filter_of({1}, {}), limit_of(100));
   holder->rollback();
   CHECK(claim.rows.size() == 100);
   std::set<long long> held_ids;
-  for (const auto& row : held.rows) held_ids.insert(row.integer(0));
+  for (const auto& row : held) held_ids.insert(row.integer(0));
   for (const auto& row : claim.rows) CHECK(held_ids.count(row.id) == 0);
 
-  // And eight claimers at once split the queue with no overlap.
+  // And eight claimers at once split a queue of four stores, with a burst
+  // in one and several priorities, with no overlap.
   crm::testing::reset_tables(*c);
   c->execute_raw(
       "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, "
       "prioridade) "
-      "SELECT 1, 'cliente', seq, 'ecletech_para_crm', 0 FROM seq_1_to_2000");
+      "SELECT IF(seq <= 1400, 1, 2 + seq % 3), 'cliente', seq, "
+      "'ecletech_para_crm', seq % 3 * 5 FROM seq_1_to_2000");
   std::vector<std::vector<crm::QueueRow>> results(8);
   std::vector<std::thread> threads;
   for (int i = 0; i < 8; ++i) {
@@ -158,7 +363,7 @@ TEST_CASE("overlapping claims never return the same row and do not starve",
       auto connection = crm::testing::connect();
       QueueRepository queue(*connection);
       for (int round = 0; round < 3; ++round) {
-        auto claimed = queue.claim(ClaimFilter{{1}, {}}, limit_of(100));
+        auto claimed = queue.claim(filter_of({1, 2, 3, 4}, {}), limit_of(100));
         results[i].insert(results[i].end(), claimed.rows.begin(),
                           claimed.rows.end());
       }
@@ -184,7 +389,7 @@ TEST_CASE("finish records each outcome kind as the spec says", "[db]") {
   c->execute_raw(
       "UPDATE crm_sync_queue SET erro = 'old failure' WHERE id_registro = 1");
   QueueRepository queue(*c);
-  const auto claim = queue.claim(ClaimFilter{{1}, {}}, limit_of(5));
+  const auto claim = queue.claim(filter_of({1}, {}), limit_of(5));
   REQUIRE(claim.rows.size() == 5);
   std::vector<crm::queue::Finished> finished;
   auto rate_limited = ItemOutcome::failed(OutcomeKind::rate_limited, "429");
@@ -232,7 +437,7 @@ TEST_CASE(
   QueueRepository queue(*c);
   for (int attempt = 1; attempt <= crm::k_max_attempts; ++attempt) {
     c->execute_raw("UPDATE crm_sync_queue SET disponivel_em = NOW()");
-    const auto claim = queue.claim(ClaimFilter{{1}, {}}, limit_of(1));
+    const auto claim = queue.claim(filter_of({1}, {}), limit_of(1));
     REQUIRE(claim.rows.size() == 1);
     CHECK(claim.rows[0].attempts == attempt);
     queue.finish(claim.token,
@@ -253,10 +458,10 @@ TEST_CASE("finish after the lease was taken over changes nothing", "[db]") {
   crm::testing::reset_tables(*c);
   insert(*c, 1, "cliente", 1, 0);
   QueueRepository queue(*c);
-  const auto first = queue.claim(ClaimFilter{{1}, {}}, limit_of(1));
+  const auto first = queue.claim(filter_of({1}, {}), limit_of(1));
   c->execute_raw(
       "UPDATE crm_sync_queue SET disponivel_em = NOW()");  // lease expired
-  const auto second = queue.claim(ClaimFilter{{1}, {}}, limit_of(1));
+  const auto second = queue.claim(filter_of({1}, {}), limit_of(1));
   REQUIRE(second.rows.size() == 1);
   CHECK(second.rows[0].attempts == 2);
   const auto late = queue.finish(
@@ -282,7 +487,7 @@ TEST_CASE(
   c->execute_raw("UPDATE crm_sync_queue SET tentativas = " +
                  std::to_string(crm::k_max_attempts));
   QueueRepository queue(*c);
-  const auto claim = queue.claim(ClaimFilter{{1}, {}}, limit_of(1));
+  const auto claim = queue.claim(filter_of({1}, {}), limit_of(1));
   CHECK(claim.rows.empty());
   REQUIRE(claim.exhausted.size() == 1);
   const auto row =
@@ -318,7 +523,7 @@ TEST_CASE("a change enqueued while the row is processed keeps it pending",
   crm::testing::reset_tables(*c);
   QueueRepository queue(*c);
   queue.enqueue(1, Entity::customer, 9, Direction::to_crm, 0);
-  const auto claim = queue.claim(ClaimFilter{{1}, {}}, limit_of(1));
+  const auto claim = queue.claim(filter_of({1}, {}), limit_of(1));
   queue.enqueue(1, Entity::customer, 9, Direction::to_crm,
                 5);  // the record changed
   const auto result = queue.finish(
@@ -331,7 +536,7 @@ TEST_CASE("a change enqueued while the row is processed keeps it pending",
   CHECK(row.integer(0) == 0);
   CHECK(row.integer(1) == 0);
   CHECK(row.integer(2) == 5);
-  CHECK(queue.claim(ClaimFilter{{1}, {}}, limit_of(1)).rows.size() == 1);
+  CHECK(queue.claim(filter_of({1}, {}), limit_of(1)).rows.size() == 1);
 }
 
 TEST_CASE("concurrent enqueuers of one key leave exactly one pending row",

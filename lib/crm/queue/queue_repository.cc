@@ -193,40 +193,6 @@ void stamp_claim(db::Connection& connection, const Claim& claim,
 
 }  // namespace
 
-std::string claim_select_sql(const ClaimFilter& filter, bool for_update) {
-  // The ORDER BY must be read off an index: with a filesort, SKIP LOCKED
-  // locks every candidate row and overlapping runs starve (STACK.md 4.2).
-  const bool one_store = filter.store_ids.size() == 1;
-  std::string sql = fmt::format(
-      "SELECT id, id_loja, entidade, id_registro, direcao, prioridade, "
-      "tentativas, alteracoes FROM crm_sync_queue FORCE INDEX ({}) "
-      "WHERE processado = 0 AND {} AND disponivel_em <= NOW()",
-      one_store ? "idx_claim_loja" : "idx_claim",
-      one_store ? std::string("id_loja = ?")
-                : fmt::format("id_loja IN ({})",
-                              db::placeholders(filter.store_ids.size())));
-  if (filter.entity) {
-    sql += " AND entidade = ?";
-  }
-  sql += " ORDER BY prioridade DESC, criado_em ASC, id ASC LIMIT ?";
-  if (for_update) {
-    sql += " FOR UPDATE SKIP LOCKED";
-  }
-  return sql;
-}
-
-db::Params claim_select_params(const ClaimFilter& filter, int limit) {
-  db::Params params;
-  for (int store : filter.store_ids) {
-    params.emplace_back(store);
-  }
-  if (filter.entity) {
-    params.emplace_back(std::string(to_db(*filter.entity)));
-  }
-  params.emplace_back(limit);
-  return params;
-}
-
 Claim QueueRepository::claim(const ClaimFilter& filter,
                              const ClaimOptions& options) {
   Claim claim;
@@ -242,13 +208,12 @@ Claim QueueRepository::claim(const ClaimFilter& filter,
         claim.rows.clear();
         claim.exhausted.clear();
         claim.invalid.clear();
-        const db::Rows rows =
-            m_connection.query(claim_select_sql(filter, /*for_update=*/true),
-                               claim_select_params(filter, options.limit));
+        const std::vector<db::Row> rows =
+            select_fair(m_connection, filter, options.limit, Lock::yes);
         if (rows.empty()) {
           return;
         }
-        for (const db::Row& row : rows.rows) {
+        for (const db::Row& row : rows) {
           if (auto reason = invalid_row(row)) {
             claim.invalid.emplace_back(row.integer(0), std::move(*reason));
             continue;
@@ -276,10 +241,7 @@ std::vector<QueueRow> QueueRepository::peek(const ClaimFilter& filter,
     return rows;
   }
   for (const db::Row& row :
-       m_connection
-           .query(claim_select_sql(filter, /*for_update=*/false),
-                  claim_select_params(filter, limit))
-           .rows) {
+       select_fair(m_connection, filter, limit, Lock::no)) {
     if (invalid_row(row)) {
       continue;  // a real run gives it up
     }

@@ -12,14 +12,9 @@
 #include "crm/core/outcome.h"
 #include "crm/core/work_item.h"
 #include "crm/db/connection.h"
+#include "crm/queue/fair_claim.h"
 
 namespace crm::queue {
-
-struct ClaimFilter {
-  /// Only these stores (those with a usable integration). Must not be empty.
-  std::vector<int> store_ids;
-  std::optional<Entity> entity;
-};
 
 struct ClaimOptions {
   int limit = 100;
@@ -66,9 +61,12 @@ class QueueRepository {
                            int max_attempts = k_max_attempts)
       : m_connection(connection), m_max_attempts(max_attempts) {}
 
-  /// Claims up to `limit` due rows in `prioridade DESC, criado_em, id` order
-  /// with SELECT ... FOR UPDATE SKIP LOCKED in one short transaction, counting
-  /// an attempt on each. Overlapping claims never return the same row.
+  /// Claims up to `limit` due rows of the filter's stores, fairly
+  /// (select_fair: priority first, then an even share per store, each store
+  /// in `prioridade DESC, criado_em, id` order), with SELECT ... FOR UPDATE
+  /// SKIP LOCKED in one short READ COMMITTED transaction, counting an
+  /// attempt on each. Overlapping claims never return the same row. No
+  /// store in the filter: nothing.
   [[nodiscard]] Claim claim(const ClaimFilter& filter,
                             const ClaimOptions& options);
 
@@ -98,10 +96,5 @@ class QueueRepository {
   db::Connection& m_connection;
   int m_max_attempts;
 };
-
-/// The claim's SELECT, exposed so a test can EXPLAIN it.
-std::string claim_select_sql(const ClaimFilter& filter, bool for_update);
-/// Parameters for claim_select_sql.
-db::Params claim_select_params(const ClaimFilter& filter, int limit);
 
 }  // namespace crm::queue
