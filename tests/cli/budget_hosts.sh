@@ -1,7 +1,9 @@
 # Three "hosts" (separate processes with their own host names) against one
 # database and one CRM with a budget of 30 requests a minute: together they
-# send at most 30 in the minute, defer the rest without costing attempts,
-# and every row is processed exactly once when budget is there again.
+# send at most 30 in the minute; the rest costs no attempt (a run that finds
+# the budget spent does not claim the store's rows; rows claimed before it
+# was spent are deferred to the next minute), and every row is processed
+# exactly once when budget is there again.
 source "$(dirname "$0")/lib.sh"
 start_fake 50
 add_integration 1 '{"requests_per_minute": 30}'
@@ -20,10 +22,12 @@ sent=$(fake_stat requests)
 assert_eq "$sent" "$(fake_stat max_requests_per_minute)" "requests in the busiest minute"
 assert_eq "$sent" "$(sql "SELECT usadas FROM crm_orcamento")" "budget used = requests sent"
 assert_eq "$sent" "$(jq -s 'map(.processados) | add' "$scratch"/host*.out)" "processed by the three hosts"
-assert_eq 90 "$(jq -s 'map(.processados + .adiados) | add' "$scratch"/host*.out)" "every claimed row processed or deferred"
+claimed=$(jq -s 'map(.processados + .adiados) | add' "$scratch"/host*.out)
+(( claimed >= sent && claimed <= 90 )) || fail "$claimed rows processed or deferred, $sent sent"
 assert_eq "host1 host2 host3" "$(sql "SELECT DISTINCT host FROM crm_execucoes ORDER BY host" | tr '\n' ' ' | sed 's/ $//')" "run rows per host"
 assert_eq "$((90 - sent))|0" "$(sql "SELECT COUNT(*), SUM(tentativas) FROM crm_sync_queue WHERE processado = 0" | tr '\t' '|')" "deferred rows cost no attempt"
-wait_min=$(sql "SELECT MIN(TIMESTAMPDIFF(SECOND, NOW(), disponivel_em)) FROM crm_sync_queue WHERE processado = 0")
+wait_min=$(sql "SELECT COALESCE(MIN(TIMESTAMPDIFF(SECOND, NOW(), disponivel_em)), 0) FROM crm_sync_queue
+                WHERE processado = 0 AND disponivel_em > NOW()")
 (( wait_min >= 0 && wait_min <= 61 )) || fail "deferred rows due in $wait_min s, not at the next minute"
 
 # With budget again (a bigger one here, instead of waiting two minutes), the

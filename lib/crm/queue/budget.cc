@@ -18,6 +18,14 @@ void MemoryBudget::give_back(int store_id, int unused) {
   used = std::max(0, used - unused);
 }
 
+std::map<int, int> MemoryBudget::left(const std::map<int, int>& per_minute) {
+  std::map<int, int> out;
+  for (const auto& [store_id, limit] : per_minute) {
+    out[store_id] = std::max(0, limit - used(store_id));
+  }
+  return out;
+}
+
 int MemoryBudget::used(int store_id) const {
   const auto it = m_used.find(store_id);
   return it == m_used.end() ? 0 : it->second;

@@ -25,6 +25,11 @@ class Budget {
                                       int wanted) = 0;
   /// Gives back requests reserved and not sent, if the minute is the same.
   virtual void give_back(int store_id, int unused) = 0;
+  /// The requests each store of `per_minute` (store -> its budget) may
+  /// still send in the current minute, without reserving any: what a claim
+  /// may take from it (0: spent, its rows are not claimed).
+  [[nodiscard]] virtual std::map<int, int> left(
+      const std::map<int, int>& per_minute) = 0;
 };
 
 /// One minute's budget per store, kept in memory: every reserve() is in the
@@ -37,6 +42,8 @@ class MemoryBudget final : public Budget {
   [[nodiscard]] Grant reserve(int store_id, int per_minute,
                               int wanted) override;
   void give_back(int store_id, int unused) override;
+  [[nodiscard]] std::map<int, int> left(
+      const std::map<int, int>& per_minute) override;
   /// Requests reserved and not given back.
   [[nodiscard]] int used(int store_id) const;
 

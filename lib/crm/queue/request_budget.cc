@@ -46,4 +46,25 @@ void RequestBudget::give_back(int store_id, int unused) {
       {unused, store_id});
 }
 
+std::map<int, int> RequestBudget::left(const std::map<int, int>& per_minute) {
+  std::map<int, int> out = per_minute;
+  if (per_minute.empty()) {
+    return out;
+  }
+  db::Params params;
+  for (const auto& [store_id, limit] : per_minute) {
+    params.emplace_back(store_id);
+  }
+  const db::Rows rows = m_connection.query(
+      std::string("SELECT id_loja, usadas FROM crm_orcamento WHERE minuto = ") +
+          k_minute + " AND id_loja IN (" + db::placeholders(params.size()) +
+          ")",
+      params);
+  for (const db::Row& row : rows.rows) {
+    int& left = out.at(static_cast<int>(row.integer(0)));
+    left = std::max(0, left - static_cast<int>(row.integer(1)));
+  }
+  return out;
+}
+
 }  // namespace crm::queue

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <optional>
 
 #include "crm/db/connection.h"
@@ -25,6 +26,10 @@ class RequestBudget final : public Budget {
 
   /// Gives back requests reserved and not sent, if the minute is the same.
   void give_back(int store_id, int unused) override;
+
+  /// One read of crm_orcamento for the current minute (database clock).
+  [[nodiscard]] std::map<int, int> left(
+      const std::map<int, int>& per_minute) override;
 
  private:
   db::Connection& m_connection;

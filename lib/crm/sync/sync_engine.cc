@@ -58,6 +58,35 @@ Plan plan_run(const std::map<int, RunStore>& stores,
   return plan;
 }
 
+/// The claim's filter for a real run: the stores whose request budget for
+/// this minute is spent take no share (their rows are not claimed, so they
+/// cost no attempt and no deferral), the others take at most what their
+/// budget has left (a row needs a request at least); the run id rotates
+/// the window when more stores have due rows than the batch has rows.
+queue::ClaimFilter claim_filter(const Plan& plan,
+                                const std::map<int, RunStore>& stores,
+                                queue::Budget& budget, std::int64_t run_id,
+                                const report::Printer& printer) {
+  queue::ClaimFilter filter = plan.filter;
+  std::map<int, int> per_minute;
+  for (const auto& [id, store] : stores) {
+    if (store.limits.per_minute) {
+      per_minute[id] = *store.limits.per_minute;
+    }
+  }
+  filter.store_caps = budget.left(per_minute);
+  for (const auto& [id, left] : filter.store_caps) {
+    if (left == 0) {
+      printer.item_line(fmt::format(
+          "store {}: request budget of {}/min spent for this minute; its "
+          "rows are not claimed",
+          id, per_minute.at(id)));
+    }
+  }
+  filter.rotation = static_cast<std::uint64_t>(run_id);
+  return filter;
+}
+
 /// Runs the items to outcomes through one scheduler; returns the requests
 /// sent and each store's state.
 int schedule(std::vector<Item>& items, const std::map<int, RunStore>& stores,
@@ -217,15 +246,15 @@ runs::RunFinish real_run(db::Connection& connection,
     return finish;
   }
   queue::QueueRepository queue(connection, plan.max_attempts);
+  queue::RequestBudget budget(connection);
   const queue::Claim claim = queue.claim(
-      plan.filter,
+      claim_filter(plan, stores, budget, run_id, printer),
       queue::ClaimOptions{.limit = plan.limit,
                           .lease = options.deadline + k_lease_margin,
                           .run_id = run_id});
   std::vector<Item> items = prepare_items(connection, stores, claim.rows);
   records::RecordRepository records(connection);
   DatabaseRecorder recorder(records, stores);
-  queue::RequestBudget budget(connection);
   http::CurlTransport transport(http::TransportOptions{
       .max_body_bytes = 4 * 1024 * 1024,
       .max_host_connections = plan.concurrency,
