@@ -140,9 +140,13 @@ TEST_CASE("the claim's seeks read their order off an index, never a filesort",
   for (const ClaimFilter& filter :
        {filter_of({3}, {}), filter_of({3}, Entity::sale)}) {
     for (const std::vector<Seek>& seeks :
-         {std::vector<Seek>{{3, 5, 100, {}}},
+         {std::vector<Seek>{{3, 5, 100, {}, 12}},
+          std::vector<Seek>{{1, 10, 34, {}, 11},
+                            {2, 10, 33, {7, 8}, 12},
+                            {3, 10, 33, {}, std::nullopt}},
+          // shares of one row: by primary key, with a seek for the rest
           std::vector<Seek>{
-              {1, 10, 34, {}}, {2, 10, 33, {7, 8}}, {3, 10, 33, {}}}}) {
+              {1, 10, 1, {}, 11}, {2, 10, 1, {}, 12}, {3, 10, 98, {}, 13}}}) {
       for (auto lock : {crm::queue::Lock::yes, crm::queue::Lock::no}) {
         check_plan(*c, crm::queue::claim_seek_sql(filter, seeks, lock),
                    crm::queue::claim_seek_params(filter, seeks),
@@ -348,13 +352,14 @@ TEST_CASE("overlapping claims never return the same row and do not starve",
   for (const auto& row : held) held_ids.insert(row.integer(0));
   for (const auto& row : claim.rows) CHECK(held_ids.count(row.id) == 0);
 
-  // And eight claimers at once split a queue of four stores, with a burst
+  // And eight claimers at once split a queue of 151 stores (more than a
+  // batch has rows: shares of one row, taken by primary key), with a burst
   // in one and several priorities, with no overlap.
   crm::testing::reset_tables(*c);
   c->execute_raw(
       "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao, "
       "prioridade) "
-      "SELECT IF(seq <= 1400, 1, 2 + seq % 3), 'cliente', seq, "
+      "SELECT IF(seq <= 1400, 1, 2 + seq % 150), 'cliente', seq, "
       "'ecletech_para_crm', seq % 3 * 5 FROM seq_1_to_2000");
   std::vector<std::vector<crm::QueueRow>> results(8);
   std::vector<std::thread> threads;
@@ -362,8 +367,10 @@ TEST_CASE("overlapping claims never return the same row and do not starve",
     threads.emplace_back([&, i] {
       auto connection = crm::testing::connect();
       QueueRepository queue(*connection);
+      ClaimFilter all;
+      for (int store = 1; store <= 151; ++store) all.store_ids.push_back(store);
       for (int round = 0; round < 3; ++round) {
-        auto claimed = queue.claim(filter_of({1, 2, 3, 4}, {}), limit_of(100));
+        auto claimed = queue.claim(all, limit_of(100));
         results[i].insert(results[i].end(), claimed.rows.begin(),
                           claimed.rows.end());
       }

@@ -103,6 +103,18 @@ class MysqlConnection final : public Connection {
     }
   }
 
+  Rows query_unprepared(std::string_view sql_text) override {
+    try {
+      std::unique_ptr<sql::Statement> statement(
+          m_connection->createStatement());
+      std::unique_ptr<sql::ResultSet> result(
+          statement->executeQuery(std::string(sql_text)));
+      return read_all(*result);
+    } catch (const sql::SQLException& error) {
+      throw translate(error, describe(sql_text));
+    }
+  }
+
   void execute_raw(std::string_view sql_text) override {
     try {
       std::unique_ptr<sql::Statement> statement(

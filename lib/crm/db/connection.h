@@ -133,6 +133,12 @@ class Connection {
                                 const Params& params = {}) = 0;
   /// Runs a query and returns all its rows.
   virtual Rows query(std::string_view sql, const Params& params = {}) = 0;
+  /// Runs a query without parameters as a plain statement, planned afresh
+  /// each time: for a query whose plan MariaDB 10.11 loses when a cached
+  /// prepared statement is run again after the table changed (the loose
+  /// index scan of the fair claim's due stores turns into a read of every
+  /// pending row).
+  virtual Rows query_unprepared(std::string_view sql) = 0;
   /// Runs one statement without preparing it (DDL, SET, migration text).
   virtual void execute_raw(std::string_view sql) = 0;
   /// LAST_INSERT_ID() of this session.

@@ -25,6 +25,9 @@ struct Head {
   std::int64_t wait_seconds = 0;
 };
 
+/// A share of one row whose row is known: taken by primary key.
+bool by_head(const Seek& seek) { return seek.rows == 1 && seek.head; }
+
 /// A row taken, with its rank among its store's rows in this claim.
 struct Taken {
   db::Row row;
@@ -51,7 +54,8 @@ std::vector<int> due_stores(db::Connection& connection,
     return due;
   }
   const std::set<int> wanted(filter.store_ids.begin(), filter.store_ids.end());
-  for (const db::Row& row : connection.query(due_stores_sql()).rows) {
+  for (const db::Row& row :
+       connection.query_unprepared(due_stores_sql()).rows) {
     const int store = static_cast<int>(row.integer(0));
     if ((wanted.empty() || wanted.contains(store)) && !capped(store)) {
       due.push_back(store);
@@ -185,17 +189,27 @@ class FairSelection {
     if (shares.empty()) {
       return false;
     }
-    take(shares, priority);
+    std::vector<Seek> seeks;
+    for (const Head& head : heads) {
+      if (const auto share = shares.find(head.store_id);
+          share != shares.end()) {
+        // A store whose next row another claim took under our nose is
+        // sought (SKIP LOCKED walks past it), not asked by its id again.
+        seeks.push_back(Seek{head.store_id, priority, share->second,
+                             m_ids[head.store_id],
+                             m_contended.contains(head.store_id)
+                                 ? std::nullopt
+                                 : std::optional<std::int64_t>(head.id)});
+      }
+    }
+    take(seeks);
     return true;
   }
 
-  /// Seeks every store's share at `priority` in one statement; a store that
-  /// came back short has nothing more to give at that priority.
-  void take(const std::map<int, int>& shares, int priority) {
-    std::vector<Seek> seeks;
-    for (const auto& [store, rows] : shares) {
-      seeks.push_back(Seek{store, priority, rows, m_ids[store]});
-    }
+  /// Takes every store's share at the round's priority in one statement; a
+  /// store that came back short has nothing more to give at that priority
+  /// (or another run holds it).
+  void take(const std::vector<Seek>& seeks) {
     const db::Rows rows =
         m_connection.query(claim_seek_sql(m_filter, seeks, m_lock),
                            claim_seek_params(m_filter, seeks));
@@ -206,13 +220,17 @@ class FairSelection {
       m_ids[store].push_back(row.integer(0));
       m_taken.push_back(Taken{row, m_counts[store]++});
     }
-    for (const auto& [store, rows_wanted] : shares) {
-      if (got[store] < rows_wanted &&
-          priority > std::numeric_limits<int>::min()) {
-        m_ceilings[store] = priority - 1;
+    for (const Seek& seek : seeks) {
+      if (got[seek.store_id] < seek.rows && by_head(seek)) {
+        // Its next row was locked or taken by another claim: that says
+        // nothing about its other rows; the next round seeks them.
+        m_contended.insert(seek.store_id);
+      } else if (got[seek.store_id] < seek.rows &&
+                 seek.priority > std::numeric_limits<int>::min()) {
+        m_ceilings[seek.store_id] = seek.priority - 1;
       }
-      if (cap_left(store) <= 0) {
-        m_ceilings.erase(store);
+      if (cap_left(seek.store_id) <= 0) {
+        m_ceilings.erase(seek.store_id);
       }
     }
   }
@@ -225,6 +243,8 @@ class FairSelection {
   std::map<int, int> m_ceilings;
   std::map<int, std::vector<std::int64_t>> m_ids;
   std::map<int, int> m_counts;
+  /// Stores whose next row, asked by id, was held by another claim.
+  std::set<int> m_contended;
   std::vector<Taken> m_taken;
 };
 
@@ -290,23 +310,42 @@ std::string store_heads_sql(const ClaimFilter& filter, std::size_t excluded) {
       excluded_ids("c.id", excluded));
 }
 
+namespace {
+
+constexpr const char* k_columns =
+    "id, id_loja, entidade, id_registro, direcao, prioridade, tentativas, "
+    "alteracoes";
+
+}  // namespace
+
 std::string claim_seek_sql(const ClaimFilter& filter,
                            const std::vector<Seek>& seeks, Lock lock) {
   // Equality on (processado, id_loja, prioridade): the ORDER BY is read off
   // idx_claim_loja, so SKIP LOCKED locks only the rows taken (a filesort
   // would lock every candidate and starve overlapping runs, STACK.md 4.2).
+  // Shares of one row (many stores, a short batch) are one primary-key
+  // branch: each is its store's next row, already known.
+  const std::string entity = filter.entity ? " AND entidade = ?" : "";
+  const std::string locking =
+      lock == Lock::yes ? " FOR UPDATE SKIP LOCKED" : "";
   std::string sql;
+  const auto heads = std::count_if(seeks.begin(), seeks.end(), by_head);
+  if (heads > 0) {
+    sql = fmt::format(
+        "(SELECT {} FROM crm_sync_queue WHERE id IN ({}) AND processado = 0 "
+        "AND prioridade = ? AND disponivel_em <= NOW(){}{})",
+        k_columns, db::placeholders(static_cast<std::size_t>(heads)), entity,
+        locking);
+  }
   for (const Seek& seek : seeks) {
+    if (by_head(seek)) continue;
     sql += fmt::format(
-        "{}(SELECT id, id_loja, entidade, id_registro, direcao, prioridade, "
-        "tentativas, alteracoes FROM crm_sync_queue FORCE INDEX "
-        "(idx_claim_loja) WHERE processado = 0 AND id_loja = ? AND "
-        "prioridade = ? AND disponivel_em <= NOW(){}{} ORDER BY prioridade "
-        "DESC, criado_em ASC, id ASC LIMIT ?{})",
-        sql.empty() ? "" : " UNION ALL ",
-        filter.entity ? " AND entidade = ?" : "",
-        excluded_ids("id", seek.excluded.size()),
-        lock == Lock::yes ? " FOR UPDATE SKIP LOCKED" : "");
+        "{}(SELECT {} FROM crm_sync_queue FORCE INDEX (idx_claim_loja) WHERE "
+        "processado = 0 AND id_loja = ? AND prioridade = ? AND disponivel_em "
+        "<= NOW(){}{} ORDER BY prioridade DESC, criado_em ASC, id ASC LIMIT "
+        "?{})",
+        sql.empty() ? "" : " UNION ALL ", k_columns, entity,
+        excluded_ids("id", seek.excluded.size()), locking);
   }
   return sql;
 }
@@ -314,10 +353,23 @@ std::string claim_seek_sql(const ClaimFilter& filter,
 db::Params claim_seek_params(const ClaimFilter& filter,
                              const std::vector<Seek>& seeks) {
   db::Params params;
+  const auto add_entity = [&] {
+    if (filter.entity) params.emplace_back(std::string(to_db(*filter.entity)));
+  };
+  const auto first_head = std::find_if(seeks.begin(), seeks.end(), by_head);
+  if (first_head != seeks.end()) {
+    for (const Seek& seek : seeks) {
+      if (by_head(seek))
+        params.emplace_back(static_cast<long long>(*seek.head));
+    }
+    params.emplace_back(first_head->priority);  // one round, one priority
+    add_entity();
+  }
   for (const Seek& seek : seeks) {
+    if (by_head(seek)) continue;
     params.emplace_back(seek.store_id);
     params.emplace_back(seek.priority);
-    if (filter.entity) params.emplace_back(std::string(to_db(*filter.entity)));
+    add_entity();
     for (std::int64_t id : seek.excluded) {
       params.emplace_back(static_cast<long long>(id));
     }

@@ -84,6 +84,10 @@ struct Seek {
   int rows = 0;
   /// Its rows this claim took in earlier rounds.
   std::vector<std::int64_t> excluded;
+  /// Its next row as the round read it: a share of one row is taken by
+  /// primary key (every such store in one branch of the statement) instead
+  /// of a seek of its own.
+  std::optional<std::int64_t> head;
 };
 std::string claim_seek_sql(const ClaimFilter& filter,
                            const std::vector<Seek>& seeks, Lock lock);
