@@ -54,6 +54,10 @@ sql "INSERT INTO crm_orcamento (id_loja, minuto, usadas) VALUES
        (3, DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:00'), 5),
        (3, DATE_FORMAT(NOW() + INTERVAL 1 MINUTE, '%Y-%m-%d %H:%i:00'), 5)"
 add_customers 2 3
+run_sync --dry-run --verbose
+assert_eq 0 "$rc" "dry run"
+assert_match "store 3: request budget of 5/min spent for this minute" "$out" "the dry run leaves it out too"
+assert_eq 0 "$(grep -c 'loja 3' <<<"$out" || true)" "the dry run shows no item of store 3"
 run_sync --limit 100 --verbose
 assert_eq 0 "$rc" "exit code"
 assert_match "store 3: request budget of 5/min spent for this minute; its rows are not claimed" "$out" "the verbose line says why"

@@ -147,8 +147,13 @@ report::SyncSummary dry_run(db::Connection& connection,
     return summary;  // an empty filter would mean every store
   }
   queue::QueueRepository queue(connection);
-  std::vector<Item> items =
-      prepare_items(connection, stores, queue.peek(plan.filter, plan.limit));
+  // The shared budget is only read (left() reserves nothing), so the dry
+  // run leaves out the stores a real run would leave out.
+  queue::RequestBudget shared_budget(connection);
+  std::vector<Item> items = prepare_items(
+      connection, stores,
+      queue.peek(claim_filter(plan, stores, shared_budget, 0, printer),
+                 plan.limit));
   http::ScriptedTransport transport([&](std::uint64_t tag,
                                         const http::Request& request) {
     const Item& item = items.at(tag);
