@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 #include <set>
+#include <tuple>
 
 #include "crm/queue/fair_share.h"
 
@@ -50,7 +51,9 @@ std::vector<int> due_stores(db::Connection& connection,
   std::vector<int> due;
   if (filter.store_ids.size() == 1) {
     // One store: its seek tells; no need to read the others'.
-    if (!capped(filter.store_ids[0])) due.push_back(filter.store_ids[0]);
+    if (!capped(filter.store_ids[0])) {
+      due.push_back(filter.store_ids[0]);
+    }
     return due;
   }
   const std::set<int> wanted(filter.store_ids.begin(), filter.store_ids.end());
@@ -95,9 +98,12 @@ std::vector<Head> store_heads(db::Connection& connection,
   }
   stores += "]";
   db::Params params;
-  if (filter.entity) params.emplace_back(std::string(to_db(*filter.entity)));
-  for (std::int64_t id : excluded)
+  if (filter.entity) {
+    params.emplace_back(std::string(to_db(*filter.entity)));
+  }
+  for (std::int64_t id : excluded) {
     params.emplace_back(static_cast<long long>(id));
+  }
   params.emplace_back(stores);
   std::vector<Head> heads;
   for (const db::Row& row :
@@ -143,7 +149,9 @@ class FairSelection {
           return std::tie(priority_a, a.rank) < std::tie(priority_b, b.rank);
         });
     std::vector<db::Row> rows;
-    for (Taken& taken : m_taken) rows.push_back(std::move(taken.row));
+    for (Taken& taken : m_taken) {
+      rows.push_back(std::move(taken.row));
+    }
     return rows;
   }
 
@@ -168,8 +176,9 @@ class FairSelection {
     const std::vector<Head> heads =
         store_heads(m_connection, m_filter, m_ceilings, excluded);
     std::map<int, int> ceilings;
-    for (const Head& head : heads)
+    for (const Head& head : heads) {
       ceilings[head.store_id] = m_ceilings.at(head.store_id);
+    }
     m_ceilings = std::move(ceilings);  // stores with nothing due drop out
     if (heads.empty()) {
       return false;
@@ -275,12 +284,16 @@ std::vector<StoreShare> store_shares(db::Connection& connection,
   }
   ClaimFilter all = filter;
   all.store_ids.clear();
-  for (const auto& [store, share] : shares) all.store_ids.push_back(store);
+  for (const auto& [store, share] : shares) {
+    all.store_ids.push_back(store);
+  }
   for (const db::Row& row : select_fair(connection, all, limit, Lock::no)) {
     ++shares[static_cast<int>(row.integer(1))].share;
   }
   std::vector<StoreShare> out;
-  for (const auto& [store, share] : shares) out.push_back(share);
+  for (const auto& [store, share] : shares) {
+    out.push_back(share);
+  }
   return out;
 }
 
@@ -338,7 +351,9 @@ std::string claim_seek_sql(const ClaimFilter& filter,
         locking);
   }
   for (const Seek& seek : seeks) {
-    if (by_head(seek)) continue;
+    if (by_head(seek)) {
+      continue;
+    }
     sql += fmt::format(
         "{}(SELECT {} FROM crm_sync_queue FORCE INDEX (idx_claim_loja) WHERE "
         "processado = 0 AND id_loja = ? AND prioridade = ? AND disponivel_em "
@@ -354,19 +369,24 @@ db::Params claim_seek_params(const ClaimFilter& filter,
                              const std::vector<Seek>& seeks) {
   db::Params params;
   const auto add_entity = [&] {
-    if (filter.entity) params.emplace_back(std::string(to_db(*filter.entity)));
+    if (filter.entity) {
+      params.emplace_back(std::string(to_db(*filter.entity)));
+    }
   };
   const auto first_head = std::find_if(seeks.begin(), seeks.end(), by_head);
   if (first_head != seeks.end()) {
     for (const Seek& seek : seeks) {
-      if (by_head(seek))
+      if (by_head(seek)) {
         params.emplace_back(static_cast<long long>(*seek.head));
+      }
     }
     params.emplace_back(first_head->priority);  // one round, one priority
     add_entity();
   }
   for (const Seek& seek : seeks) {
-    if (by_head(seek)) continue;
+    if (by_head(seek)) {
+      continue;
+    }
     params.emplace_back(seek.store_id);
     params.emplace_back(seek.priority);
     add_entity();
