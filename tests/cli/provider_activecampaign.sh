@@ -44,6 +44,23 @@ run_sync --loja 1
 assert_eq "PUT /api/3/contacts/$bruno" "$(curl -sf "$FAKE_URL/_requests" | jq -r 'last | "\(.method) \(.path)"')" "update verb"
 assert_eq '"555-0002"' "$(remote contacts ".[] | select(.id == \"$bruno\") | .phone")" "updated"
 
+# A deal moved to another stage, renamed and reassigned in ActiveCampaign
+# keeps them through the store's next update: title, group, stage and owner
+# are sent on create only; the value still follows the sale.
+deal=$(sql "SELECT external_id FROM vendas WHERE id = 1")
+curl -sf -X PUT -H 'Api-Token: ac-tok' -d '{"deal": {"stage": "3", "title": "Negociação grande", "owner": "2"}}' \
+  "$FAKE_URL/api/3/deals/$deal" >/dev/null
+sql "UPDATE vendas SET total = 2000 WHERE id = 1"
+enqueue 1 venda 1
+run_sync --loja 1
+assert_eq '{"deal":{"contact":"'"$bruno"'","value":200000,"currency":"brl"}}' \
+  "$(curl -sf "$FAKE_URL/_requests" | jq -c 'last | .body | fromjson')" "the update sends no title, group, stage or owner"
+assert_eq '"3|Negociação grande|2|200000"' "$(remote deals ".[] | select(.id == \"$deal\") | \"\(.stage)|\(.title)|\(.owner)|\(.value)\"")" \
+  "the CRM's stage, title and owner stay; the value is updated"
+sql "UPDATE vendas SET total = 1234.56 WHERE id = 1"
+enqueue 1 venda 1
+run_sync --loja 1
+
 # From the CRM: a deal's value in cents comes back as a decimal.
 sql "UPDATE vendas SET total = 0 WHERE id = 1"
 curl -sf -X POST -d '{"rules": []}' "$FAKE_URL/_faults" >/dev/null

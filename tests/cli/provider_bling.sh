@@ -143,3 +143,30 @@ assert_eq "Remoto|r@x.com|11122233344" "$(sql "SELECT CONCAT_WS('|', nome, email
 run_program "$CRM_SYNC_FULL" --loja 1 --entity cliente --import --pages 10 --json
 assert_eq 0 "$rc" "import exit"
 assert_eq "2 0 3 true" "$(jq -r '"\(.paginas) \(.criados) \(.atualizados + .inalterados) \(.concluida)"' <<<"$out")" "3 contatos, pages of 2: the short second page ends it"
+
+# A lookup links only an order that proves it is this sale: numeroLoja is
+# only a number, and an order of another contact shares it (typed in Bling,
+# or another store's). That one is left alone and a new order created; an
+# order of this sale's contact is linked. A line without a description
+# goes with its product's name (Bling requires descricao).
+stranger=$(seed_remote contatos '[{"nome": "Outra Pessoa", "tipo": "F"}]')
+ana=$(sql "SELECT external_id FROM clientes WHERE id = 1")
+theirs=$(seed_remote pedidos/vendas "[{\"numeroLoja\": \"4\", \"contato\": {\"id\": $stranger}, \"data\": \"2020-01-01\", \"total\": 99}]")
+ours=$(seed_remote pedidos/vendas "[{\"numeroLoja\": \"5\", \"contato\": {\"id\": $ana}, \"data\": \"2026-11-20\"}]")
+sql "INSERT INTO vendas (id, id_loja, id_cliente, total, data_venda) VALUES
+       (4, 1, 1, 2.50, '2026-11-24 10:00:00'), (5, 1, 1, 2.50, '2026-11-24 11:00:00');
+     INSERT INTO venda_itens (id_venda, id_produto, descricao, quantidade, valor_unitario) VALUES
+       (4, 1, NULL, 1, 2.50), (5, 1, 'Caneta azul', 1, 2.50)"
+enqueue 1 venda 4
+enqueue 1 venda 5
+run_sync --loja 1 --entity venda
+assert_match "Processados: 2 \| Erros: 0 " "$out" "both orders sent"
+assert_eq "create" "$(sql "SELECT operacao FROM crm_sync_log WHERE entidade = 'venda' AND id_registro = 4 ORDER BY id DESC LIMIT 1")" \
+  "another contact's order with numeroLoja 4 is not linked: a new one is created"
+assert_eq "2020-01-01|99|$stranger" "$(remote pedidos/vendas ".[] | select(.id == $theirs) | \"\(.data)|\(.total)|\(.contato.id)\"" | tr -d '"')" \
+  "and the stranger's order is untouched"
+assert_eq "$ours|link" "$(sql "SELECT CONCAT_WS('|', v.external_id, l.operacao) FROM vendas v JOIN crm_sync_log l
+                                ON l.entidade = 'venda' AND l.id_registro = v.id WHERE v.id = 5 ORDER BY l.id DESC LIMIT 1")" \
+  "the order of this sale's contact is linked"
+assert_eq '"Caneta"' "$(remote pedidos/vendas ".[] | select(.numeroLoja == \"4\" and .id != $theirs) | .itens[0].descricao")" \
+  "a line without a description goes with its product's name"

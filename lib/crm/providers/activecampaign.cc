@@ -52,15 +52,18 @@ Profile activecampaign_profile() {
       "ActiveCampaign has no product catalog (only e-commerce order lines)");
 
   // group (pipeline), stage and owner are account ids: set them per store.
-  profile.endpoints[Entity::sale] =
-      resource("/deals", "deal", "deals",
-               {templated("title", "title", "Venda {local_id}"),
-                reference("customer_id", "contact", Entity::customer),
-                field("total", "value", T::cents),
-                constant("currency", "currency", json::Value::string("brl")),
-                constant("group", "group", json::Value::string("1")),
-                constant("stage", "stage", json::Value::string("1")),
-                constant("owner", "owner", json::Value::string("1"))});
+  // They and the title are sent on create only: once the deal exists, its
+  // stage, owner and title are the salespeople's (an update would move a
+  // deal back to the first stage).
+  profile.endpoints[Entity::sale] = resource(
+      "/deals", "deal", "deals",
+      {on_create(templated("title", "title", "Venda {local_id}")),
+       reference("customer_id", "contact", Entity::customer),
+       field("total", "value", T::cents),
+       constant("currency", "currency", json::Value::string("brl")),
+       on_create(constant("group", "group", json::Value::string("1"))),
+       on_create(constant("stage", "stage", json::Value::string("1"))),
+       on_create(constant("owner", "owner", json::Value::string("1")))});
 
   profile.endpoints[Entity::activity] = resource(
       "/dealTasks", "dealTask", "dealTasks",

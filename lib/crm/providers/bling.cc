@@ -67,7 +67,7 @@ Endpoint order_endpoint() {
           "lines",
           "itens",
           {constant("line_id", "id", json::Value::number(0LL)),
-           field("description", "descricao"),
+           with_fallback(field("description", "descricao"), "product_id.name"),
            reference("product_id", "produto.id", Entity::product, T::integer),
            field("quantity", "quantidade", T::number),
            field("price", "valor", T::number),
@@ -78,7 +78,11 @@ Endpoint order_endpoint() {
                  field("due_date", "dataVencimento", T::date),
                  field("amount", "valor", T::number),
                  field("payment_method", "formaPagamento.id", T::integer)}}};
+  // numeroLoja is only a number: an order of another store or typed in
+  // Bling may share it. The lookup links only an order of this sale's
+  // contato.
   order.lookups = {lookup("numerosLojas[]", "local_id")};
+  order.lookups.front().proof = {"contato.id"};
   // An order discount (desconto.valor, an amount); line discounts are
   // percentages in Bling, so local line discounts join the order's.
   order.totals = SaleArithmetic{.order_discount = true};

@@ -47,7 +47,8 @@ Profile generic_profile() {
              .type = T::string,
              .fixed_params = {},
              .list_path = "data",
-             .id_path = "id"});
+             .id_path = "id",
+             .proof = {}});
   profile.endpoints[Entity::product] =
       endpoint("/produtos",
                {field("local_id", "codigo", T::integer), field("name", "nome"),

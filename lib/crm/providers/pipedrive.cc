@@ -63,7 +63,7 @@ Profile pipedrive_profile() {
 
   Endpoint deal = endpoint(
       "/deals",
-      {templated("title", "title", "Venda {local_id}"),
+      {on_create(templated("title", "title", "Venda {local_id}")),
        field("total", "value", T::number),
        constant("currency", "currency", json::Value::string("BRL")),
        reference("customer_id", "person_id", Entity::customer, T::integer),

@@ -55,6 +55,18 @@ inline FieldSpec templated(std::string label, std::string path,
   return spec;
 }
 
+/// `spec` taking `fallback` when its value is empty (FieldSpec::fallback).
+inline FieldSpec with_fallback(FieldSpec spec, std::string fallback) {
+  spec.fallback = std::move(fallback);
+  return spec;
+}
+
+/// `spec` sent on create only: the CRM owns it once the record exists.
+inline FieldSpec on_create(FieldSpec spec) {
+  spec.create_only = true;
+  return spec;
+}
+
 inline Endpoint endpoint(std::string path, std::vector<FieldSpec> fields) {
   Endpoint out;
   out.path = std::move(path);

@@ -91,6 +91,15 @@ void parse_field_key(FieldSpec& out, const std::string& key,
     out.required = value.as_bool();
   } else if (key == "with") {
     out.with = string_setting(spec, key, "", where);
+  } else if (key == "fallback") {
+    out.fallback = string_setting(spec, key, "", where);
+  } else if (key == "on") {
+    const std::string on = string_setting(spec, key, "", where);
+    if (on != "create" && on != "always") {
+      throw FatalError(
+          fmt::format("{}: 'on' must be \"create\" or \"always\"", where));
+    }
+    out.create_only = on == "create";
   } else if (key == "values" && (value.is_array() || value.is_object())) {
     parse_values(out, value, where);
   } else {
@@ -163,6 +172,19 @@ Lookup parse_lookup(const json::Value& value, const Endpoint& endpoint,
   lookup.id_path = string_setting(value, "id", endpoint.id_field, where);
   if (value.find("type") != nullptr) {
     lookup.type = parse_type(string_setting(value, "type", "", where), where);
+  }
+  if (const json::Value* proof = value.find("proof")) {
+    if (!proof->is_array()) {
+      throw FatalError(fmt::format(
+          "{}: lookup 'proof' must be a list of body paths", where));
+    }
+    for (const json::Value& path : proof->items()) {
+      if (!path.is_string()) {
+        throw FatalError(fmt::format(
+            "{}: lookup 'proof' must be a list of body paths", where));
+      }
+      lookup.proof.push_back(path.text());
+    }
   }
   if (const json::Value* params = value.find("params")) {
     if (!params->is_object()) {

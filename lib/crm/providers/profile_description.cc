@@ -34,6 +34,8 @@ Value describe_field(const FieldSpec& spec) {
   if (!spec.ref_field.empty()) out.set("ref_field", text(spec.ref_field));
   if (spec.required) out.set("required", Value::boolean(true));
   if (!spec.with.empty()) out.set("with", text(spec.with));
+  if (!spec.fallback.empty()) out.set("fallback", text(spec.fallback));
+  if (spec.create_only) out.set("on", text("create"));
   if (!spec.values.empty()) {
     Value values = Value::array();
     for (const std::string& value : spec.values) values.push_back(text(value));
@@ -63,6 +65,11 @@ Value describe_lookup(const Lookup& lookup, const Endpoint& endpoint) {
   out.set("path", text(lookup.path.empty() ? endpoint.path : lookup.path));
   out.set("list", text(lookup.list_path));
   out.set("id", text(lookup.id_path));
+  if (!lookup.proof.empty()) {
+    Value proof = Value::array();
+    for (const std::string& path : lookup.proof) proof.push_back(text(path));
+    out.set("proof", std::move(proof));
+  }
   if (!lookup.fixed_params.empty()) {
     Value params = Value::object();
     for (const auto& [key, value] : lookup.fixed_params) {
@@ -146,6 +153,10 @@ std::string field_notes(const FieldSpec& spec) {
   if (!spec.with.empty()) {
     notes.push_back(fmt::format("sent only with `{}`", spec.with));
   }
+  if (!spec.fallback.empty()) {
+    notes.push_back(fmt::format("when empty: `{}`", spec.fallback));
+  }
+  if (spec.create_only) notes.emplace_back("on create only");
   if (spec.values.size() == 2) {
     notes.push_back(fmt::format("person `{}`, company `{}`", spec.values[0],
                                 spec.values[1]));
@@ -181,12 +192,20 @@ std::string lookup_lines(const Endpoint& endpoint) {
     for (const auto& [key, value] : lookup.fixed_params) {
       params += fmt::format("&{}={}", key, value);
     }
-    out += fmt::format("- `GET {}?{}=<{}>{}`{}\n",
-                       lookup.path.empty() ? endpoint.path : lookup.path,
-                       lookup.param, lookup.field, params,
-                       lookup.type == FieldType::string
-                           ? ""
-                           : fmt::format(" ({})", type_key(lookup.type)));
+    std::string proof;
+    for (const std::string& path : lookup.proof) {
+      proof += fmt::format("{}`{}`", proof.empty() ? "" : ", ", path);
+    }
+    out += fmt::format(
+        "- `GET {}?{}=<{}>{}`{}{}\n",
+        lookup.path.empty() ? endpoint.path : lookup.path, lookup.param,
+        lookup.field, params,
+        lookup.type == FieldType::string
+            ? ""
+            : fmt::format(" ({})", type_key(lookup.type)),
+        proof.empty()
+            ? ""
+            : fmt::format("; links only a result with the same {}", proof));
   }
   return out;
 }

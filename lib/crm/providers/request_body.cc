@@ -19,8 +19,11 @@ enum class Resolution { send, skip, fail };
 class BodyBuilder {
  public:
   BodyBuilder(const Profile& profile, const Endpoint& endpoint,
-              const WorkItem& item)
-      : m_profile(profile), m_endpoint(endpoint), m_item(item) {}
+              const WorkItem& item, BodyFor purpose)
+      : m_profile(profile),
+        m_endpoint(endpoint),
+        m_item(item),
+        m_purpose(purpose) {}
 
   std::variant<std::string, ItemOutcome> build(
       const std::optional<ExtraField>& extra) {
@@ -34,6 +37,7 @@ class BodyBuilder {
     }
     json::Value out = json::Value::object();
     m_sent.clear();
+    m_siblings = &m_endpoint.fields;
     for (const FieldSpec& spec : m_endpoint.fields) {
       if (!put_field(out, spec, record().fields)) return std::move(*m_failure);
     }
@@ -55,6 +59,7 @@ class BodyBuilder {
       const auto rows = record().children.find(child.name);
       if (rows == record().children.end()) continue;  // not mapped locally
       json::Value list = json::Value::array();
+      m_siblings = &child.fields;
       for (const Fields& row : rows->second) {
         json::Value element = json::Value::object();
         m_sent.clear();
@@ -91,6 +96,9 @@ class BodyBuilder {
         std::find(m_sent.begin(), m_sent.end(), spec.with) == m_sent.end()) {
       return true;  // goes with a field that was left out
     }
+    if (spec.create_only && m_purpose == BodyFor::update) {
+      return true;  // the CRM owns it once the record exists
+    }
     if (spec.constant) {
       out.set_path(spec.path, *spec.constant);
       m_sent.push_back(spec.label);
@@ -99,6 +107,9 @@ class BodyBuilder {
     std::optional<std::string> value;
     if (!local_value(spec, source, value)) {
       return true;  // the table mapping does not provide this field
+    }
+    if ((!value || util::trim(*value).empty()) && !spec.fallback.empty()) {
+      value = fallback_value(spec, source);
     }
     if (value && !util::is_valid_utf8(*value)) {
       // Raw bytes (a binary or latin1 column) would make the body invalid
@@ -161,6 +172,29 @@ class BodyBuilder {
     return true;
   }
 
+  /// spec.fallback's value: another field of `source` ("date") or a field
+  /// of the record that a reference of `source` names ("product_id.name");
+  /// nullopt when it is empty too.
+  std::optional<std::string> fallback_value(const FieldSpec& spec,
+                                            const Fields& source) const {
+    const auto dot = spec.fallback.find('.');
+    const std::string field = spec.fallback.substr(0, dot);
+    const auto own = source.find(field);
+    if (own == source.end() || !own->second) return std::nullopt;
+    if (dot == std::string::npos) return own->second;
+    const auto ref = std::find_if(m_siblings->begin(), m_siblings->end(),
+                                  [&](const FieldSpec& other) {
+                                    return other.field == field && other.ref;
+                                  });
+    const auto local = util::parse_int(*own->second);
+    if (ref == m_siblings->end() || !local) return std::nullopt;
+    const auto record = m_item.referenced.find({*ref->ref, *local});
+    if (record == m_item.referenced.end()) return std::nullopt;
+    const auto value =
+        record->second.fields.find(spec.fallback.substr(dot + 1));
+    return value == record->second.fields.end() ? std::nullopt : value->second;
+  }
+
   /// Replaces a local id in `value` by what the referenced record sends;
   /// a reference whose record has no external id yet is noted as waiting.
   Resolution resolve_reference(const FieldSpec& spec,
@@ -218,6 +252,9 @@ class BodyBuilder {
   const Profile& m_profile;
   const Endpoint& m_endpoint;
   const WorkItem& m_item;
+  BodyFor m_purpose;
+  /// The specs of the object being built (a fallback finds its reference).
+  const std::vector<FieldSpec>* m_siblings = nullptr;
   std::optional<LocalRecord> m_settled;  ///< the sale with its totals settled
   std::optional<ItemOutcome> m_failure;
   std::vector<RecordKey> m_waiting;
@@ -228,8 +265,8 @@ class BodyBuilder {
 
 std::variant<std::string, ItemOutcome> build_body(
     const Profile& profile, const Endpoint& endpoint, const WorkItem& item,
-    const std::optional<ExtraField>& extra) {
-  return BodyBuilder(profile, endpoint, item).build(extra);
+    const std::optional<ExtraField>& extra, BodyFor purpose) {
+  return BodyBuilder(profile, endpoint, item, purpose).build(extra);
 }
 
 std::string wrap_body(const Endpoint& endpoint, json::Value body) {

@@ -23,9 +23,13 @@ using ExtraField = std::pair<std::string, json::Value>;
 /// that stops the item: permanent for a required field left empty, a value
 /// that does not fit its type or a reference to a record missing locally;
 /// waiting (retry in 60 s) when referenced records have no external id yet.
+/// What a body is for: a create sends every field, an update leaves out
+/// the fields sent on create only.
+enum class BodyFor { create, update };
+
 std::variant<std::string, ItemOutcome> build_body(
     const Profile& profile, const Endpoint& endpoint, const WorkItem& item,
-    const std::optional<ExtraField>& extra);
+    const std::optional<ExtraField>& extra, BodyFor purpose = BodyFor::create);
 
 /// `body` as JSON text, inside the endpoint's request envelope if it has one.
 std::string wrap_body(const Endpoint& endpoint, json::Value body);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <utility>
 #include <variant>
 
@@ -203,11 +204,12 @@ class RestExchange final : public Exchange {
 
   Step start_update(const std::string& external_id, Operation operation,
                     const std::optional<ExtraField>& extra) {
-    auto payload = extra
-                       ? (m_profile.full_record_updates
-                              ? build_body(m_profile, m_endpoint, m_item, extra)
-                              : flag_only(*extra))
-                       : std::variant<std::string, ItemOutcome>(m_payload);
+    auto payload =
+        !extra ? build_body(m_profile, m_endpoint, m_item, std::nullopt,
+                            BodyFor::update)
+        : m_profile.full_record_updates
+            ? build_body(m_profile, m_endpoint, m_item, extra, BodyFor::update)
+            : flag_only(*extra);
     if (auto* stop = std::get_if<ItemOutcome>(&payload))
       return std::move(*stop);
     m_operation = operation;
@@ -312,10 +314,12 @@ class RestExchange final : public Exchange {
                       list == nullptr ? "absent" : kind_name(*list)),
           response.status);
     }
-    if (list->items().empty()) {
-      return next_lookup();
+    const json::Value* match =
+        list->items().empty() ? nullptr : proven_match(*list, lookup);
+    if (match == nullptr) {
+      return next_lookup();  // none, or only records of someone else
     }
-    const json::Value* id = list->items().front().find_path(lookup.id_path);
+    const json::Value* id = match->find_path(lookup.id_path);
     if (id == nullptr || !id->scalar_text() || id->scalar_text()->empty()) {
       return ItemOutcome::failed(
           OutcomeKind::transient,
@@ -325,6 +329,31 @@ class RestExchange final : public Exchange {
           response.status);
     }
     return start_update(*id->scalar_text(), Operation::link, std::nullopt);
+  }
+
+  /// The first result that proves it is this record (Lookup::proof): each
+  /// proof path holds what the create body sends there. nullptr when none
+  /// does.
+  const json::Value* proven_match(const json::Value& list,
+                                  const Lookup& lookup) const {
+    if (lookup.proof.empty()) return &list.items().front();
+    const auto body = json::parse(m_payload);
+    const json::Value* sent =
+        !body ? nullptr
+        : m_endpoint.request_envelope.empty()
+            ? &*body
+            : body->find_path(m_endpoint.request_envelope);
+    for (const json::Value& candidate : list.items()) {
+      const bool proven = std::all_of(
+          lookup.proof.begin(), lookup.proof.end(), [&](const auto& path) {
+            const json::Value* ours = sent ? sent->find_path(path) : nullptr;
+            const json::Value* theirs = candidate.find_path(path);
+            return ours && theirs && ours->scalar_text() &&
+                   ours->scalar_text() == theirs->scalar_text();
+          });
+      if (proven) return &candidate;
+    }
+    return nullptr;
   }
 
   static std::string_view kind_name(const json::Value& value) {

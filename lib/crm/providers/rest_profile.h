@@ -50,6 +50,13 @@ struct FieldSpec {
                           ///< record instead
   std::string with;       ///< sent only when the field labelled so was sent
   bool required = false;  ///< an item without a value fails (permanent) unsent
+  /// Sent on create only ("on": "create"): a field the CRM owns once the
+  /// record exists (a deal's pipeline stage, owner, title).
+  bool create_only = false;
+  /// Where an empty value is taken from instead: another field of the same
+  /// record or row ("date"), or a field of the record a reference of this
+  /// row names ("product_id.name": the line's product's name).
+  std::string fallback;
   std::vector<std::string> values;  ///< person_type: {person, company}
   std::vector<std::pair<std::string, std::string>>
       value_map;  ///< local -> remote
@@ -71,6 +78,11 @@ struct Lookup {
   std::vector<std::pair<std::string, std::string>> fixed_params;
   std::string list_path = "data";  ///< the array of results
   std::string id_path = "id";      ///< the id inside one result
+  /// Paths that prove a result is this record: each must hold what the
+  /// create body sends there (a Bling order found by numeroLoja must have
+  /// this sale's contato.id). A result that does not prove it is someone
+  /// else's record sharing a number: never linked.
+  std::vector<std::string> proof;
 };
 
 struct Endpoint {
