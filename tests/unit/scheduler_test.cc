@@ -199,6 +199,25 @@ struct Harness {
 }  // namespace
 
 TEST_CASE(
+    "a request sent before the run (the OAuth token call) counts in the "
+    "store's pacing: the first API call waits for the next slot",
+    "[unit]") {
+  Harness run(always_ok(milliseconds(20)), {.concurrency = 10});
+  StoreLimits paced = limits(std::nullopt, 3);
+  paced.earlier_request = run.transport.now();
+  run.scheduler.add_store(1, run.provider, paced);
+  std::vector<Item> items;
+  items.push_back(item(1, Entity::customer, 1));
+  items.push_back(item(1, Entity::customer, 2));
+  CHECK(run.scheduler.run(items) == 2);
+  const std::vector<long> starts = start_times(run.transport, "/1/");
+  REQUIRE(starts.size() == 2);
+  CHECK(starts[0] >= 366);  // the token call took the slot at 0
+  CHECK(starts[0] <= 368);
+  CHECK(starts[1] - starts[0] >= 366);
+}
+
+TEST_CASE(
     "a paced store's requests start 1.1/N s apart while another store "
     "is not held up",
     "[unit]") {

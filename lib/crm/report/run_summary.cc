@@ -79,7 +79,10 @@ std::string format_item_line(const QueueRow& row, const ItemOutcome& outcome,
     case OutcomeKind::permanent:
       return fmt::format("{} erro permanent: {}", head, outcome.message);
     case OutcomeKind::rate_limited:
-      return fmt::format("{} adiado rate limited, retry in {} s: {}", head,
+      // "rate limited" only for a 429: a rejected token or a paused store
+      // is deferred the same way, and its message says why.
+      return fmt::format("{} adiado{}, retry in {} s: {}", head,
+                         outcome.http_status == 429 ? " rate limited" : "",
                          outcome.retry_after ? outcome.retry_after->count() : 0,
                          outcome.message);
     case OutcomeKind::released:

@@ -71,13 +71,16 @@ integrations::StoredToken refresh(db::Connection& connection,
                                    initial, true};
 }
 
-void ensure_access_token(db::Connection& connection,
-                         integrations::Integration& integration) {
+/// The access token in `integration.credentials`; when a refresh went out
+/// for it, the time it did.
+std::optional<std::chrono::steady_clock::time_point> ensure_access_token(
+    db::Connection& connection, integrations::Integration& integration) {
   const auto initial = integration.credentials.get("refresh_token");
   if (!initial || initial->empty()) {
     need(integration, "access_token");  // a fixed token (tests, short jobs)
-    return;
+    return std::nullopt;
   }
+  std::optional<std::chrono::steady_clock::time_point> sent;
   const auto usable =
       [&](const std::optional<integrations::StoredToken>& stored) {
         return stored && stored->fresh &&
@@ -99,6 +102,7 @@ void ensure_access_token(db::Connection& connection,
         integrations::load_token(connection, integration.id, k_margin_seconds);
     if (!usable(stored)) {
       // A chain started from an older authorization is dropped.
+      sent = std::chrono::steady_clock::now();
       stored = refresh(connection, integration,
                        stored && stored->initial_refresh_token == *initial
                            ? stored->refresh_token
@@ -108,15 +112,17 @@ void ensure_access_token(db::Connection& connection,
   }
   integration.credentials.set("access_token", stored->access_token);
   integration.credentials.set("current_refresh_token", stored->refresh_token);
+  return sent;
 }
 
 }  // namespace
 
-void prepare_credentials(db::Connection& connection,
-                         integrations::Integration& integration) {
+std::optional<std::chrono::steady_clock::time_point> prepare_credentials(
+    db::Connection& connection, integrations::Integration& integration) {
   if (providers::uses_oauth(integration.provider)) {
-    ensure_access_token(connection, integration);
+    return ensure_access_token(connection, integration);
   }
+  return std::nullopt;
 }
 
 }  // namespace crm::sync

@@ -162,15 +162,17 @@ RunStore load_store(db::Connection& connection,
   const int id = integration.store_id;
   store.settings = integrations::parse_store_settings(integration.settings, id);
   store.mappings = records::mappings_for_store(integration.settings, id);
+  std::optional<TimePoint> token_call;
   if (credentials == Credentials::placeholder &&
       !integration.credentials.get("access_token")) {
     // A dry run sends nothing: no token refresh (a database write) either.
     integration.credentials.set("access_token", "dry-run");
   } else {
-    prepare_credentials(connection, integration);
+    token_call = prepare_credentials(connection, integration);
   }
   store.provider = providers::make_provider(integration);
   store.limits = limits_of(*store.provider, store.settings);
+  store.limits.earlier_request = token_call;
   std::map<Entity, records::TableMapping> read;
   for (const auto& [entity, mapping] : store.mappings) {
     read.emplace(entity, mapping_for(store, entity));

@@ -25,12 +25,27 @@ Scheduler::Scheduler(http::Transport& transport, queue::Budget& budget,
       m_options(options),
       m_deadline(transport.now() + options.deadline) {}
 
+namespace {
+
+/// Request starts of a store paced at `per_second` are this far apart: a
+/// 10% margin, since the provider counts arrivals, which jitter.
+TimePoint::duration spacing(int per_second) {
+  return std::chrono::duration_cast<TimePoint::duration>(
+      std::chrono::microseconds(1100000 / per_second));
+}
+
+}  // namespace
+
 void Scheduler::add_store(int store_id, const providers::Provider& provider,
                           StoreLimits limits) {
   Store& store = m_stores[store_id];
   store.provider = &provider;
   store.limits = limits;
   store.probing = limits.probe;
+  if (limits.per_second && limits.earlier_request) {
+    store.next_slot = *limits.earlier_request + spacing(*limits.per_second);
+    store.recent_starts.push_back(*limits.earlier_request);
+  }
 }
 
 const StoreState& Scheduler::state(int store_id) const {
@@ -284,9 +299,7 @@ void Scheduler::send(std::size_t index, Store& store) {
   const TimePoint now = m_transport.now();
   if (store.limits.per_second) {
     store.next_slot =
-        std::max(now, store.next_slot) +
-        std::chrono::duration_cast<TimePoint::duration>(
-            std::chrono::microseconds(1100000 / *store.limits.per_second));
+        std::max(now, store.next_slot) + spacing(*store.limits.per_second);
   }
   http::Request request = std::move(*item.pending);
   item.pending.reset();

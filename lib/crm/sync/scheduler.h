@@ -42,6 +42,9 @@ struct StoreLimits {
   /// How long the store pauses if this run pauses it (its items are due
   /// again then, with their attempt given back).
   std::chrono::seconds pause_for{60};
+  /// A request this run sent to the store before the scheduler (the OAuth
+  /// token call): it counts in the store's per-second pacing.
+  std::optional<TimePoint> earlier_request;
 };
 
 /// One claimed row on its way to an outcome. An item handed to the
