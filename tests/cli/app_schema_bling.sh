@@ -34,6 +34,7 @@ assert_eq 'null' "$(order 3 '.contato.nome')" "and no customer name of its own"
 assert_eq '[1.49]' "$(order 3 '[.parcelas[].valor]')" \
   "three lines of 0.495 rounded locally: the cent settled on the installment"
 
+assert_sales_import_keeps_local
 assert_triggers_follow
 assert_eq '"Ana Souza Lima"' "$(remote contatos '.[] | select(.email == "ana@x.com") | .nome')" "the update reached Bling"
 

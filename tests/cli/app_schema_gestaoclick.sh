@@ -46,6 +46,7 @@ assert_eq '["1.49"]' "$(sale 3 '[.pagamentos[].pagamento.valor]')" \
   "three lines of 0.495 rounded locally: the cent settled on the installment"
 assert_eq '["7.50","7.50"]' "$(sale 1 '[.pagamentos[].pagamento.valor]')" "installments that add up are sent as they are"
 
+assert_sales_import_keeps_local
 assert_triggers_follow
 assert_eq '"Ana Souza Lima"' "$(remote clientes '.[] | select(.email == "ana@x.com") | .nome')" "the update reached the CRM"
 

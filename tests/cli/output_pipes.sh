@@ -45,7 +45,9 @@ minutes=$(sed -n 2p <<<"$out" | sed -E 's/[^0-9]//g')
 sql "INSERT INTO vendas (id_loja, total) VALUES (1, 10), (1, 20)"
 run_program "$CRM_SYNC_FULL" --loja 1 --entity venda
 assert_match "Sincronização completa: 2 vendas enfileiradas$" "$(head -1 <<<"$out")" "two sales"
-sql "UPDATE crm_sync_queue SET processado = 1, processado_em = NOW() - INTERVAL 30 DAY, erro = 'x'
+# (10 days old: well inside the 30 days failed rows are kept, whatever
+# second crm_cleanup starts in)
+sql "UPDATE crm_sync_queue SET processado = 1, processado_em = NOW() - INTERVAL 10 DAY, erro = 'x'
        WHERE entidade = 'venda' LIMIT 1"
 run_program "$CRM_ENQUEUE" --retry-failed
 assert_match "Reenfileirados: 1 registro que falhou$" "$out" "one retried"

@@ -106,3 +106,12 @@ assert_eq 0 "$rc" "import exit"
 assert_eq "2 1 2 true" "$(jq -r '"\(.paginas) \(.criados) \(.atualizados + .inalterados) \(.concluida)"' <<<"$out")" "3 contacts in 2 pages: one new"
 assert_eq "carla@x.com" "$(sql "SELECT email FROM clientes WHERE nome = 'Carla'")" "imported"
 assert_eq "Ana Souza Lima" "$(sql "SELECT nome FROM clientes WHERE id = 1")" "firstName and lastName joined again"
+
+# A deal imported from ActiveCampaign names its contact by AC's id: the
+# import resolves it to the local customer through the external ids.
+new_deal=$(seed_remote deals "[{\"title\": \"Venda do CRM\", \"contact\": \"$bruno\", \"value\": 5000, \"currency\": \"brl\"}]")
+sql "DELETE FROM crm_fila"
+run_program "$CRM_SYNC_FULL" --loja 1 --entity venda --import --pages 10 --json
+assert_eq "0|true" "$(jq -r '"\(.erros)|\(.concluida)"' <<<"$out")" "deal import (stderr: $err)"
+assert_eq "2|50.00" "$(sql "SELECT CONCAT_WS('|', id_cliente, total) FROM vendas WHERE external_id = '$new_deal'")" \
+  "the deal's contact is the local customer 2; the value in cents as a decimal"

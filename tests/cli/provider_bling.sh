@@ -170,3 +170,21 @@ assert_eq "$ours|link" "$(sql "SELECT CONCAT_WS('|', v.external_id, l.operacao) 
   "the order of this sale's contact is linked"
 assert_eq '"Caneta"' "$(remote pedidos/vendas ".[] | select(.numeroLoja == \"4\" and .id != $theirs) | .itens[0].descricao")" \
   "a line without a description goes with its product's name"
+
+# Imports: Bling's list rows are partial (no e-mail, no cost, no items), so
+# each record is read whole; a reference (an order's contato) resolves to
+# the local record through its external id.
+eva=$(seed_remote contatos '[{"nome": "Eva Lima", "email": "eva@x.com", "numeroDocumento": "39053344705", "tipo": "F", "situacao": "A"}]')
+seed_remote produtos '[{"nome": "Borracha", "codigo": "BOR-1", "preco": 1.5, "fornecedor": {"precoCusto": 0.7}, "tipo": "P", "situacao": "A", "formato": "S"}]' >/dev/null
+order=$(seed_remote pedidos/vendas "[{\"numeroLoja\": \"900\", \"contato\": {\"id\": $eva}, \"data\": \"2026-11-25\"}]")
+for entity in cliente produto venda; do
+  sql "DELETE FROM crm_fila"
+  run_program "$CRM_SYNC_FULL" --loja 1 --entity "$entity" --import --pages 50 --json
+  assert_eq "0|true" "$(jq -r '"\(.erros)|\(.concluida)"' <<<"$out")" "import of $entity (stderr: $err)"
+done
+assert_eq "Eva Lima|eva@x.com" "$(sql "SELECT CONCAT_WS('|', nome, email) FROM clientes WHERE external_id = '$eva'")" \
+  "the contact's e-mail, read from the record (the list row has none)"
+assert_eq "0.70" "$(sql "SELECT custo FROM produtos WHERE sku = 'BOR-1'")" "the product's cost, read from the record"
+assert_eq "$(sql "SELECT id FROM clientes WHERE external_id = '$eva'")|2026-11-25 00:00:00" \
+  "$(sql "SELECT CONCAT_WS('|', id_cliente, data_venda) FROM vendas WHERE external_id = '$order'")" \
+  "the order's contato resolved to the local customer"

@@ -346,11 +346,36 @@ class Bling final : public fake::Dialect {
     auto records =
         fake::select(store, resource, filters, (page - 1) * size, size).first;
     Value data = Value::array();
-    for (Value& record : records) data.push_back(std::move(record));
+    for (Value& record : records) {
+      data.push_back(list_row(resource, std::move(record)));
+    }
     Value out = Value::object();
     out.set("data", std::move(data));
     res.status = 200;
     res.set_content(crm::json::dump(out), "application/json");
+  }
+
+  /// A record as Bling's list calls show it: only some of its fields (no
+  /// e-mail on contatos, no supplier cost on produtos, no itens or parcelas
+  /// on pedidos); a GET of the record has them all.
+  static Value list_row(const std::string& resource, Value record) {
+    static const std::map<std::string, std::vector<std::string>> k_listed = {
+        {"contatos",
+         {"id", "nome", "codigo", "situacao", "numeroDocumento", "telefone",
+          "celular"}},
+        {"produtos",
+         {"id", "idProdutoPai", "nome", "codigo", "preco", "tipo", "situacao",
+          "formato", "descricaoCurta", "imagemURL"}},
+        {"pedidos/vendas",
+         {"id", "numero", "numeroLoja", "data", "dataSaida", "dataPrevista",
+          "totalProdutos", "total", "contato", "situacao", "loja"}}};
+    const auto listed = k_listed.find(resource);
+    if (listed == k_listed.end()) return record;
+    Value row = Value::object();
+    for (const std::string& key : listed->second) {
+      if (const Value* value = record.find(key)) row.set(key, *value);
+    }
+    return row;
   }
 
   std::string m_client_id;

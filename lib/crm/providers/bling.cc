@@ -24,6 +24,7 @@ Endpoint contact_endpoint() {
                 constant("situacao", "situacao", json::Value::string("A"))});
   contact.lookups = {lookup("numeroDocumento", "document", T::digits)};
   contact.deactivate = {"situacao", json::Value::string("I")};
+  contact.partial_list_rows = true;  // list rows: no e-mail
   return contact;
 }
 
@@ -40,6 +41,7 @@ Endpoint product_endpoint() {
                     constant("formato", "formato", json::Value::string("S"))});
   product.lookups = {lookup("codigos[]", "sku")};
   product.deactivate = {"situacao", json::Value::string("I")};
+  product.partial_list_rows = true;  // list rows: no cost (fornecedor)
   return product;
 }
 
@@ -86,6 +88,7 @@ Endpoint order_endpoint() {
   // An order discount (desconto.valor, an amount); line discounts are
   // percentages in Bling, so local line discounts join the order's.
   order.totals = SaleArithmetic{.order_discount = true};
+  order.partial_list_rows = true;  // list rows: no items, installments
   return order;
 }
 

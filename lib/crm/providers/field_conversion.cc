@@ -290,13 +290,19 @@ std::optional<std::string> from_remote(const json::Value& value,
 }
 
 std::vector<std::pair<std::string, std::optional<std::string>>> read_fields(
-    const Endpoint& endpoint, const json::Value& remote, const Fields* only) {
+    const Endpoint& endpoint, const json::Value& remote, const Fields* only,
+    Refs refs) {
   std::vector<std::pair<std::string, std::optional<std::string>>> out;
   for (const FieldSpec& spec : endpoint.fields) {
-    if (!readable(spec) || (only && !only->contains(spec.field))) continue;
+    const bool remote_id =
+        refs == Refs::remote_ids && spec.ref && spec.ref_field.empty();
+    if (!(readable(spec) || remote_id) ||
+        (only && !only->contains(spec.field))) {
+      continue;
+    }
     const json::Value* value = remote.find_path(spec.path);
     if (value == nullptr) continue;  // absent: keep the local value
-    auto local = from_remote(*value, spec);
+    auto local = remote_id ? value->scalar_text() : from_remote(*value, spec);
     const auto seen = std::find_if(
         out.begin(), out.end(),
         [&](const auto& pair) { return pair.first == spec.field; });

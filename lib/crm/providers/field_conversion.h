@@ -50,8 +50,12 @@ bool omitted_when_empty(FieldType type);
 /// fields, in spec order; a field absent remotely is left out (the local
 /// value stays). Split fields are joined again (first + last name, date +
 /// time); of two specs for one field the first present value wins. `only`,
-/// when given, limits them to the fields the local mapping has.
+/// when given, limits them to the fields the local mapping has. With
+/// `Refs::remote_ids`, a reference field (a deal's contact) is read too, as
+/// the CRM id it holds, for the caller to resolve to a local id.
+enum class Refs { skip, remote_ids };
 std::vector<std::pair<std::string, std::optional<std::string>>> read_fields(
-    const Endpoint& endpoint, const json::Value& remote, const Fields* only);
+    const Endpoint& endpoint, const json::Value& remote, const Fields* only,
+    Refs refs = Refs::skip);
 
 }  // namespace crm::providers

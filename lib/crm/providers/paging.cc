@@ -34,7 +34,8 @@ std::vector<RemoteRecord> read_records(const Endpoint& endpoint,
     const auto id_text = id ? id->scalar_text() : std::nullopt;
     if (!id_text || id_text->empty())
       continue;  // a record without an id cannot be linked
-    records.push_back({*id_text, read_fields(endpoint, item, nullptr)});
+    records.push_back(
+        {*id_text, read_fields(endpoint, item, nullptr, Refs::remote_ids)});
   }
   return records;
 }
@@ -139,6 +140,29 @@ std::variant<Page, ItemOutcome> read_list_page(
   const auto count = static_cast<long long>(list->items().size());
   page.next_cursor = next_cursor(profile, *root, count, cursor);
   return page;
+}
+
+std::variant<RemoteRecord, ItemOutcome> read_one_record(
+    const Profile& profile, const Endpoint& endpoint,
+    const std::string& external_id, const http::Response& response) {
+  const std::string what = fmt::format("GET {}/{}", endpoint.path, external_id);
+  if (classify(response) != OutcomeKind::success) {
+    return failure(response, what, error_detail(profile, response));
+  }
+  const auto root = json::parse(response.body);
+  const json::Value* record = !root ? nullptr
+                              : endpoint.record_envelope.empty()
+                                  ? &*root
+                                  : root->find_path(endpoint.record_envelope);
+  if (record == nullptr || !record->is_object()) {
+    return ItemOutcome::failed(
+        OutcomeKind::permanent,
+        fmt::format("{}: HTTP {}: no record at '{}'", what, response.status,
+                    endpoint.record_envelope),
+        response.status);
+  }
+  return RemoteRecord{
+      external_id, read_fields(endpoint, *record, nullptr, Refs::remote_ids)};
 }
 
 }  // namespace crm::providers

@@ -26,4 +26,11 @@ std::variant<Page, ItemOutcome> read_list_page(
     const Profile& profile, const Endpoint& endpoint,
     const std::optional<std::string>& cursor, const http::Response& response);
 
+/// Reads one record's GET response (for lists whose rows are partial): its
+/// fields, references as CRM ids. A non-2xx response is a classified
+/// failure; one without a record at the record envelope is permanent.
+std::variant<RemoteRecord, ItemOutcome> read_one_record(
+    const Profile& profile, const Endpoint& endpoint,
+    const std::string& external_id, const http::Response& response);
+
 }  // namespace crm::providers

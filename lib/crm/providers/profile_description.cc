@@ -210,6 +210,32 @@ std::string lookup_lines(const Endpoint& endpoint) {
   return out;
 }
 
+/// What `crm_sync_full --import` reads of the entity.
+std::string import_line(const Endpoint& endpoint) {
+  std::string fields;
+  std::string refs;
+  for (const FieldSpec& spec : endpoint.fields) {
+    std::string& list = spec.ref ? refs : fields;
+    if (readable(spec) || (spec.ref && spec.ref_field.empty())) {
+      list += fmt::format("{}`{}`", list.empty() ? "" : ", ", spec.label);
+    }
+  }
+  return fmt::format(
+      "\nImport (`crm_sync_full --import`) reads {} from {}{}. Constants, "
+      "templates, the local id and person types are not read back{}.\n",
+      fields.empty() ? "nothing" : fields,
+      endpoint.partial_list_rows
+          ? fmt::format("each record (`GET {}/{{id}}`: the list's rows are "
+                        "partial)",
+                        endpoint.path)
+          : "the list's rows",
+      refs.empty() ? ""
+                   : fmt::format("; {} resolved to the local record through "
+                                 "its external id",
+                                 refs),
+      endpoint.children.empty() ? "" : ", nor are the child lists");
+}
+
 std::string endpoint_markdown(Entity entity, const Endpoint& endpoint) {
   if (!endpoint.unsupported.empty()) {
     return fmt::format("### {}: not supported\n\n{}.\n", to_db(entity),
@@ -222,6 +248,7 @@ std::string endpoint_markdown(Entity entity, const Endpoint& endpoint) {
     out += fmt::format("\nChild list `{}`: `{}[]`, one element per row.\n\n{}",
                        child.name, child.path, field_table(child.fields));
   }
+  out += import_line(endpoint);
   if (endpoint.totals) {
     out += endpoint.totals->order_discount
                ? "\nAn order discount (`discount`) is sent as the order's "

@@ -78,6 +78,23 @@ class Provider {
   /// spent, how long to stop sending to this store; nullopt otherwise.
   [[nodiscard]] virtual std::optional<std::chrono::seconds> budget_exhausted(
       const http::Response& response) const = 0;
+  /// Whether a list page's rows are partial, so an import reads each record
+  /// (record_request, read_record).
+  [[nodiscard]] virtual bool partial_list_rows(Entity) const { return false; }
+  /// The GET of one record by its CRM id.
+  [[nodiscard]] virtual Step record_request(Entity entity,
+                                            const std::string& id) const {
+    (void)id;
+    return ItemOutcome::failed(OutcomeKind::permanent,
+                               std::string(to_db(entity)) + ": no reads");
+  }
+  /// One record read from record_request's response.
+  [[nodiscard]] virtual std::variant<RemoteRecord, ItemOutcome> read_record(
+      Entity entity, const std::string& id, const http::Response&) const {
+    (void)id;
+    return ItemOutcome::failed(OutcomeKind::permanent,
+                               std::string(to_db(entity)) + ": no reads");
+  }
   /// For a response refused by the CRM's rate limit (429), how long it asks
   /// to wait before the same request may go again; nullopt otherwise.
   [[nodiscard]] virtual std::optional<std::chrono::seconds> rate_limited_for(

@@ -98,6 +98,9 @@ struct Endpoint {
   std::vector<FieldSpec> fields;
   std::vector<ChildSpec> children;
   std::vector<Lookup> lookups;
+  /// The list's rows carry only some fields (Bling: no e-mail, cost, lines):
+  /// an import reads each record whole, one GET per row.
+  bool partial_list_rows = false;
   /// Sales: how the provider checks the total (the order discount placed,
   /// installments settled before the body is built); nullopt: not checked.
   std::optional<SaleArithmetic> totals;

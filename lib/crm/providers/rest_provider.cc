@@ -83,6 +83,27 @@ class RestProvider final : public Provider {
                           response);
   }
 
+  bool partial_list_rows(Entity entity) const override {
+    const auto it = m_profile.endpoints.find(entity);
+    return it != m_profile.endpoints.end() && it->second.partial_list_rows;
+  }
+
+  Step record_request(Entity entity, const std::string& id) const override {
+    if (auto stop = unsupported(entity)) return std::move(*stop);
+    const Endpoint& endpoint = m_profile.endpoints.at(entity);
+    return make_request(
+        m_profile, "GET",
+        join_url(m_profile.base_url, endpoint.path + "/" + util::url_encode(id),
+                 {}));
+  }
+
+  std::variant<RemoteRecord, ItemOutcome> read_record(
+      Entity entity, const std::string& id,
+      const http::Response& response) const override {
+    return read_one_record(m_profile, m_profile.endpoints.at(entity), id,
+                           response);
+  }
+
   std::optional<std::chrono::seconds> rate_limited_for(
       const http::Response& response) const override {
     return rate_limit_wait(m_profile, response);

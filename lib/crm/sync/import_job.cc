@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <thread>
+
 #include "crm/http/curl_transport.h"
 #include "crm/integrations/integration_repository.h"
 #include "crm/integrations/store_settings.h"
@@ -110,17 +115,104 @@ ImportJob open_job(db::Connection& connection, const ImportOptions& options) {
   return job;
 }
 
+/// The import's request starts, spaced as crm_sync spaces a store paced
+/// per second (1.1/N s apart), so reading records one by one stays under
+/// the provider's limit.
+class Pacer {
+ public:
+  explicit Pacer(std::optional<int> per_second) : m_per_second(per_second) {}
+
+  /// Waits for the next slot (nothing when unpaced).
+  void next() {
+    if (!m_per_second || *m_per_second <= 0) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now < m_next) std::this_thread::sleep_until(m_next);
+    m_next = std::max(now, m_next) +
+             std::chrono::microseconds(1100000 / *m_per_second);
+  }
+
+ private:
+  std::optional<int> m_per_second;
+  std::chrono::steady_clock::time_point m_next{};
+};
+
 /// What the page loop works with.
 struct PageLoop {
   db::Connection& connection;
   const providers::Provider& provider;
+  const std::map<Entity, records::TableMapping>& mappings;
   const records::TableMapping& mapping;
   records::RecordRepository& records;
   queue::RequestBudget& budget;
   std::optional<int> per_minute;
+  Pacer& pacer;
   const util::Deadline& deadline;
   const ImportOptions& options;
 };
+
+/// One request of the import: within the store's per-minute budget and
+/// pacing; nullopt when the budget is spent.
+std::optional<http::Response> send_paced(const PageLoop& loop,
+                                         const http::Request& request) {
+  if (loop.per_minute &&
+      loop.budget.reserve(loop.options.store_id, *loop.per_minute, 1)
+              .requests == 0) {
+    return std::nullopt;
+  }
+  loop.pacer.next();
+  return fetch(request, loop.deadline);
+}
+
+/// Each record of a page whose list rows are partial (Bling), read whole.
+/// A record the CRM no longer has keeps its list row; anything else stops
+/// the page (nothing of it is written, the cursor stays).
+std::optional<ItemOutcome> read_whole_records(const PageLoop& loop,
+                                              providers::Page& page) {
+  const Entity entity = loop.options.entity;
+  if (!loop.provider.partial_list_rows(entity)) return std::nullopt;
+  for (providers::RemoteRecord& record : page.records) {
+    providers::Step step =
+        loop.provider.record_request(entity, record.external_id);
+    if (auto* stop = std::get_if<ItemOutcome>(&step)) return std::move(*stop);
+    const auto response = send_paced(loop, std::get<http::Request>(step));
+    if (!response) {
+      return ItemOutcome::failed(OutcomeKind::rate_limited,
+                                 "the store's request budget is spent");
+    }
+    auto read =
+        loop.provider.read_record(entity, record.external_id, *response);
+    if (auto* whole = std::get_if<providers::RemoteRecord>(&read)) {
+      record = std::move(*whole);
+    } else if (std::get<ItemOutcome>(read).kind != OutcomeKind::permanent) {
+      return std::get<ItemOutcome>(std::move(read));
+    }
+  }
+  return std::nullopt;
+}
+
+/// References read as CRM ids (a deal's contact) become local ids through
+/// the referenced table's external ids; one without a local record is left
+/// empty (it never overwrites, and a new record gets NULL).
+void resolve_references(const PageLoop& loop, providers::Page& page) {
+  std::set<std::string> resolved;  // a field may be sent by two specs
+  for (const providers::Reference& ref :
+       loop.provider.references(loop.options.entity)) {
+    if (!ref.child.empty() || !resolved.insert(ref.field).second) continue;
+    const auto target = loop.mappings.find(ref.target);
+    for (providers::RemoteRecord& record : page.records) {
+      for (auto& [field, value] : record.fields) {
+        if (field != ref.field || !value || value->empty()) continue;
+        const auto local =
+            target == loop.mappings.end()
+                ? std::nullopt
+                : loop.records.find_by(target->second, loop.options.store_id,
+                                       "external_id", *value);
+        value = local ? std::optional<std::string>(std::to_string(*local))
+                      : std::nullopt;
+      }
+    }
+  }
+}
 
 /// One page from the CRM, or why it cannot be read.
 std::variant<providers::Page, ItemOutcome> read_next_page(
@@ -129,9 +221,15 @@ std::variant<providers::Page, ItemOutcome> read_next_page(
   if (std::holds_alternative<ItemOutcome>(step)) {
     return std::get<ItemOutcome>(step);
   }
-  return loop.provider.read_page(
+  loop.pacer.next();
+  auto read = loop.provider.read_page(
       loop.options.entity, cursor,
       fetch(std::get<http::Request>(step), loop.deadline));
+  if (auto* page = std::get_if<providers::Page>(&read)) {
+    if (auto stop = read_whole_records(loop, *page)) return std::move(*stop);
+    resolve_references(loop, *page);
+  }
+  return read;
 }
 
 /// A page that failed: a permanent failure ends the job, others are noted.
@@ -319,10 +417,14 @@ ImportResult run_import(db::Connection& connection,
     per_minute = provider->rate_limits().per_minute;
   }
 
+  Pacer pacer(integrations::parse_store_settings(active.front().settings,
+                                                 options.store_id)
+                  .requests_per_second.value_or(
+                      provider->rate_limits().per_second.value_or(0)));
   const ImportJob job = open_job(connection, options);
   result.job_id = job.id;
-  const PageLoop loop{connection, *provider,  mapping,  records,
-                      budget,     per_minute, deadline, options};
+  const PageLoop loop{connection, *provider,  mappings, mapping,  records,
+                      budget,     per_minute, pacer,    deadline, options};
   import_pages(loop, job.cursor, result);
   return result;
 }

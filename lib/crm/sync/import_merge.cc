@@ -26,6 +26,13 @@ std::string digits_of(std::string_view text) {
   return digits;
 }
 
+/// "2026-11-20" from a CRM that keeps dates only, for a local
+/// "2026-11-20 10:02:00": the same day.
+bool same_day(std::string_view local, std::string_view remote) {
+  return remote.size() == 10 && remote[4] == '-' && remote[7] == '-' &&
+         local.size() > 10 && local.substr(0, 10) == remote && local[10] == ' ';
+}
+
 }  // namespace
 
 bool is_empty_value(const std::optional<std::string>& value) {
@@ -35,6 +42,9 @@ bool is_empty_value(const std::optional<std::string>& value) {
 bool same_value(std::string_view local, std::string_view remote) {
   if (local == remote) {
     return true;
+  }
+  if (same_day(local, remote)) {
+    return true;  // a CRM that keeps the date only: the local time stays
   }
   return is_formatted_number(local) && is_formatted_number(remote) &&
          digits_of(local) == digits_of(remote);
