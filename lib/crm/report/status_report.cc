@@ -384,6 +384,8 @@ std::string format_status_json(const StatusData& data) {
   out.set("minutos_ativos_10min",
           json::Value::number(static_cast<long long>(data.active_minutes_10m)));
   out.set("programas", programs_json(data));
+  out.set("lote_proximo",
+          json::Value::number(static_cast<long long>(data.claim_limit)));
   out.set("lojas", stores_json(data));
   out.set("falhas_por_motivo", failures_json(data));
   out.set("execucoes", runs_json(data));

@@ -101,6 +101,16 @@ struct StoreReport {
   /// crm_sync runs' requests over their items: no budget rows for the
   /// store) or "" (nothing observed).
   std::string requests_per_item_basis;
+  /// Rows the next `crm_sync` claim (StatusData::claim_limit rows over every
+  /// store) would take from it now: 0 when nothing of it is due, when it is
+  /// out of service (paused until its probe, invalid, disabled, without an
+  /// integration), when its budget for this minute is spent, or when other
+  /// stores' higher priorities fill the batch.
+  int claim_share = 0;
+  /// The priority of its next due row in claim order and how long that row
+  /// has been queued; nullopt when the claim would not look at it.
+  std::optional<int> next_priority;
+  std::optional<std::int64_t> next_wait_seconds;
 };
 
 /// A failure reason (the `erro` text with numbers and ids replaced by N) of
@@ -166,6 +176,9 @@ struct StatusData {
   /// The last runs, newest first, and older fatal or aborted ones of the
   /// last 24 hours.
   std::vector<RunRecord> runs;
+  /// The rows of the claim the stores' shares are taken from: a `crm_sync`
+  /// run without --loja and --limit.
+  int claim_limit = 100;
 };
 
 /// How many failure reasons and examples per group crm_status shows.

@@ -128,8 +128,12 @@ std::string stores_text(const StatusData& data) {
   if (data.stores.empty()) return {};
   std::string out = "\nLojas:\n";
   for (const StoreReport& store : data.stores) {
-    out += fmt::format("  Loja {} {}; {}\n", store.store_id, state_text(store),
-                       backlog_text(store));
+    out += fmt::format("  Loja {} {}; {}{}\n", store.store_id,
+                       state_text(store), backlog_text(store),
+                       store.pending > 0
+                           ? fmt::format("; próximo lote: {} de {}",
+                                         store.claim_share, data.claim_limit)
+                           : std::string());
     out += fmt::format(
         "    últimos 10 min: {} concluídos ({} desistidos) em {} min ativos = "
         "{:.1f}/min; {}; {}\n",
@@ -197,6 +201,10 @@ json::Value store_json(const StoreReport& store) {
            optional_integer(store.oldest_pending_seconds));
   item.set("pronto_mais_antigo_espera_s",
            optional_integer(store.oldest_due_wait_seconds));
+  item.set("parte_proximo_lote", integer(store.claim_share));
+  item.set("proxima_prioridade",
+           store.next_priority ? integer(*store.next_priority) : json::Value());
+  item.set("proxima_espera_s", optional_integer(store.next_wait_seconds));
   item.set("concluidos_10min", integer(store.finished_10m));
   item.set("desistidos_10min", integer(store.given_up_10m));
   item.set("minutos_ativos_10min", integer(store.active_minutes_10m));

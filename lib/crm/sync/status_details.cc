@@ -8,6 +8,8 @@
 
 #include "crm/json/json.h"
 #include "crm/providers/provider_factory.h"
+#include "crm/queue/fair_claim.h"
+#include "crm/queue/request_budget.h"
 
 namespace crm::sync {
 namespace {
@@ -157,6 +159,44 @@ void add_requests_per_item(db::Connection& c, Stores& stores) {
   }
 }
 
+/// Whether the next crm_sync run claims the store's rows: an active,
+/// valid integration, or a pause whose probe is due.
+bool claimed_by_next_run(const report::StoreReport& store) {
+  return store.state == "ok" ||
+         (store.state == "pausada" && store.next_probe_seconds == 0);
+}
+
+/// Each store's share of the next claim of data.claim_limit rows, as the
+/// fair claim would take it now (each store capped by the requests its
+/// budget has left this minute), without locking or writing anything.
+void add_claim_shares(db::Connection& c, report::StatusData& data) {
+  queue::ClaimFilter filter;
+  std::map<int, int> per_minute;
+  for (const report::StoreReport& store : data.stores) {
+    if (!claimed_by_next_run(store)) {
+      continue;
+    }
+    filter.store_ids.push_back(store.store_id);
+    if (store.per_minute) {
+      per_minute[store.store_id] = *store.per_minute;
+    }
+  }
+  if (filter.store_ids.empty()) {
+    return;  // an empty filter would read every store
+  }
+  filter.store_caps = queue::RequestBudget(c).left(per_minute);
+  for (const queue::StoreShare& share :
+       queue::store_shares(c, filter, data.claim_limit)) {
+    for (report::StoreReport& store : data.stores) {
+      if (store.store_id == share.store_id) {
+        store.claim_share = share.share;
+        store.next_priority = share.next_priority;
+        store.next_wait_seconds = share.next_wait.count();
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void add_store_reports(db::Connection& c, report::StatusData& data) {
@@ -178,6 +218,7 @@ void add_store_reports(db::Connection& c, report::StatusData& data) {
     }
     data.stores.push_back(std::move(store));
   }
+  add_claim_shares(c, data);
 }
 
 namespace {
