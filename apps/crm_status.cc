@@ -16,7 +16,9 @@ int main(int argc, char** argv) {
             "prometheus", "print Prometheus text exposition format")(
             "metrics-file", "write the Prometheus text here, atomically",
             cxxopts::value<std::string>(),
-            "PATH")("fix-stuck", "mark stuck runs as aborted")(
+            "PATH")("html", "write the status page here, atomically",
+                    cxxopts::value<std::string>(),
+                    "FILE")("fix-stuck", "mark stuck runs as aborted")(
             "resume", "lift store N's pause now", cxxopts::value<std::string>(),
             "N")("record",
                  "the story of one record: --record ENTITY ID [--loja N]",
@@ -52,6 +54,9 @@ int main(int argc, char** argv) {
           request.record = sync::RecordQuery{
               *cli::entity_option(parsed, "record"), ids.front(),
               cli::int_option(parsed, "loja", 1, 2147483647)};
+        }
+        if (parsed.count("html")) {
+          request.html_file = parsed["html"].as<std::string>();
         }
         if (parsed.count("metrics-file")) {
           request.metrics_file = parsed["metrics-file"].as<std::string>();

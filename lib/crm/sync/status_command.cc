@@ -7,21 +7,29 @@
 #include "crm/core/errors.h"
 #include "crm/db/connection.h"
 #include "crm/integrations/store_state.h"
+#include "crm/report/status_page.h"
 #include "crm/sync/status.h"
+#include "crm/sync/status_history.h"
 #include "crm/util/atomic_file.h"
 
 namespace crm::sync {
 
 namespace {
 
-/// Opens the database and reads the status; with a metrics file, a failure
-/// rewrites it with crm_sync_up 0 first (a stale file would say all is
-/// well), then goes on as the fatal error it is.
+/// Opens the database; a failure rewrites the metrics file with
+/// crm_sync_up 0 and the page with the error first (a stale file would say
+/// all is well), then goes on as the fatal error it is.
 std::unique_ptr<db::Connection> open_database(const Config& config,
-                                              const StatusRequest& request) {
+                                              const StatusRequest& request,
+                                              const report::Printer& printer) {
   try {
     return db::Connection::open(config.db);
-  } catch (const FatalError&) {
+  } catch (const FatalError& error) {
+    if (request.html_file) {
+      util::write_file_atomically(
+          *request.html_file, report::format_status_page_down(
+                                  printer.timestamp_prefix(), error.what()));
+    }
     if (request.metrics_file) {
       const double now =
           std::chrono::duration<double>(
@@ -34,11 +42,26 @@ std::unique_ptr<db::Connection> open_database(const Config& config,
   }
 }
 
+/// The metrics file and the status page, when asked for.
+void write_files(db::Connection& connection, const report::StatusData& data,
+                 const StatusRequest& request, const report::Printer& printer) {
+  if (request.metrics_file) {
+    util::write_file_atomically(*request.metrics_file,
+                                report::format_status_prometheus(data));
+  }
+  if (request.html_file) {
+    util::write_file_atomically(
+        *request.html_file,
+        report::format_status_page(data, gather_history(connection),
+                                   printer.timestamp_prefix()));
+  }
+}
+
 }  // namespace
 
 int report_status(const Config& config, const StatusRequest& request,
                   const report::Printer& printer) {
-  auto connection = open_database(config, request);
+  auto connection = open_database(config, request, printer);
   if (request.resume_store) {
     const std::int64_t rows =
         integrations::StoreStates(*connection).resume(*request.resume_store);
@@ -68,10 +91,7 @@ int report_status(const Config& config, const StatusRequest& request,
                                  fixed));
   }
   const report::StatusData data = gather_status(*connection);
-  if (request.metrics_file) {
-    util::write_file_atomically(*request.metrics_file,
-                                report::format_status_prometheus(data));
-  }
+  write_files(*connection, data, request, printer);
   switch (request.output) {
     case StatusOutput::check: {
       const report::CheckResult result =
@@ -85,7 +105,7 @@ int report_status(const Config& config, const StatusRequest& request,
     case StatusOutput::text:
       if (printer.mode() == report::OutputMode::json) {
         printer.result_json(report::format_status_json(data));
-      } else if (!request.metrics_file ||
+      } else if ((!request.metrics_file && !request.html_file) ||
                  printer.verbosity() != report::Verbosity::quiet) {
         fmt::print(
             "{}", report::format_status_text(data, printer.timestamp_prefix()));
