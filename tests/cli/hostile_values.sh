@@ -17,7 +17,9 @@ INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao)
 SQL
 mysql_cmd "$CRM_DB_NAME" <"$scratch/hostile.sql"
 [[ $(sql "SELECT LENGTH(nome) > 65536 FROM clientes WHERE id = 4") == 1 ]] || fail "big name too small"
-local_names() { sql "SELECT id, SHA2(CONCAT_WS('|', nome, COALESCE(email, '~'), COALESCE(documento, '~')), 256) FROM clientes ORDER BY id"; }
+# ('' and NULL are both "no value": an empty document is not sent, and comes
+# back as NULL)
+local_names() { sql "SELECT id, SHA2(CONCAT_WS('|', nome, COALESCE(email, '~'), COALESCE(NULLIF(documento, ''), '~')), 256) FROM clientes ORDER BY id"; }
 original=$(local_names)
 
 run_sync

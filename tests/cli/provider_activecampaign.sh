@@ -79,8 +79,19 @@ assert_eq "Bruno|555-0002" "$(sql "SELECT CONCAT_WS('|', nome, telefone) FROM cl
 assert_eq "Ligar para Ana|2026-11-25 00:00:00|0" \
   "$(sql "SELECT CONCAT_WS('|', assunto, vencimento, concluida) FROM atividades WHERE id = 1")" "deal task fetched"
 
-# 422 errors carry their title.
+# A task without a due date fails here, naming the local column, with no
+# request (the document requires duedate); ActiveCampaign's own 422s carry
+# their title.
 sql "INSERT INTO atividades (id, id_loja, assunto, vencimento, id_cliente) VALUES (2, 1, 'Sem data', NULL, 1)"
+requests_before=$(fake_stat requests)
+enqueue 1 atividade 2
+run_sync --loja 1
+assert_eq "1|field 'due_date' (atividades.vencimento) is empty, and activecampaign requires it: not sent" \
+  "$(row_state atividade 2)" "an empty required field, named with its column"
+assert_eq "$requests_before" "$(fake_stat requests)" "no request for it"
+sql "UPDATE atividades SET vencimento = '2026-12-01 09:00:00' WHERE id = 2"
+fake_faults '{"rules": [{"method": "POST", "path_contains": "dealTasks", "status": 422, "count": 1,
+              "body": "{\"errors\":[{\"title\":\"Task duedate is required\"}]}"}]}'
 enqueue 1 atividade 2
 run_sync --loja 1
 assert_eq "1|POST /dealTasks: HTTP 422: Task duedate is required" "$(row_state atividade 2)" "422 message"

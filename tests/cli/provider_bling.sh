@@ -32,7 +32,7 @@ assert_eq "refresh-1|1" "$(sql "SELECT CONCAT_WS('|', refresh_token, expira_em >
 assert_eq 0 "$(fake_stat rate_limited)" "paced under the 3 requests/s limit: no 429"
 beta=$(sql "SELECT external_id FROM clientes WHERE id = 2")
 assert_match '^64238177[0-9]{2}$' "$beta" "an id above 2^32 kept whole"
-assert_eq '{"nome":"Ana Souza","email":"ana@x.com","numeroDocumento":"12345678901","tipo":"F","situacao":"A"}' \
+assert_eq '{"nome":"Ana Souza","email":"ana@x.com","numeroDocumento":"12345678901","tipo":"F","situacao":"A","indicadorIe":9}' \
   "$(remote contatos '.[] | select(.email == "ana@x.com") | del(.id)')" "contato: digits only, type from the document"
 assert_eq "J" "$(remote contatos ".[] | select(.id == $beta) | .tipo" | tr -d '"')" "a CNPJ is a company"
 assert_eq '{"nome":"Caderno","codigo":"CAD-1","preco":10,"tipo":"P","situacao":"A","formato":"S"}' \

@@ -212,7 +212,7 @@ TEST_CASE(
   const Request create = request_of(exchange->next(&none));
   CHECK(
       create.body ==
-      R"({"nome":"Beta Ltda","numeroDocumento":"12345678000195","tipo":"J","situacao":"A"})");
+      R"({"nome":"Beta Ltda","numeroDocumento":"12345678000195","tipo":"J","situacao":"A","indicadorIe":9})");
   const auto created = response(201, R"({"data":{"id":6423817751}})");
   CHECK(outcome_of(exchange->next(&created)).external_id == "6423817751");
 
@@ -231,7 +231,7 @@ TEST_CASE(
   CHECK(put.method == "PUT");
   CHECK(
       put.body ==
-      R"({"id":6423817751,"nome":"Ana","tipo":"F","endereco":{"geral":{"cep":"01001-000"}},"situacao":"A"})");
+      R"({"nome":"Ana","tipo":"F","endereco":{"geral":{"cep":"01001-000"}},"situacao":"A","indicadorIe":9})");
   const auto no_content = response(204, "");
   CHECK(outcome_of(update->next(&no_content)).kind == OutcomeKind::success);
 }
@@ -366,7 +366,7 @@ TEST_CASE(
           ->next(nullptr));
   CHECK(no_email.kind == OutcomeKind::permanent);
   CHECK(no_email.message ==
-        "field 'email' is empty, and activecampaign requires it");
+        "field 'email' is empty, and activecampaign requires it: not sent");
 
   auto deal = item(Entity::sale, {{"customer_id", "5"}, {"total", "1234.56"}});
   deal.referenced[{Entity::customer, 5}] = referenced("10");
@@ -577,10 +577,11 @@ TEST_CASE("field conversions", "[unit]") {
 
 TEST_CASE(
     "gestaoclick: a walk-in sale goes with the store's walk_in_customer "
-    "(without one it goes with no cliente_id, which the CRM refuses)",
+    "(without one it fails here: GestaoClick requires cliente_id)",
     "[unit]") {
   const auto sale_without_customer = [] {
     auto sale = item(Entity::sale, {{"customer_id", std::nullopt},
+                                    {"status", "3"},
                                     {"date", "2026-11-20 10:00:00"}});
     sale.record->children["lines"] = {
         {{"product_id", "8"}, {"quantity", "1"}, {"price", "2.50"}}};
@@ -606,10 +607,8 @@ TEST_CASE(
   auto plain =
       crm::providers::make_provider(integration("gestaoclick", credentials));
   auto without = plain->start(sale_without_customer());
-  Request bare = request_of(without->next(nullptr));
-  if (bare.method == "GET") {
-    const auto none = response(200, R"({"code":200,"data":[]})");
-    bare = request_of(without->next(&none));
-  }
-  CHECK(bare.body.find("cliente_id") == std::string::npos);
+  const crm::ItemOutcome refused = outcome_of(without->next(nullptr));
+  CHECK(refused.kind == crm::OutcomeKind::permanent);
+  CHECK(refused.message ==
+        "field 'customer_id' is empty, and gestaoclick requires it: not sent");
 }

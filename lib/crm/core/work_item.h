@@ -42,6 +42,10 @@ struct LocalRecord {
   std::map<std::string,
            std::vector<std::map<std::string, std::optional<std::string>>>>
       children;
+  /// A referenced record that was never sent: set when its last queue row
+  /// to the CRM was given up (its error) and nothing newer is queued, so
+  /// what references it can never go out.
+  std::optional<std::string> given_up;
 };
 
 /// A referenced local record: (entity, local id).
@@ -56,6 +60,10 @@ struct WorkItem {
   /// their children: absent when the record does not exist; one without an
   /// external_id has not been synced yet.
   std::map<RecordKey, LocalRecord> referenced;
+  /// Where each logical field lives locally, for messages: "date" ->
+  /// "vendas.data_venda", a child's "lines.description" ->
+  /// "venda_itens.descricao".
+  std::map<std::string, std::string> columns;
 };
 
 }  // namespace crm

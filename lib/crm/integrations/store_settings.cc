@@ -64,7 +64,8 @@ StoreSettings parse_store_settings(const json::Value& settings, int store_id) {
                                                     "list_envelope",
                                                     "request_envelope",
                                                     "update_method",
-                                                    "walk_in_customer"})) {
+                                                    "walk_in_customer",
+                                                    "defaults"})) {
     throw FatalError(fmt::format(
         "crm_integracoes: store {}: configuracoes: unknown key '{}'", store_id,
         *key));

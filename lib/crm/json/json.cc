@@ -252,6 +252,21 @@ Value& Value::set(std::string key, Value value) {
   return m_members.back().second;
 }
 
+void Value::remove_path(std::string_view path) {
+  if (m_type != Type::object) return;
+  const auto dot = path.find('.');
+  const std::string_view head = path.substr(0, dot);
+  for (auto it = m_members.begin(); it != m_members.end(); ++it) {
+    if (it->first != head) continue;
+    if (dot == std::string_view::npos) {
+      m_members.erase(it);
+    } else {
+      it->second.remove_path(path.substr(dot + 1));
+    }
+    return;
+  }
+}
+
 void Value::set_path(std::string_view path, Value value) {
   const auto dot = path.find('.');
   const std::string_view head = path.substr(0, dot);

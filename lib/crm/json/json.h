@@ -51,6 +51,9 @@ class Value {
   /// next segment is an index ("emails.0.value"); missing items become null.
   void set_path(std::string_view path, Value value);
   void push_back(Value value);
+  /// Removes the member at a dotted path of objects ("estoque.saldo");
+  /// nothing when absent.
+  void remove_path(std::string_view path);
 
   [[nodiscard]] const Members& members() const { return m_members; }
   [[nodiscard]] const std::vector<Value>& items() const { return m_items; }

@@ -58,8 +58,8 @@ Profile activecampaign_profile() {
   profile.endpoints[Entity::sale] = resource(
       "/deals", "deal", "deals",
       {on_create(templated("title", "title", "Venda {local_id}")),
-       reference("customer_id", "contact", Entity::customer),
-       field("total", "value", T::cents),
+       required(reference("customer_id", "contact", Entity::customer)),
+       required(field("total", "value", T::cents)),
        constant("currency", "currency", json::Value::string("brl")),
        on_create(constant("group", "group", json::Value::string("1"))),
        on_create(constant("stage", "stage", json::Value::string("1"))),
@@ -69,8 +69,9 @@ Profile activecampaign_profile() {
       "/dealTasks", "dealTask", "dealTasks",
       {field("subject", "title"),
        constant("owner_type", "ownerType", json::Value::string("contact")),
-       reference("customer_id", "relid", Entity::customer, T::integer),
-       field("due_date", "duedate", T::date),
+       required(
+           reference("customer_id", "relid", Entity::customer, T::integer)),
+       required(field("due_date", "duedate", T::date)),
        field("done", "status", T::integer),
        constant("task_type", "dealTasktype", json::Value::number(1LL))});
   return profile;

@@ -16,15 +16,19 @@ Endpoint contact_endpoint() {
   using T = FieldType;
   FieldSpec person_type = field("document", "tipo", T::person_type, "tipo");
   person_type.values = {"F", "J"};
-  Endpoint contact =
-      endpoint("/contatos",
-               {field("name", "nome"), field("email", "email"),
-                field("phone", "telefone"),
-                field("document", "numeroDocumento", T::digits), person_type,
-                constant("situacao", "situacao", json::Value::string("A"))});
+  Endpoint contact = endpoint(
+      "/contatos",
+      {required(field("name", "nome")), field("email", "email"),
+       field("phone", "telefone"),
+       field("document", "numeroDocumento", T::digits), person_type,
+       constant("situacao", "situacao", json::Value::string("A")),
+       // Required by the document: 9, not a taxpayer (a store
+       // whose customers have a state registration overrides it).
+       constant("indicadorIe", "indicadorIe", json::Value::number(9LL))});
   contact.lookups = {lookup("numeroDocumento", "document", T::digits)};
   contact.deactivate = {"situacao", json::Value::string("I")};
   contact.partial_list_rows = true;  // list rows: no e-mail
+  contact.read_only = {"id"};
   return contact;
 }
 
@@ -33,7 +37,7 @@ Endpoint product_endpoint() {
   using namespace build;
   using T = FieldType;
   Endpoint product = endpoint(
-      "/produtos", {field("name", "nome"), field("sku", "codigo"),
+      "/produtos", {required(field("name", "nome")), field("sku", "codigo"),
                     field("price", "preco", T::number),
                     field("cost", "fornecedor.precoCusto", T::number),
                     constant("tipo", "tipo", json::Value::string("P")),
@@ -42,6 +46,10 @@ Endpoint product_endpoint() {
   product.lookups = {lookup("codigos[]", "sku")};
   product.deactivate = {"situacao", json::Value::string("I")};
   product.partial_list_rows = true;  // list rows: no cost (fornecedor)
+  // Computed by Bling, not taken on write (and a simple product has no
+  // variations to send back).
+  product.read_only = {"id", "imagemURL", "estoque.saldoVirtualTotal",
+                       "variacoes"};
   return product;
 }
 
@@ -54,10 +62,11 @@ Endpoint order_endpoint() {
   Endpoint order = endpoint(
       "/pedidos/vendas",
       {field("local_id", "numeroLoja", T::string, "numeroLoja"),
-       field("date", "data", T::date),
-       field("date", "dataSaida", T::date, "dataSaida"),
-       field("date", "dataPrevista", T::date, "dataPrevista"),
-       reference("customer_id", "contato.id", Entity::customer, T::integer),
+       required(field("date", "data", T::date)),
+       required(field("date", "dataSaida", T::date, "dataSaida")),
+       required(field("date", "dataPrevista", T::date, "dataPrevista")),
+       required(reference("customer_id", "contato.id", Entity::customer,
+                          T::integer)),
        reference("customer_id", "contato.nome", Entity::customer, T::string,
                  "name", "customer_name"),
        field("discount", "desconto.valor", T::number),
@@ -69,17 +78,21 @@ Endpoint order_endpoint() {
           "lines",
           "itens",
           {constant("line_id", "id", json::Value::number(0LL)),
-           with_fallback(field("description", "descricao"), "product_id.name"),
+           required(with_fallback(field("description", "descricao"),
+                                  "product_id.name")),
            reference("product_id", "produto.id", Entity::product, T::integer),
-           field("quantity", "quantidade", T::number),
-           field("price", "valor", T::number),
-           field("price", "valorLista", T::number, "valorLista")}},
+           required(field("quantity", "quantidade", T::number)),
+           required(field("price", "valor", T::number)),
+           required(field("price", "valorLista", T::number, "valorLista"))}},
       ChildSpec{"installments",
                 "parcelas",
                 {constant("installment_id", "id", json::Value::number(0LL)),
-                 field("due_date", "dataVencimento", T::date),
-                 field("amount", "valor", T::number),
-                 field("payment_method", "formaPagamento.id", T::integer)}}};
+                 required(field("due_date", "dataVencimento", T::date)),
+                 required(field("amount", "valor", T::number)),
+                 // An account id (GET /formas-pagamentos); a store can set
+                 // configuracoes.defaults.payment_method for rows without.
+                 required(field("payment_method", "formaPagamento.id",
+                                T::integer))}}};
   // numeroLoja is only a number: an order of another store or typed in
   // Bling may share it. The lookup links only an order of this sale's
   // contato.
@@ -89,6 +102,7 @@ Endpoint order_endpoint() {
   // percentages in Bling, so local line discounts join the order's.
   order.totals = SaleArithmetic{.order_discount = true};
   order.partial_list_rows = true;  // list rows: no items, installments
+  order.read_only = {"id", "totalProdutos", "total"};
   return order;
 }
 

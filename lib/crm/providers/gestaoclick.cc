@@ -18,7 +18,7 @@ Endpoint customer_endpoint() {
   person_type.values = {"PF", "PJ"};
   Endpoint customer = endpoint(
       "/clientes",
-      {person_type, field("name", "nome"), field("email", "email"),
+      {person_type, required(field("name", "nome")), field("email", "email"),
        field("phone", "telefone"), field("document", "cpf", T::cpf, "cpf"),
        field("document", "cnpj", T::cnpj, "cnpj")});
   customer.lookups = {lookup("cpf_cnpj", "document", T::cpf),
@@ -32,9 +32,10 @@ Endpoint customer_endpoint() {
 Endpoint product_endpoint() {
   using namespace build;
   Endpoint product =
-      endpoint("/produtos",
-               {field("name", "nome"), field("sku", "codigo_interno"),
-                field("price", "valor_venda"), field("cost", "valor_custo")});
+      endpoint("/produtos", {required(field("name", "nome")),
+                             required(field("sku", "codigo_interno")),
+                             field("price", "valor_venda"),
+                             required(field("cost", "valor_custo"))});
   product.lookups = {lookup("codigo", "sku")};
   product.deactivate = {"ativo", json::Value::string("0")};
   return product;
@@ -44,13 +45,14 @@ Endpoint product_endpoint() {
 Endpoint sale_endpoint() {
   using namespace build;
   using T = FieldType;
-  Endpoint sale =
-      endpoint("/vendas",
-               {constant("tipo", "tipo", json::Value::string("produto")),
-                field("local_id", "codigo", T::string, "codigo"),
-                reference("customer_id", "cliente_id", Entity::customer),
-                field("status", "situacao_id"), field("date", "data", T::date),
-                field("freight", "valor_frete")});
+  Endpoint sale = endpoint(
+      "/vendas",
+      {constant("tipo", "tipo", json::Value::string("produto")),
+       field("local_id", "codigo", T::string, "codigo"),
+       required(reference("customer_id", "cliente_id", Entity::customer)),
+       required(field("status", "situacao_id")),
+       required(field("date", "data", T::date)),
+       field("freight", "valor_frete")});
   sale.children = {
       ChildSpec{"lines",
                 "produtos",

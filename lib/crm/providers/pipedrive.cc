@@ -41,22 +41,23 @@ Profile pipedrive_profile() {
   profile.default_reset = std::chrono::seconds(2);  // the burst window
   profile.error_paths = {"error", "message"};
 
-  Endpoint person = endpoint(
-      "/persons", {field("name", "name"), field("email", "emails.0.value"),
-                   constant("email_primary", "emails.0.primary",
-                            json::Value::boolean(true), "email"),
-                   field("phone", "phones.0.value"),
-                   constant("phone_primary", "phones.0.primary",
-                            json::Value::boolean(true), "phone")});
+  Endpoint person =
+      endpoint("/persons", {required(field("name", "name")),
+                            field("email", "emails.0.value"),
+                            constant("email_primary", "emails.0.primary",
+                                     json::Value::boolean(true), "email"),
+                            field("phone", "phones.0.value"),
+                            constant("phone_primary", "phones.0.primary",
+                                     json::Value::boolean(true), "phone")});
   person.update_method = "PATCH";
   person.lookups = {search("/persons/search", "email", "email")};
   profile.endpoints[Entity::customer] = person;
 
-  Endpoint product =
-      endpoint("/products", {field("name", "name"), field("sku", "code"),
-                             field("price", "prices.0.price", T::number),
-                             constant("currency", "prices.0.currency",
-                                      json::Value::string("BRL"), "price")});
+  Endpoint product = endpoint(
+      "/products", {required(field("name", "name")), field("sku", "code"),
+                    field("price", "prices.0.price", T::number),
+                    constant("currency", "prices.0.currency",
+                             json::Value::string("BRL"), "price")});
   product.update_method = "PATCH";
   product.lookups = {search("/products/search", "code", "sku")};
   profile.endpoints[Entity::product] = product;

@@ -55,6 +55,13 @@ inline FieldSpec templated(std::string label, std::string path,
   return spec;
 }
 
+/// `spec` the provider's document requires: an empty local value fails the
+/// item locally, with no request.
+inline FieldSpec required(FieldSpec spec) {
+  spec.required = true;
+  return spec;
+}
+
 /// `spec` taking `fallback` when its value is empty (FieldSpec::fallback).
 inline FieldSpec with_fallback(FieldSpec spec, std::string fallback) {
   spec.fallback = std::move(fallback);

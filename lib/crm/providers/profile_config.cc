@@ -373,6 +373,21 @@ void apply_request_settings(Profile& profile, const json::Value& config,
     }
     profile.walk_in_customer = *walk_in->scalar_text();
   }
+  if (const json::Value* defaults = config.find("defaults")) {
+    if (!defaults->is_object()) {
+      throw FatalError(fmt::format(
+          "{}: 'defaults' must be an object {{\"field\": \"value\"}}", where));
+    }
+    for (const auto& [field, value] : defaults->members()) {
+      const auto text = value.scalar_text();
+      if (!text || text->empty() || value.is_boolean()) {
+        throw FatalError(
+            fmt::format("{}: defaults.{} must be a non-empty string or number",
+                        where, field));
+      }
+      profile.defaults[field] = *text;
+    }
+  }
   if (const json::Value* read = config.find("read_before_update")) {
     if (!read->is_boolean()) {
       throw FatalError(

@@ -38,6 +38,7 @@ class BodyBuilder {
     json::Value out = json::Value::object();
     m_sent.clear();
     m_siblings = &m_endpoint.fields;
+    m_child.clear();
     for (const FieldSpec& spec : m_endpoint.fields) {
       if (!put_field(out, spec, record().fields)) return std::move(*m_failure);
     }
@@ -60,6 +61,7 @@ class BodyBuilder {
       if (rows == record().children.end()) continue;  // not mapped locally
       json::Value list = json::Value::array();
       m_siblings = &child.fields;
+      m_child = child.name;
       for (const Fields& row : rows->second) {
         json::Value element = json::Value::object();
         m_sent.clear();
@@ -108,8 +110,24 @@ class BodyBuilder {
     if (!local_value(spec, source, value)) {
       return true;  // the table mapping does not provide this field
     }
-    if ((!value || util::trim(*value).empty()) && !spec.fallback.empty()) {
+    if (value) {
+      // Only spaces is no value; spaces around a value the CRM compares (an
+      // e-mail, a SKU, anything a lookup searches) are not data.
+      const std::string_view trimmed = util::trim(*value);
+      if (trimmed.empty()) {
+        value.reset();
+      } else if (compared(spec.field)) {
+        value = std::string(trimmed);
+      }
+    }
+    if (!value && !spec.fallback.empty()) {
       value = fallback_value(spec, source);
+    }
+    if (!value) {
+      if (const auto it = m_profile.defaults.find(spec.field);
+          it != m_profile.defaults.end()) {
+        value = it->second;
+      }
     }
     if (value && !util::is_valid_utf8(*value)) {
       // Raw bytes (a binary or latin1 column) would make the body invalid
@@ -129,11 +147,11 @@ class BodyBuilder {
       if (!spec.ref_field.empty()) return true;
       return put_value(out, spec, m_profile.walk_in_customer);
     }
-    if (spec.required && (!value || util::trim(*value).empty())) {
+    if (spec.required && !value) {
       m_failure = ItemOutcome::failed(
           OutcomeKind::permanent,
-          fmt::format("field '{}' is empty, and {} requires it", spec.label,
-                      m_profile.name));
+          fmt::format("field '{}'{} is empty, and {} requires it: not sent",
+                      spec.label, where_local(spec), m_profile.name));
       return false;
     }
     if (spec.ref) {
@@ -170,6 +188,24 @@ class BodyBuilder {
       return false;
     }
     return true;
+  }
+
+  /// Whether the CRM compares this field's values (searches or dedupes by
+  /// it): an e-mail, a SKU, a document, or any field a lookup uses.
+  bool compared(const std::string& field) const {
+    if (field == "email" || field == "sku" || field == "document") return true;
+    return std::any_of(
+        m_endpoint.lookups.begin(), m_endpoint.lookups.end(),
+        [&](const Lookup& lookup) { return lookup.field == field; });
+  }
+
+  /// " (vendas.data_venda)": where the field's value lives locally, when
+  /// the item knows.
+  std::string where_local(const FieldSpec& spec) const {
+    const std::string key =
+        m_child.empty() ? spec.field : m_child + "." + spec.field;
+    const auto it = m_item.columns.find(key);
+    return it == m_item.columns.end() ? "" : " (" + it->second + ")";
   }
 
   /// spec.fallback's value: another field of `source` ("date") or a field
@@ -214,6 +250,14 @@ class BodyBuilder {
     if (!spec.ref_field.empty()) {
       const auto field = it->second.fields.find(spec.ref_field);
       value = field == it->second.fields.end() ? std::nullopt : field->second;
+    } else if (!it->second.external_id && it->second.given_up) {
+      m_failure = ItemOutcome::failed(
+          OutcomeKind::permanent,
+          fmt::format("field '{}': {} {} was given up and never reached {} "
+                      "({}): not sent; fix it, then re-enqueue both",
+                      spec.label, to_db(*spec.ref), *local, m_profile.name,
+                      util::safe_text(*it->second.given_up, 200)));
+      return Resolution::fail;
     } else if (!it->second.external_id) {
       const RecordKey key{*spec.ref, *local};
       if (std::find(m_waiting.begin(), m_waiting.end(), key) ==
@@ -253,6 +297,7 @@ class BodyBuilder {
   const Endpoint& m_endpoint;
   const WorkItem& m_item;
   BodyFor m_purpose;
+  std::string m_child;  ///< the child list being built ("lines"), or empty
   /// The specs of the object being built (a fallback finds its reference).
   const std::vector<FieldSpec>* m_siblings = nullptr;
   std::optional<LocalRecord> m_settled;  ///< the sale with its totals settled

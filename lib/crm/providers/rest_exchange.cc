@@ -142,6 +142,7 @@ class RestExchange final : public Exchange {
                  it != record().fields.end()) {
         local = it->second;
       }
+      if (local) local = std::string(util::trim(*local));  // as it is sent
       if (!local || local->empty()) continue;
       FieldSpec as;
       as.field = lookup.field;
@@ -245,6 +246,10 @@ class RestExchange final : public Exchange {
           response.status);
     }
     json::Value merged = *current;
+    // What the API computes goes back only as it takes it on write.
+    for (const std::string& path : m_endpoint.read_only) {
+      merged.remove_path(path);
+    }
     const auto mapped = json::parse(m_update_body);
     const json::Value* fields =
         !mapped ? nullptr

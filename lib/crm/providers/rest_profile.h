@@ -98,6 +98,10 @@ struct Endpoint {
   std::vector<FieldSpec> fields;
   std::vector<ChildSpec> children;
   std::vector<Lookup> lookups;
+  /// Paths of a record read before an update that the API computes and does
+  /// not take on write (Bling produtos: id, imagemURL,
+  /// estoque.saldoVirtualTotal): removed before the record goes back.
+  std::vector<std::string> read_only;
   /// The list's rows carry only some fields (Bling: no e-mail, cost, lines):
   /// an import reads each record whole, one GET per row.
   bool partial_list_rows = false;
@@ -166,6 +170,10 @@ struct Profile {
   /// without a local customer ("consumidor final") are sent with; nullopt:
   /// such a sale fails where the CRM requires a customer.
   std::optional<std::string> walk_in_customer;
+  /// configuracoes.defaults: a value per logical field for when the local
+  /// one is empty ({"payment_method": "7"}: installments without a local
+  /// payment method go with the store's usual one).
+  std::map<std::string, std::string> defaults;
   std::map<Entity, Endpoint> endpoints;
 };
 

@@ -94,6 +94,48 @@ void for_each_reference(const RunStore& store, Entity entity,
   }
 }
 
+/// Where each logical field of `mapping` lives ("vendas.data_venda"; a
+/// child's field keyed "lines.description").
+std::map<std::string, std::string> column_names(
+    const records::TableMapping& mapping) {
+  std::map<std::string, std::string> out;
+  for (const auto& [field, column] : mapping.columns) {
+    out[field] = mapping.table + "." + column;
+  }
+  for (const records::ChildMapping& child : mapping.children) {
+    for (const auto& [field, column] : child.columns) {
+      out[child.name + "." + field] = child.table + "." + column;
+    }
+  }
+  return out;
+}
+
+/// Marks the referenced records without an external id whose last queue
+/// row to the CRM was given up, with nothing newer queued: what references
+/// them can never go out.
+void mark_given_up(db::Connection& connection, int store_id, Entity entity,
+                   std::map<std::int64_t, LocalRecord>& records) {
+  std::string ids;
+  for (const auto& [id, record] : records) {
+    if (!record.external_id)
+      ids += (ids.empty() ? "" : ",") + std::to_string(id);
+  }
+  if (ids.empty()) return;
+  const db::Rows rows = connection.query(
+      "SELECT q.id_registro, q.erro FROM crm_sync_queue q WHERE q.id_loja = ? "
+      "AND q.entidade = ? AND q.direcao = 'ecletech_para_crm' AND "
+      "q.processado = 1 AND q.erro IS NOT NULL AND q.id_registro IN (" +
+          ids +
+          ") AND NOT EXISTS (SELECT 1 FROM crm_sync_queue n WHERE n.id_loja = "
+          "q.id_loja AND n.entidade = q.entidade AND n.id_registro = "
+          "q.id_registro AND n.direcao = q.direcao AND n.id > q.id)",
+      {store_id, std::string(to_db(entity))});
+  for (const db::Row& row : rows.rows) {
+    const auto found = records.find(row.integer(0));
+    if (found != records.end()) found->second.given_up = row.text(1);
+  }
+}
+
 /// The records the loaded ones reference (a sale's customer and products),
 /// without children: one query per (store, referenced entity).
 RecordMap load_referenced(db::Connection& connection,
@@ -124,6 +166,7 @@ RecordMap load_referenced(db::Connection& connection,
         stores.at(key.first).mappings.at(key.second);
     mapping.children.clear();
     referenced[key] = repository.load_many(mapping, key.first, ids);
+    mark_given_up(connection, key.first, key.second, referenced[key]);
   }
   return referenced;
 }
@@ -263,9 +306,10 @@ std::vector<Item> prepare_items(db::Connection& connection,
                       store.mappings.at(row.entity).table, row.record_id,
                       row.store_id));
     } else {
-      item.work = WorkItem{
-          row, record->second,
-          references_of(store, row.entity, record->second, referenced)};
+      item.work =
+          WorkItem{row, record->second,
+                   references_of(store, row.entity, record->second, referenced),
+                   column_names(store.mappings.at(row.entity))};
     }
     items.push_back(std::move(item));
   }
