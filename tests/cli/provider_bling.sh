@@ -188,3 +188,25 @@ assert_eq "0.70" "$(sql "SELECT custo FROM produtos WHERE sku = 'BOR-1'")" "the 
 assert_eq "$(sql "SELECT id FROM clientes WHERE external_id = '$eva'")|2026-11-25 00:00:00" \
   "$(sql "SELECT CONCAT_WS('|', id_cliente, data_venda) FROM vendas WHERE external_id = '$order'")" \
   "the order's contato resolved to the local customer"
+
+# A write built from a read carries only what Bling takes on write: the
+# PUT of a product drops what Bling computes (id, imagemURL,
+# estoque.saldoVirtualTotal, variacoes) and keeps what the store does not map.
+lapis=$(seed_remote produtos '[{"nome": "Lápis", "codigo": "LAP-9", "preco": 1, "tipo": "P", "situacao": "A", "formato": "S",
+                               "imagemURL": "https://x/img.png", "estoque": {"minimo": 1, "saldoVirtualTotal": 5}, "variacoes": []}]')
+sql "INSERT INTO produtos (id, id_loja, nome, sku, preco, external_id) VALUES (40, 1, 'Lápis HB', 'LAP-9', 1.20, '$lapis')"
+enqueue 1 produto 40
+run_sync --loja 1 --entity produto
+put=$(curl -sf "$FAKE_URL/_requests" | jq -c '[.[] | select(.method == "PUT")] | last | .body | fromjson')
+assert_eq 'null|null|null|null|1|Lápis HB' \
+  "$(jq -r '"\(.id)|\(.imagemURL)|\(.variacoes)|\(.estoque.saldoVirtualTotal)|\(.estoque.minimo)|\(.nome)"' <<<"$put")" \
+  "the PUT without computed fields, with the unmapped stock minimum"
+# Installments without a payment method go with the store's default.
+sql "UPDATE crm_integracoes SET configuracoes = JSON_SET(configuracoes, '$.defaults', JSON_OBJECT('payment_method', '55'));
+     INSERT INTO vendas (id, id_loja, id_cliente, total, data_venda) VALUES (41, 1, 1, 2.50, '2026-11-26 10:00:00');
+     INSERT INTO venda_itens (id_venda, id_produto, descricao, quantidade, valor_unitario) VALUES (41, 1, 'Caneta', 1, 2.50);
+     INSERT INTO venda_parcelas (id_venda, vencimento, valor, forma_pagamento) VALUES (41, '2026-12-26', 2.50, NULL)"
+enqueue 1 venda 41
+run_sync --loja 1 --entity venda
+assert_eq 55 "$(remote pedidos/vendas '.[] | select(.numeroLoja == "41") | .parcelas[0].formaPagamento.id')" \
+  "configuracoes.defaults.payment_method fills the empty payment method"

@@ -169,3 +169,26 @@ sql "INSERT INTO clientes (id, id_loja, nome, documento) VALUES (6, 1, 'Doc Digi
 run_program "$CRM_SYNC_FULL" --loja 1 --entity cliente --import --pages 20
 assert_eq 0 "$rc" "customer import exit"
 assert_eq "$formatted" "$(sql "SELECT external_id FROM clientes WHERE id = 6")" "linked across document spellings"
+
+# Empty values never reach GestaoClick as a broken request: a product
+# without the cost GestaoClick requires fails here, naming the local column;
+# a sale whose customer was given up ends too, naming the customer, instead
+# of waiting for it forever.
+sql "DELETE FROM crm_sync_queue;
+     INSERT INTO produtos (id, id_loja, nome, sku, preco, custo) VALUES (20, 1, 'Sem custo', 'SC-1', 5, NULL);
+     INSERT INTO clientes (id, id_loja, nome, email) VALUES (20, 1, '   ', 'sem-nome@x.com');
+     INSERT INTO vendas (id, id_loja, id_cliente, total, status, data_venda) VALUES (20, 1, 20, 5, '3', '2026-11-20');
+     INSERT INTO venda_itens (id_venda, id_produto, quantidade, valor_unitario) VALUES (20, 1, 2, 2.50)"
+requests_before=$(fake_stat requests)
+enqueue 1 produto 20
+enqueue 1 cliente 20
+run_sync --loja 1
+assert_eq "1|field 'cost' (produtos.custo) is empty, and gestaoclick requires it: not sent" "$(row_state produto 20)" \
+  "a required field empty: failed here, its column named"
+assert_eq "1|field 'name' (clientes.nome) is empty, and gestaoclick requires it: not sent" "$(row_state cliente 20)" \
+  "only spaces is no value"
+assert_eq "$requests_before" "$(fake_stat requests)" "neither reached GestaoClick"
+enqueue 1 venda 20
+run_sync --loja 1
+assert_match "^1\|field 'customer_id': cliente 20 was given up and never reached gestaoclick \(field 'name' \(clientes.nome\) is empty" \
+  "$(row_state venda 20)" "the sale of a given-up customer ends, naming it"

@@ -85,3 +85,15 @@ assert_match "^(89|90|91)$" "$(sql "SELECT TIMESTAMPDIFF(SECOND, NOW(), disponiv
 run_program "$CRM_SYNC_FULL" --loja 1 --entity cliente --import --pages 10 --json
 assert_eq 0 "$rc" "import exit"
 assert_eq "2 0 0 4 true" "$(jq -r '"\(.paginas) \(.criados) \(.atualizados) \(.inalterados) \(.concluida)"' <<<"$out")" "4 persons, all known locally, 2 pages: an import right after their export changes none"
+
+# Empty optional values are left out and compared ones trimmed: a '' phone
+# sends no phones (not [{"value": "", ...}]), an e-mail with spaces around
+# it is searched and sent without them.
+sql "INSERT INTO clientes (id, id_loja, nome, email, telefone) VALUES (30, 1, 'Espaços', '  esp@x.com ', '')"
+enqueue 1 cliente 30
+run_sync --loja 1
+assert_match "(^|&)term=esp%40x.com(&|$)|(^|&)term=esp@x.com(&|$)" \
+  "$(curl -sf "$FAKE_URL/_requests" | jq -r '[.[] | select(.path | endswith("/persons/search"))] | last | .query')" \
+  "searched trimmed"
+assert_eq '{"name":"Espaços","emails":[{"value":"esp@x.com","primary":true}]}' \
+  "$(curl -sf "$FAKE_URL/_requests" | jq -c 'last | .body | fromjson')" "no phones for an empty phone; the e-mail trimmed"
