@@ -124,10 +124,8 @@ std::variant<Page, ItemOutcome> read_list_page(
   }
   std::string error;
   const auto root = json::parse(response.body, &error);
-  const json::Value* list = !root ? nullptr
-                            : endpoint.list_envelope.empty()
-                                ? &*root
-                                : root->find_path(endpoint.list_envelope);
+  const json::Value* list =
+      root ? unwrap(*root, endpoint.list_envelope) : nullptr;
   if (list == nullptr || !list->is_array()) {
     return ItemOutcome::failed(
         OutcomeKind::permanent,
@@ -150,10 +148,8 @@ std::variant<RemoteRecord, ItemOutcome> read_one_record(
     return failure(response, what, error_detail(profile, response));
   }
   const auto root = json::parse(response.body);
-  const json::Value* record = !root ? nullptr
-                              : endpoint.record_envelope.empty()
-                                  ? &*root
-                                  : root->find_path(endpoint.record_envelope);
+  const json::Value* record =
+      root ? unwrap(*root, endpoint.record_envelope) : nullptr;
   if (record == nullptr || !record->is_object()) {
     return ItemOutcome::failed(
         OutcomeKind::permanent,

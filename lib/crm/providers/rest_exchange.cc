@@ -252,10 +252,7 @@ class RestExchange final : public Exchange {
     }
     const auto mapped = json::parse(m_update_body);
     const json::Value* fields =
-        !mapped ? nullptr
-        : m_endpoint.request_envelope.empty()
-            ? &*mapped
-            : mapped->find_path(m_endpoint.request_envelope);
+        mapped ? unwrap(*mapped, m_endpoint.request_envelope) : nullptr;
     if (fields != nullptr) json::merge(merged, *fields);
     m_update_body = wrap_body(m_endpoint, std::move(merged));
     return send_update();
@@ -294,11 +291,6 @@ class RestExchange final : public Exchange {
           response.status);
     }
     return std::move(*value);
-  }
-
-  static const json::Value* unwrap(const json::Value& root,
-                                   const std::string& envelope) {
-    return envelope.empty() ? &root : root.find_path(envelope);
   }
 
   /// Only a list links or moves on: a match links, an empty list is "no
@@ -344,10 +336,7 @@ class RestExchange final : public Exchange {
     if (lookup.proof.empty()) return &list.items().front();
     const auto body = json::parse(m_payload);
     const json::Value* sent =
-        !body ? nullptr
-        : m_endpoint.request_envelope.empty()
-            ? &*body
-            : body->find_path(m_endpoint.request_envelope);
+        body ? unwrap(*body, m_endpoint.request_envelope) : nullptr;
     for (const json::Value& candidate : list.items()) {
       const bool proven = std::all_of(
           lookup.proof.begin(), lookup.proof.end(), [&](const auto& path) {

@@ -65,4 +65,9 @@ std::optional<std::chrono::seconds> rate_limit_wait(
   return wait.value_or(std::chrono::seconds(60));
 }
 
+const json::Value* unwrap(const json::Value& root,
+                          const std::string& envelope) {
+  return envelope.empty() ? &root : root.find_path(envelope);
+}
+
 }  // namespace crm::providers

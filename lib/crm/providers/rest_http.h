@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "crm/http/http_types.h"
+#include "crm/json/json.h"
 #include "crm/providers/rest_profile.h"
 
 namespace crm::providers {
@@ -36,5 +37,9 @@ std::string error_detail(const Profile& profile,
 /// nullopt for any other status.
 std::optional<std::chrono::seconds> rate_limit_wait(
     const Profile& profile, const http::Response& response);
+
+/// What `root` holds at a dotted envelope path ("data", "contact"); `root`
+/// itself for an empty one; nullptr when absent.
+const json::Value* unwrap(const json::Value& root, const std::string& envelope);
 
 }  // namespace crm::providers
