@@ -40,23 +40,8 @@ case $provider in
   *) fail "unknown provider '$provider'" ;;
 esac
 
-# Prism on a free port (it refuses a taken one: try a few).
-for attempt in 1 2 3 4 5; do
-  port=$((20000 + (RANDOM % 20000)))
-  "$PRISM" mock "$spec" -h 127.0.0.1 -p "$port" --errors >"$scratch/prism.log" 2>&1 &
-  prism_pid=$!
-  fake_pids+=("$prism_pid")
-  for _ in $(seq 1 600); do  # up to 60 s to load a 2 MB document on a busy machine
-    grep -q "Prism is listening" "$scratch/prism.log" && break
-    kill -0 "$prism_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  grep -q "Prism is listening" "$scratch/prism.log" && break
-  kill "$prism_pid" 2>/dev/null || true
-done
-grep -q "Prism is listening" "$scratch/prism.log" || fail "Prism did not start: $(tail -5 "$scratch/prism.log")"
-base=http://127.0.0.1:$port
-request_violations() { grep -c "Request did not pass the validation rules" "$scratch/prism.log" || true; }
+source "$(dirname "$0")/prism.inc"
+start_prism "$spec" --errors
 
 # The test can fail: a request that breaks the document is caught.
 status=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' "${bad[@]:0:2}" "$base${bad[2]}" "${bad[@]:3}")
