@@ -76,7 +76,7 @@ start_prism "$spec"
 # run starts, and the run's requests are answered before it exits.
 marker() {
   curl -s -o /dev/null "$base/__fuzz/$1" || fail "marker $1: Prism unreachable"
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 1200); do  # a bound for a stalled Prism, not a timing
     grep -qF "get /__fuzz/$1 " "$scratch/prism.log" && return 0
     sleep 0.05
   done
@@ -392,9 +392,9 @@ marker end
 analyze
 
 # --- the verdict ----------------------------------------------------------
-declare -A requests=() violations=() faults=() texts=() ops=() what=() variant=() names=()
-while IFS=$'\t' read -r tag n _ v f o t; do
-  requests[$tag]=$n violations[$tag]=$v faults[$tag]=$f ops[$tag]=$o texts[$tag]=$t
+declare -A requests=() violations=() texts=() ops=() what=() variant=() names=()
+while IFS=$'\t' read -r tag n _ v _ o t; do
+  requests[$tag]=$n violations[$tag]=$v ops[$tag]=$o texts[$tag]=$t
 done <"$scratch/windows"
 while IFS=$'\t' read -r id _ w v n; do
   what[$id]=$w variant[$id]=$v names[$id]=$n
