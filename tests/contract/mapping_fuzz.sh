@@ -83,17 +83,31 @@ marker() {
   fail "marker $1 never reached Prism's log"
 }
 # analyze -> $scratch/windows: TAG, requests, refused, violations,
-# response faults, operations (;), violation texts (" | "), tab-separated
+# response faults, operations (;), violation texts (" | "), echoed texts,
+# tab-separated. A request violation at a property that an earlier answer
+# in the same window (Prism's example) already broke the same way is that
+# example echoed back by a read-before-update (Bling's produtos example has
+# itensPorCaixa "1.00", a string, for a number): the document's fault,
+# listed apart as "echoed", not counted.
 analyze() {
   awk -v OFS='\t' '
     function flush() {
-      if (tag != "") print tag, requests, refused, violations, faults, ops, texts
+      # "-" for an empty column: bash read folds consecutive tabs
+      if (tag != "") print tag, requests, refused, violations, faults,
+                           (ops == "" ? "-" : ops), (texts == "" ? "-" : texts),
+                           (echoes == "" ? "-" : echoes)
+    }
+    function settle() {  # the request just validated: refused if any real
+      if (invalid && real) refused++
+      invalid = real = 0
     }
     /\[HTTP SERVER\] [a-z]+ \/__fuzz\// {
       if ($0 ~ /Request received/) {
+        settle()
         flush()
         tag = $0; sub(/.*\/__fuzz\//, "", tag); sub(/ .*/, "", tag)
-        requests = refused = violations = faults = 0; ops = texts = ""
+        requests = refused = violations = faults = 0; ops = texts = echoes = ""
+        delete broken
       }
       next
     }
@@ -103,25 +117,37 @@ analyze() {
       split(substr($0, RSTART, RLENGTH), part, " ")
       op = toupper(part[3]) " " part[4]
       gsub(/\/[0-9]+/, "/{id}", op)
-      requests++; ops = ops (ops == "" ? "" : ";") op; invalid = answer_faulted = 0
+      settle()
+      requests++; ops = ops (ops == "" ? "" : ";") op; answer_faulted = 0
       next
     }
-    /Request did not pass the validation rules/ { refused++; invalid = 1; next }
-    /\[HTTP SERVER\]/ { invalid = 0; next }
+    /Request did not pass the validation rules/ { invalid = 1; next }
+    /\[HTTP SERVER\]/ { settle(); next }
     # After the answer, Prism lists the violations again ("Violation:
     # request.body ..."), and those of its own example against the
     # document'"'"'s response schema ("Violation: response..."), the document'"'"'s.
     /\[VALIDATOR\] ✖  error +Violation: response/ {
       if (!answer_faulted) faults++
       answer_faulted = 1
+      if ($0 ~ /Response body property /) {
+        text = $0; sub(/.*Response body property /, "", text)
+        sub(/^[^. ]+\./, "", text)  # the envelope ("data.")
+        broken[text] = 1
+      }
       next
     }
     /\[VALIDATOR\] ✖  error +Violation: / { next }
-    invalid && /\[VALIDATOR\] ✖/ {
+    invalid && /\[VALIDATOR\] ✖/ && $0 !~ /Violation: / {
       text = $0; sub(/.*✖  error +/, "", text)
+      property = text; sub(/^Request body property /, "", property)
+      if (property != text && (property in broken)) {
+        echoes = echoes (echoes == "" ? "" : " | ") op ": " text
+        next
+      }
+      real = 1
       violations++; texts = texts (texts == "" ? "" : " | ") op ": " text
     }
-    END { flush() }' "$scratch/prism.log" >"$scratch/windows"
+    END { settle(); flush() }' "$scratch/prism.log" >"$scratch/windows"
 }
 window_field() {  # TAG COLUMN(1-based)
   awk -F'\t' -v tag="$1" -v col="$2" '$1 == tag {print $col}' "$scratch/windows"
@@ -392,9 +418,12 @@ marker end
 analyze
 
 # --- the verdict ----------------------------------------------------------
-declare -A requests=() violations=() texts=() ops=() what=() variant=() names=()
-while IFS=$'\t' read -r tag n _ v _ o t; do
-  requests[$tag]=$n violations[$tag]=$v ops[$tag]=$o texts[$tag]=$t
+declare -A requests=() violations=() texts=() ops=() echoes=() what=() variant=() names=()
+while IFS=$'\t' read -r tag n _ v _ o t e; do
+  [[ $o == - ]] && o=""
+  [[ $t == - ]] && t=""
+  [[ $e == - ]] && e=""
+  requests[$tag]=$n violations[$tag]=$v ops[$tag]=$o texts[$tag]=$t echoes[$tag]=$e
 done <"$scratch/windows"
 while IFS=$'\t' read -r id _ w v n; do
   what[$id]=$w variant[$id]=$v names[$id]=$n
@@ -412,6 +441,10 @@ while IFS=$'\t' read -r tag pass id processado erro; do
     done
   elif [[ $processado == 1 && -z $erro ]]; then
     ok=$((ok + 1))
+  elif [[ -n ${echoes[$tag]} && $erro =~ HTTP\ 4[0-9][0-9] ]]; then
+    # Refused only for echoing Prism's own invalid example back: the
+    # document's fault (listed above), not the adapter's.
+    printf '%s\t%s\n' "$cause" "$erro" >>"$scratch/unusable_answers"
   elif [[ $processado == 1 ]] && ((requests[$tag] == 0)); then
     named=no
     IFS=, read -ra candidates <<<"${names[$id]}"
@@ -434,7 +467,7 @@ while IFS=$'\t' read -r tag message; do
 done <"$scratch/stderr"
 
 echo "requests checked against $(basename "$spec"), by operation:"
-cut -f6 "$scratch/windows" | tr ';' '\n' | grep -v '^$' | sort | uniq -c
+cut -f6 "$scratch/windows" | tr ';' '\n' | grep -v -e '^$' -e '^-$' | sort | uniq -c
 if [[ -s $scratch/violations ]]; then
   echo "REQUEST VIOLATIONS: operation: Prism's text; then each local column=variants [passes] that caused it:"
   sort -t$'\t' -k1,1 -k2,2 -k3,3 "$scratch/violations" | awk -F'\t' '
@@ -461,7 +494,14 @@ if [[ -s $scratch/problems ]]; then
   echo "ITEMS THAT BROKE THE RULE (succeed with valid requests, or fail locally, naming the field, with no request):"
   sed 's/^/  /' "$scratch/problems"
 fi
-counted=$(($(request_violations) - 1))  # less the self-test's bad request
+# requests refused for a violation of their own (not an echoed example),
+# less the self-test's bad request
+counted=$(awk -F'\t' '$1 != "selftest" {n += $3} END {print n + 0}' "$scratch/windows")
+echoed=$(awk -F'\t' '$8 != "-" {print $8}' "$scratch/windows" | tr '|' '\n' | sed 's/^ *//; s/ *$//' | sort | uniq -c)
+if [[ -n $echoed ]]; then
+  echo "request violations that echo Prism's own invalid example back (read before update; the document's fault, not counted):"
+  echo "$echoed"
+fi
 echo "items: $(wc -l <"$scratch/results"); succeeded: $ok; failed locally: $(wc -l <"$scratch/local_failures");" \
      "with request violations: $(cut -f2-4 "$scratch/violations" | sort -u | wc -l); requests refused by Prism: $counted;" \
      "unusable example answers: $(wc -l <"$scratch/unusable_answers")"

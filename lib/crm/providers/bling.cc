@@ -37,8 +37,8 @@ Endpoint product_endpoint() {
   using namespace build;
   using T = FieldType;
   Endpoint product = endpoint(
-      "/produtos", {required(field("name", "nome")), field("sku", "codigo"),
-                    field("price", "preco", T::number),
+      "/produtos", {required(at_most(120, field("name", "nome"))),
+                    field("sku", "codigo"), field("price", "preco", T::number),
                     field("cost", "fornecedor.precoCusto", T::number),
                     constant("tipo", "tipo", json::Value::string("P")),
                     constant("situacao", "situacao", json::Value::string("A")),

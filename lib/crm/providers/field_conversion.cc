@@ -35,8 +35,12 @@ std::optional<json::Value> numeric_value(const std::string& value,
                                          FieldType type) {
   if (value.empty()) return json::Value();
   if (type == FieldType::cents) {
+    // A 32-bit integer of cents (ActiveCampaign's int32): at most
+    // 21,474,836.47.
     const auto number = util::parse_double(value);
-    if (!number || std::fabs(*number) > 1e13) return std::nullopt;
+    if (!number || std::fabs(*number * 100.0) > 2147483647.0) {
+      return std::nullopt;
+    }
     return json::Value::number(
         static_cast<long long>(std::llround(*number * 100.0)));
   }
@@ -161,7 +165,7 @@ std::string_view type_name(FieldType type) {
     case FieldType::boolean:
       return "boolean";
     case FieldType::cents:
-      return "amount in cents";
+      return "amount in cents (at most 21474836.47)";
     case FieldType::digits:
       return "digits";
     case FieldType::date:
@@ -207,6 +211,13 @@ constexpr std::pair<std::string_view, FieldType> k_type_keys[] = {
     {"first_name", FieldType::first_name},
     {"last_name", FieldType::last_name}};
 }  // namespace
+
+bool is_empty_of_type(std::string_view value, FieldType type) {
+  const bool moment = type == FieldType::date || type == FieldType::datetime ||
+                      type == FieldType::time;
+  return moment && !value.empty() &&
+         value.find_first_not_of("0-: ") == std::string_view::npos;
+}
 
 std::string_view type_key(FieldType type) {
   for (const auto& [key, value] : k_type_keys) {

@@ -42,6 +42,11 @@ std::optional<FieldType> type_of_key(std::string_view key);
 /// Every type key, comma-separated, for messages.
 std::string type_keys();
 
+/// Whether `value` is no value for a field of this type: MySQL's zero date
+/// ("0000-00-00", "0000-00-00 00:00:00", or any spelling of only zeros)
+/// for a date, date-time or time.
+bool is_empty_of_type(std::string_view value, FieldType type);
+
 /// Whether an absent value of this type leaves the field out of a body
 /// instead of sending null, whatever the profile's omit_nulls says.
 bool omitted_when_empty(FieldType type);

@@ -62,6 +62,12 @@ inline FieldSpec required(FieldSpec spec) {
   return spec;
 }
 
+/// `spec` with the most characters the provider takes.
+inline FieldSpec at_most(std::size_t characters, FieldSpec spec) {
+  spec.max_length = characters;
+  return spec;
+}
+
 /// `spec` taking `fallback` when its value is empty (FieldSpec::fallback).
 inline FieldSpec with_fallback(FieldSpec spec, std::string fallback) {
   spec.fallback = std::move(fallback);

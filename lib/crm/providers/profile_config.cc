@@ -91,6 +91,14 @@ void parse_field_key(FieldSpec& out, const std::string& key,
     out.required = value.as_bool();
   } else if (key == "with") {
     out.with = string_setting(spec, key, "", where);
+  } else if (key == "max_length") {
+    const auto number =
+        value.is_number() ? util::parse_int(value.text()) : std::nullopt;
+    if (!number || *number < 1) {
+      throw FatalError(
+          fmt::format("{}: 'max_length' must be a positive integer", where));
+    }
+    out.max_length = static_cast<std::size_t>(*number);
   } else if (key == "fallback") {
     out.fallback = string_setting(spec, key, "", where);
   } else if (key == "on") {

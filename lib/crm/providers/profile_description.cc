@@ -36,6 +36,10 @@ Value describe_field(const FieldSpec& spec) {
   if (!spec.with.empty()) out.set("with", text(spec.with));
   if (!spec.fallback.empty()) out.set("fallback", text(spec.fallback));
   if (spec.create_only) out.set("on", text("create"));
+  if (spec.max_length > 0) {
+    out.set("max_length",
+            Value::number(static_cast<long long>(spec.max_length)));
+  }
   if (!spec.values.empty()) {
     Value values = Value::array();
     for (const std::string& value : spec.values) values.push_back(text(value));
@@ -157,6 +161,9 @@ std::string field_notes(const FieldSpec& spec) {
     notes.push_back(fmt::format("when empty: `{}`", spec.fallback));
   }
   if (spec.create_only) notes.emplace_back("on create only");
+  if (spec.max_length > 0) {
+    notes.push_back(fmt::format("at most {} characters", spec.max_length));
+  }
   if (spec.values.size() == 2) {
     notes.push_back(fmt::format("person `{}`, company `{}`", spec.values[0],
                                 spec.values[1]));

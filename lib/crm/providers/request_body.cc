@@ -12,6 +12,12 @@
 namespace crm::providers {
 namespace {
 
+/// Characters (code points) of valid UTF-8 text.
+std::size_t utf8_length(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(
+      text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
 /// What a reference field sends once resolved.
 enum class Resolution { send, skip, fail };
 
@@ -114,7 +120,7 @@ class BodyBuilder {
       // Only spaces is no value; spaces around a value the CRM compares (an
       // e-mail, a SKU, anything a lookup searches) are not data.
       const std::string_view trimmed = util::trim(*value);
-      if (trimmed.empty()) {
+      if (trimmed.empty() || is_empty_of_type(trimmed, spec.type)) {
         value.reset();
       } else if (compared(spec.field)) {
         value = std::string(trimmed);
@@ -146,6 +152,15 @@ class BodyBuilder {
       // customer's values (Bling contato.nome) has none to send.
       if (!spec.ref_field.empty()) return true;
       return put_value(out, spec, m_profile.walk_in_customer);
+    }
+    if (value && spec.max_length > 0 && utf8_length(*value) > spec.max_length) {
+      m_failure = ItemOutcome::failed(
+          OutcomeKind::permanent,
+          fmt::format("field '{}'{} has {} characters; {} takes at most {}: "
+                      "not sent",
+                      spec.label, where_local(spec), utf8_length(*value),
+                      m_profile.name, spec.max_length));
+      return false;
     }
     if (spec.required && !value) {
       m_failure = ItemOutcome::failed(

@@ -50,6 +50,9 @@ struct FieldSpec {
                           ///< record instead
   std::string with;       ///< sent only when the field labelled so was sent
   bool required = false;  ///< an item without a value fails (permanent) unsent
+  /// The most characters the provider takes (its document's maxLength); a
+  /// longer value fails the item, never cut; 0: no limit.
+  std::size_t max_length = 0;
   /// Sent on create only ("on": "create"): a field the CRM owns once the
   /// record exists (a deal's pipeline stage, owner, title).
   bool create_only = false;
