@@ -54,3 +54,14 @@ grep -qx 'crm_sync_up 0' "$scratch/status.prom" || fail "metrics file not rewrit
 if grep -q crm_queue_pending "$scratch/status.prom"; then fail "stale figures left in the file"; fi
 lint=$(promtool check metrics <"$scratch/status.prom" 2>&1) || fail "promtool on the down file: $lint"
 assert_eq "" "$lint" "promtool findings on the down file"
+
+# crm_sync's own metrics file: crm_sync_last_run_ok 1 after a run, 0 when the
+# run ends fatally (the database down), with no stale figures.
+run_sync --metrics-file "$scratch/sync.prom" --quiet
+grep -qx 'crm_sync_last_run_ok 1' "$scratch/sync.prom" || fail "crm_sync metrics after a run: $(cat "$scratch/sync.prom")"
+CRM_DB_PORT=1 run_sync --metrics-file "$scratch/sync.prom" --quiet
+assert_eq 1 "$rc" "crm_sync exit with the database down"
+grep -qx 'crm_sync_last_run_ok 0' "$scratch/sync.prom" || fail "crm_sync metrics not rewritten: $(cat "$scratch/sync.prom")"
+if grep -q crm_sync_last_run_processed "$scratch/sync.prom"; then fail "stale run figures left in crm_sync's file"; fi
+lint=$(promtool check metrics <"$scratch/sync.prom" 2>&1) || fail "promtool on crm_sync's down file: $lint"
+assert_eq "" "$lint" "promtool findings on crm_sync's down file"

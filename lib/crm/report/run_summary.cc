@@ -35,14 +35,34 @@ std::string sync_json(const SyncSummary& summary) {
       summary.run_id ? std::to_string(*summary.run_id) : "null");
 }
 
+namespace {
+
+void add_gauge(std::string& out, std::string_view name, std::string_view help,
+               double value) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, help, name,
+                     name, value);
+}
+
+constexpr std::string_view k_ok_help =
+    "1 when the last run completed, 0 when it ended fatally.";
+constexpr std::string_view k_time_help = "Unix time the last run finished.";
+
+}  // namespace
+
+std::string sync_metrics_failed(double finished_unix_seconds) {
+  std::string out;
+  add_gauge(out, "crm_sync_last_run_ok", k_ok_help, 0);
+  add_gauge(out, "crm_sync_last_run_timestamp_seconds", k_time_help,
+            finished_unix_seconds);
+  return out;
+}
+
 std::string sync_metrics(const SyncSummary& summary,
                          double finished_unix_seconds) {
   std::string out;
   const auto gauge = [&](std::string_view name, std::string_view help,
-                         double value) {
-    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, help,
-                       name, name, value);
-  };
+                         double value) { add_gauge(out, name, help, value); };
+  gauge("crm_sync_last_run_ok", k_ok_help, 1);
   gauge("crm_sync_last_run_processed", "Items that succeeded in the last run.",
         summary.processed);
   gauge("crm_sync_last_run_errors", "Items that failed in the last run.",
@@ -56,8 +76,8 @@ std::string sync_metrics(const SyncSummary& summary,
   gauge("crm_sync_last_run_paused_stores",
         "Stores paused or not runnable in the last run.",
         summary.paused_stores);
-  gauge("crm_sync_last_run_timestamp_seconds",
-        "Unix time the last run finished.", finished_unix_seconds);
+  gauge("crm_sync_last_run_timestamp_seconds", k_time_help,
+        finished_unix_seconds);
   return out;
 }
 

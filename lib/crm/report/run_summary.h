@@ -37,7 +37,13 @@ std::string format_sync_line(const SyncSummary& summary,
 /// The same as one JSON object.
 std::string sync_json(const SyncSummary& summary);
 
-/// Prometheus text exposition of the run (--metrics-file).
+/// The metrics file of a run that ended fatally (the database unreachable,
+/// a bad configuration): `crm_sync_last_run_ok 0` and the time, so that a
+/// scraper sees the failure instead of the last good run's figures.
+std::string sync_metrics_failed(double finished_unix_seconds);
+
+/// Prometheus text exposition of the run (--metrics-file), with
+/// `crm_sync_last_run_ok 1`.
 std::string sync_metrics(const SyncSummary& summary,
                          double finished_unix_seconds);
 

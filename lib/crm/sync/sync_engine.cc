@@ -284,10 +284,18 @@ runs::RunFinish real_run(db::Connection& connection,
 
 }  // namespace
 
-report::SyncSummary run_sync(const Config& config,
-                             const config::Environment& environment,
-                             const SyncOptions& options,
-                             const report::Printer& printer) {
+namespace {
+
+double unix_now() {
+  return std::chrono::duration<double>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+report::SyncSummary run_sync_unguarded(const Config& config,
+                                       const config::Environment& environment,
+                                       const SyncOptions& options,
+                                       const report::Printer& printer) {
   const auto started = util::Clock::now();
   const util::Deadline deadline(options.deadline);
   const auto elapsed_seconds = [&] {
@@ -328,13 +336,29 @@ report::SyncSummary run_sync(const Config& config,
         return finish;
       });
   if (options.metrics_file) {
-    const double now = std::chrono::duration<double>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
     util::write_file_atomically(*options.metrics_file,
-                                report::sync_metrics(summary, now));
+                                report::sync_metrics(summary, unix_now()));
   }
   return summary;
+}
+
+}  // namespace
+
+report::SyncSummary run_sync(const Config& config,
+                             const config::Environment& environment,
+                             const SyncOptions& options,
+                             const report::Printer& printer) {
+  try {
+    return run_sync_unguarded(config, environment, options, printer);
+  } catch (const std::exception&) {
+    // A fatal end rewrites the metrics file too: stale figures of the last
+    // good run would look healthy to a scraper.
+    if (options.metrics_file) {
+      util::write_file_atomically(*options.metrics_file,
+                                  report::sync_metrics_failed(unix_now()));
+    }
+    throw;
+  }
 }
 
 }  // namespace crm::sync
