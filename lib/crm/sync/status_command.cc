@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
-
 #include "crm/core/errors.h"
 #include "crm/db/connection.h"
 #include "crm/integrations/store_state.h"
@@ -11,6 +9,7 @@
 #include "crm/sync/status.h"
 #include "crm/sync/status_history.h"
 #include "crm/util/atomic_file.h"
+#include "crm/util/time.h"
 
 namespace crm::sync {
 
@@ -31,12 +30,9 @@ std::unique_ptr<db::Connection> open_database(const Config& config,
                                   printer.timestamp_prefix(), error.what()));
     }
     if (request.metrics_file) {
-      const double now =
-          std::chrono::duration<double>(
-              std::chrono::system_clock::now().time_since_epoch())
-              .count();
-      util::write_file_atomically(*request.metrics_file,
-                                  report::format_status_down_prometheus(now));
+      util::write_file_atomically(
+          *request.metrics_file,
+          report::format_status_down_prometheus(util::unix_seconds_now()));
     }
     throw;
   }

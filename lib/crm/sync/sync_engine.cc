@@ -286,12 +286,6 @@ runs::RunFinish real_run(db::Connection& connection,
 
 namespace {
 
-double unix_now() {
-  return std::chrono::duration<double>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 report::SyncSummary run_sync_unguarded(const Config& config,
                                        const config::Environment& environment,
                                        const SyncOptions& options,
@@ -336,8 +330,9 @@ report::SyncSummary run_sync_unguarded(const Config& config,
         return finish;
       });
   if (options.metrics_file) {
-    util::write_file_atomically(*options.metrics_file,
-                                report::sync_metrics(summary, unix_now()));
+    util::write_file_atomically(
+        *options.metrics_file,
+        report::sync_metrics(summary, util::unix_seconds_now()));
   }
   return summary;
 }
@@ -354,8 +349,9 @@ report::SyncSummary run_sync(const Config& config,
     // A fatal end rewrites the metrics file too: stale figures of the last
     // good run would look healthy to a scraper.
     if (options.metrics_file) {
-      util::write_file_atomically(*options.metrics_file,
-                                  report::sync_metrics_failed(unix_now()));
+      util::write_file_atomically(
+          *options.metrics_file,
+          report::sync_metrics_failed(util::unix_seconds_now()));
     }
     throw;
   }

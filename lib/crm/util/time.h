@@ -12,6 +12,8 @@ using Clock = std::chrono::steady_clock;
 std::string format_local_time(std::chrono::system_clock::time_point when);
 /// "[YYYY-MM-DD HH:MM:SS]" for now.
 std::string timestamp_prefix();
+/// Now as Unix seconds (Prometheus timestamps).
+double unix_seconds_now();
 
 /// A point on the monotonic clock after which a run starts no more work.
 class Deadline {
