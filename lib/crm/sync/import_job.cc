@@ -17,6 +17,7 @@
 #include "crm/sync/credentials.h"
 #include "crm/sync/full_sync.h"
 #include "crm/sync/import_merge.h"
+#include "crm/sync/scheduler.h"
 #include "crm/util/strings.h"
 #include "crm/util/time.h"
 
@@ -127,8 +128,7 @@ class Pacer {
     if (!m_per_second || *m_per_second <= 0) return;
     const auto now = std::chrono::steady_clock::now();
     if (now < m_next) std::this_thread::sleep_until(m_next);
-    m_next = std::max(now, m_next) +
-             std::chrono::microseconds(1100000 / *m_per_second);
+    m_next = std::max(now, m_next) + spacing(*m_per_second);
   }
 
  private:

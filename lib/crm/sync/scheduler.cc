@@ -25,16 +25,10 @@ Scheduler::Scheduler(http::Transport& transport, queue::Budget& budget,
       m_options(options),
       m_deadline(transport.now() + options.deadline) {}
 
-namespace {
-
-/// Request starts of a store paced at `per_second` are this far apart: a
-/// 10% margin, since the provider counts arrivals, which jitter.
 TimePoint::duration spacing(int per_second) {
   return std::chrono::duration_cast<TimePoint::duration>(
       std::chrono::microseconds(1100000 / per_second));
 }
-
-}  // namespace
 
 void Scheduler::add_store(int store_id, const providers::Provider& provider,
                           StoreLimits limits) {

@@ -47,6 +47,11 @@ struct StoreLimits {
   std::optional<TimePoint> earlier_request;
 };
 
+/// Request starts of a store paced at `per_second` (> 0) are this far
+/// apart: a 10% margin, since the provider counts arrivals, which jitter.
+/// crm_sync_full --import paces its requests the same way.
+TimePoint::duration spacing(int per_second);
+
 /// One claimed row on its way to an outcome. An item handed to the
 /// scheduler with an outcome already set (its local record is missing) is
 /// only recorded.
