@@ -339,14 +339,9 @@ void check_update_method(const json::Value& config, const std::string& where) {
 OnDelete parse_on_delete(const json::Value& config, const std::string& where) {
   const std::string on_delete =
       string_setting(config, "on_delete", "ignore", where);
-  if (on_delete == "ignore") {
-    return OnDelete::ignore;
-  }
-  if (on_delete == "deactivate") {
-    return OnDelete::deactivate;
-  }
-  if (on_delete == "delete") {
-    return OnDelete::remove;
+  for (const OnDelete value :
+       {OnDelete::ignore, OnDelete::deactivate, OnDelete::remove}) {
+    if (on_delete == on_delete_key(value)) return value;
   }
   throw FatalError(
       fmt::format("{}: 'on_delete' must be ignore, deactivate or delete, not "
@@ -458,6 +453,18 @@ void apply_entities(Profile& profile, const json::Value& config,
 }
 
 }  // namespace
+
+std::string_view on_delete_key(OnDelete on_delete) {
+  switch (on_delete) {
+    case OnDelete::ignore:
+      return "ignore";
+    case OnDelete::deactivate:
+      return "deactivate";
+    case OnDelete::remove:
+      return "delete";
+  }
+  return "ignore";
+}
 
 std::string settings_where(const integrations::Integration& integration) {
   return fmt::format("crm_integracoes: store {}: configuracoes",

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,9 @@ namespace crm::providers {
 /// list), children). Throws FatalError naming the key.
 void apply_configuration(Profile& profile, const json::Value& config,
                          const std::string& where);
+
+/// on_delete as configuracoes spells it: "ignore", "deactivate", "delete".
+std::string_view on_delete_key(OnDelete on_delete);
 
 /// The credential `key`, or FatalError naming the store.
 std::string require_credential(const integrations::Integration& integration,

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "crm/providers/field_conversion.h"
+#include "crm/providers/profile_config.h"
 
 namespace crm::providers {
 namespace {
@@ -125,18 +126,6 @@ Value describe_endpoint(const Endpoint& endpoint) {
                                        : "spread over the lines"));
   }
   return out;
-}
-
-std::string_view on_delete_key(OnDelete on_delete) {
-  switch (on_delete) {
-    case OnDelete::ignore:
-      return "ignore";
-    case OnDelete::deactivate:
-      return "deactivate";
-    case OnDelete::remove:
-      return "delete";
-  }
-  return "ignore";
 }
 
 /// The notes column of one field: what it sends besides its value.
