@@ -177,6 +177,8 @@ assert_eq '"Caneta"' "$(remote pedidos/vendas ".[] | select(.numeroLoja == \"4\"
 eva=$(seed_remote contatos '[{"nome": "Eva Lima", "email": "eva@x.com", "numeroDocumento": "39053344705", "tipo": "F", "situacao": "A"}]')
 seed_remote produtos '[{"nome": "Borracha", "codigo": "BOR-1", "preco": 1.5, "fornecedor": {"precoCusto": 0.7}, "tipo": "P", "situacao": "A", "formato": "S"}]' >/dev/null
 order=$(seed_remote pedidos/vendas "[{\"numeroLoja\": \"900\", \"contato\": {\"id\": $eva}, \"data\": \"2026-11-25\"}]")
+fake_faults '{"rate": 3, "rules": []}'  # Bling's 3/s again (the 429 section above lifted it)
+limited_before=$(fake_stat rate_limited)
 for entity in cliente produto venda; do
   sql "DELETE FROM crm_fila"
   run_program "$CRM_SYNC_FULL" --loja 1 --entity "$entity" --import --pages 50 --json
@@ -188,6 +190,8 @@ assert_eq "0.70" "$(sql "SELECT custo FROM produtos WHERE sku = 'BOR-1'")" "the 
 assert_eq "$(sql "SELECT id FROM clientes WHERE external_id = '$eva'")|2026-11-25 00:00:00" \
   "$(sql "SELECT CONCAT_WS('|', id_cliente, data_venda) FROM vendas WHERE external_id = '$order'")" \
   "the order's contato resolved to the local customer"
+assert_eq "$limited_before" "$(fake_stat rate_limited)" \
+  "the imports' page and record reads paced under Bling's 3/s: no 429"
 
 # A write built from a read carries only what Bling takes on write: the
 # PUT of a product drops what Bling computes (id, imagemURL,
