@@ -6,7 +6,9 @@ source "$(dirname "$0")/lib.sh"
 start_provider_fake activecampaign --token ac-tok --rate 5
 sql "INSERT INTO crm_integracoes (id_loja, provider, base_url, credenciais, configuracoes)
      VALUES (1, 'activecampaign', '$FAKE_URL/api/3', '{\"api_token\": \"ac-tok\"}',
-             '{\"page_size\": 2, \"requests_per_second\": 3}')"
+             '{\"page_size\": 2, \"requests_per_second\": 3, \"mirror\": {\"enabled\": false}}')"
+# The mirror (on by default) has its own tests (mirror_*.sh); here every
+# lookup and read goes to the CRM, request by request.
 # A contact that already exists in ActiveCampaign with the same e-mail.
 existing=$(seed_remote contacts '[{"email": "ana@x.com", "firstName": "Ana"}]')
 sql "INSERT INTO clientes (id, id_loja, nome, email, telefone) VALUES

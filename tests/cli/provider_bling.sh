@@ -6,7 +6,9 @@ start_provider_fake bling --client-id cid --client-secret csec-123 --refresh-tok
 credentials='{"client_id": "cid", "client_secret": "csec-123", "refresh_token": "r0-initial"}'
 sql "INSERT INTO crm_integracoes (id, id_loja, provider, base_url, credenciais, configuracoes)
      VALUES (1, 1, 'bling', '$FAKE_URL/Api/v3', '$credentials',
-             '{\"page_size\": 2, \"requests_per_second\": 2}')"
+             '{\"page_size\": 2, \"requests_per_second\": 2, \"mirror\": {\"enabled\": false}}')"
+# The mirror (on by default) has its own tests (mirror_*.sh); here every
+# lookup and read goes to the CRM, request by request.
 oauth() { curl -sf "$FAKE_URL/_oauth" | jq -r ".$1"; }
 sql "INSERT INTO clientes (id, id_loja, nome, email, documento) VALUES
        (1, 1, 'Ana Souza', 'ana@x.com', '123.456.789-01'), (2, 1, 'Loja Beta Ltda', 'beta@x.com', '12345678000195');

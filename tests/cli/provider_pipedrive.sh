@@ -6,7 +6,9 @@
 source "$(dirname "$0")/lib.sh"
 start_provider_fake pipedrive --token pd-tok --rate 100 --window-ms 2000
 sql "INSERT INTO crm_integracoes (id_loja, provider, base_url, credenciais, configuracoes)
-     VALUES (1, 'pipedrive', '$FAKE_URL/api/v2', '{\"api_token\": \"pd-tok\"}', '{\"page_size\": 2}')"
+     VALUES (1, 'pipedrive', '$FAKE_URL/api/v2', '{\"api_token\": \"pd-tok\"}', '{\"page_size\": 2, \"mirror\": {\"enabled\": false}}')"
+# The mirror (on by default) has its own tests (mirror_*.sh); here every
+# lookup and read goes to the CRM, request by request.
 known=$(seed_remote persons '[{"name": "Known", "emails": [{"value": "known@x.com", "primary": true}]}]')
 sql "INSERT INTO clientes (id, id_loja, nome, email, telefone) VALUES
        (1, 1, 'Ana Souza', 'ana@x.com', '+55 11 5555-0001'), (2, 1, 'Sem Contato', NULL, NULL),

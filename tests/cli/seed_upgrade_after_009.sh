@@ -20,13 +20,14 @@ migrate_to_009() {
 }
 # Every table's definition, and its InnoDB table id (a rebuild changes it).
 schema_dump() {
-  # (011 adds crm_lojas_estado: a new table, not a change to today's; 012
-  # adds an index to the queue, in place)
-  for table in $(sql "SHOW TABLES" | grep -vx crm_lojas_estado); do
+  # (011 adds crm_lojas_estado and 013 the mirror's two tables: new tables,
+  # not a change to today's; 012 adds an index to the queue, in place)
+  for table in $(sql "SHOW TABLES" | grep -vxE 'crm_lojas_estado|crm_espelho|crm_espelho_estado'); do
     sql "SHOW CREATE TABLE \`$table\`" | cut -f2 | sed 's/,\\n  KEY `idx_due_loja` ([^)]*)//'
   done
   sql "SELECT NAME, TABLE_ID FROM information_schema.INNODB_SYS_TABLES
        WHERE NAME LIKE '$CRM_DB_NAME/%' AND NAME NOT LIKE '%/crm_lojas_estado'
+         AND NAME NOT LIKE '%/crm_espelho%'
        ORDER BY NAME"
 }
 migrate_seed_upgrades() {
@@ -36,7 +37,8 @@ migrate_seed_upgrades() {
 aplicada 010_crm_sync_log_seed_upgrade
 aplicada 011_crm_lojas_estado
 aplicada 012_crm_sync_queue_due_stores
-Migrações aplicadas: 4" "$(cut -d' ' -f3- <<<"$out")" "what crm_migrate applies"
+aplicada 013_crm_espelho
+Migrações aplicadas: 5" "$(cut -d' ' -f3- <<<"$out")" "what crm_migrate applies"
 }
 
 # Today's schema at 009.

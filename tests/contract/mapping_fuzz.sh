@@ -168,7 +168,7 @@ assert_eq 1 "$(request_violations)" "the bad request is counted in Prism's log"
 configure() {  # PASS
   local settings
   settings=$(jq -c --arg pass "$1" '
-    . + {requests_per_second: 0, requests_per_minute: 1000000}
+    . + {requests_per_second: 0, requests_per_minute: 1000000, mirror: {enabled: false}}
     | if $pass == "nolookup" then
         reduce ("cliente", "produto", "venda", "atividade") as $e (.; .entities[$e] += {lookup: null})
       else . end' <<<"$documented")

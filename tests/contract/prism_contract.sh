@@ -91,7 +91,7 @@ enqueue_all() {
 # example answer to that read may break the document's own schema (a 500).
 for run in lookups creates; do
   settings=$(jq -c --argjson extra "$extra_settings" --arg run "$run" '
-    {on_delete: "delete", requests_per_second: 0} + (if $run == "creates" then {read_before_update: false} else {} end) + {
+    {on_delete: "delete", requests_per_second: 0, mirror: {enabled: false}} + (if $run == "creates" then {read_before_update: false} else {} end) + {
      entities: (if $run == "creates"
                 then reduce ("cliente", "produto", "venda", "atividade") as $e ($extra; .[$e] += {lookup: null})
                 else $extra end)}' <<<'{}')
@@ -105,6 +105,13 @@ for run in lookups creates; do
   assert_eq 0 "$rc" "crm_sync exit ($run)"
   assert_match "$summary_re" "$out" "summary ($run)"
 done
+# The mirror's pull (issue #14): the change-filter list calls of every
+# mirrored entity, on their own (Prism's example answers are no coherent
+# CRM to push against, so the passes above run without the mirror).
+sql "UPDATE crm_integracoes SET configuracoes = JSON_SET(configuracoes, '$.mirror.enabled', true,
+       '$.mirror.pages_per_run', 1); DELETE FROM crm_sync_queue"
+run_sync --loja 1
+assert_eq 0 "$rc" "crm_sync exit (mirror pull)"
 for entity in "${entities[@]}"; do
   run_program "$CRM_SYNC_FULL" --loja 1 --entity "$entity" --import --pages 1
   assert_eq 0 "$rc" "import of $entity"

@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 
 using crm::LocalRecord;
+using crm::providers::same_value;
 using crm::sync::changed_fields;
 using crm::sync::FieldValues;
-using crm::sync::same_value;
 using crm::sync::values_for_create;
 
 namespace {

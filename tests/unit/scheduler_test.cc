@@ -204,7 +204,7 @@ TEST_CASE(
     "[unit]") {
   Harness run(always_ok(milliseconds(20)), {.concurrency = 10});
   StoreLimits paced = limits(std::nullopt, 3);
-  paced.earlier_request = run.transport.now();
+  paced.earlier_requests = {run.transport.now()};
   run.scheduler.add_store(1, run.provider, paced);
   std::vector<Item> items;
   items.push_back(item(1, Entity::customer, 1));

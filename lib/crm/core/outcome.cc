@@ -38,6 +38,10 @@ std::string_view to_db(Operation operation) {
       return "delete";
     case Operation::skip:
       return "skip";
+    case Operation::pull:
+      return "pull";
+    case Operation::conflict:
+      return "conflict";
   }
   return "";
 }

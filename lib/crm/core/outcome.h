@@ -23,7 +23,19 @@ enum class OutcomeKind {
   waiting,       ///< needs another record synced first: no attempt, due later
 };
 
-enum class Operation { none, create, update, fetch, link, remove, skip };
+/// `pull` and `conflict` are the mirror's: a CRM change written locally,
+/// and a field edited on both sides (crm_sync_log, crm_para_ecletech).
+enum class Operation {
+  none,
+  create,
+  update,
+  fetch,
+  link,
+  remove,
+  skip,
+  pull,
+  conflict
+};
 
 std::string_view to_string(OutcomeKind kind);
 /// The value written to `crm_sync_log.operacao`; empty for `none`.
@@ -39,6 +51,13 @@ struct ItemOutcome {
   std::optional<std::chrono::seconds> retry_after;
   /// For a fetch: logical field -> value to write on the local record.
   std::vector<std::pair<std::string, std::optional<std::string>>> remote_fields;
+  /// For a success that leaves the CRM record as the mirror should now
+  /// know it (a create, an update, a link): the fields the CRM reports back
+  /// (read from what was sent) and, for profiles whose update replaces the
+  /// record, the whole record sent.
+  std::optional<std::vector<std::pair<std::string, std::optional<std::string>>>>
+      mirror_fields;
+  std::optional<std::string> mirror_copy;
   /// For waiting: the local records (entity, id) that need an external id.
   std::vector<std::pair<Entity, std::int64_t>> waiting_for;
 

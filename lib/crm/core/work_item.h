@@ -51,6 +51,29 @@ struct LocalRecord {
 /// A referenced local record: (entity, local id).
 using RecordKey = std::pair<Entity, std::int64_t>;
 
+/// A CRM record as the store's mirror knows it (issue #14).
+struct MirrorRecord {
+  std::string external_id;
+  /// The fields the CRM reports back, in local form (read as an import
+  /// reads them): what an update would change is compared with these.
+  std::map<std::string, std::optional<std::string>> fields;
+  /// The CRM's whole record (JSON) for profiles whose update replaces the
+  /// record; nullopt when the mirror has none (after a create).
+  std::optional<std::string> copy;
+};
+
+/// What the mirror says about one item's record.
+struct MirrorView {
+  /// The mirror held every CRM record of the entity when this run started
+  /// pushing (a pull reached its end in this run, or a scan is recent
+  /// enough): a record it does not have is a clear "no match", and its
+  /// copies are current.
+  bool fresh = false;
+  /// The record by its external id, or (no external id yet, fresh mirror)
+  /// the CRM record whose match key (e-mail, document, SKU) is this one's.
+  std::optional<MirrorRecord> record;
+};
+
 /// What a provider needs to process one row.
 struct WorkItem {
   QueueRow row;
@@ -64,6 +87,9 @@ struct WorkItem {
   /// "vendas.data_venda", a child's "lines.description" ->
   /// "venda_itens.descricao".
   std::map<std::string, std::string> columns;
+  /// Set when the store mirrors this entity (nullopt: no mirror, every
+  /// lookup and read goes to the CRM).
+  std::optional<MirrorView> mirror;
 };
 
 }  // namespace crm

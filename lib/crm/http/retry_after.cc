@@ -15,18 +15,26 @@ std::optional<std::chrono::seconds> parse_retry_after(
   if (const auto seconds = util::parse_int(text)) {
     return std::chrono::seconds(std::clamp(*seconds, 0LL, k_max));
   }
+  const auto at = parse_http_date(text);
+  if (!at) {
+    return std::nullopt;
+  }
+  const long long delta =
+      std::chrono::duration_cast<std::chrono::seconds>(*at - now).count();
+  return std::chrono::seconds(std::clamp(delta, 0LL, k_max));
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_http_date(
+    std::string_view value) {
   // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
   std::tm parts{};
-  const std::string copy(text);
+  const std::string copy(util::trim(value));
   const char* end =
       ::strptime(copy.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &parts);
   if (end == nullptr || *end != '\0') {
     return std::nullopt;
   }
-  const std::time_t at = ::timegm(&parts);
-  const long long delta =
-      static_cast<long long>(at) - std::chrono::system_clock::to_time_t(now);
-  return std::chrono::seconds(std::clamp(delta, 0LL, k_max));
+  return std::chrono::system_clock::from_time_t(::timegm(&parts));
 }
 
 }  // namespace crm::http

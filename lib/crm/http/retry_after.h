@@ -13,4 +13,9 @@ std::optional<std::chrono::seconds> parse_retry_after(
     std::string_view value, std::chrono::system_clock::time_point now =
                                 std::chrono::system_clock::now());
 
+/// An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", a Date header) as a
+/// time point; nullopt if it is not one.
+std::optional<std::chrono::system_clock::time_point> parse_http_date(
+    std::string_view value);
+
 }  // namespace crm::http

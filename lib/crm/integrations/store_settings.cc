@@ -65,7 +65,8 @@ StoreSettings parse_store_settings(const json::Value& settings, int store_id) {
                                                     "request_envelope",
                                                     "update_method",
                                                     "walk_in_customer",
-                                                    "defaults"})) {
+                                                    "defaults",
+                                                    "mirror"})) {
     throw FatalError(fmt::format(
         "crm_integracoes: store {}: configuracoes: unknown key '{}'", store_id,
         *key));
@@ -90,6 +91,96 @@ StoreSettings parse_store_settings(const json::Value& settings, int store_id) {
     }
     key.apply(parsed, *number);
   }
+  parsed.mirror = parse_mirror_settings(settings, store_id);
+  return parsed;
+}
+
+FieldOwner MirrorSettings::owner_of(std::string_view entity,
+                                    const std::string& field) const {
+  for (const std::string& key :
+       {std::string(entity) + "." + field, field, std::string("*")}) {
+    if (const auto it = owners.find(key); it != owners.end()) {
+      return it->second;
+    }
+  }
+  return FieldOwner::newest;
+}
+
+namespace {
+
+[[noreturn]] void bad_mirror(int store_id, const std::string& what) {
+  throw FatalError(fmt::format(
+      "crm_integracoes: store {}: configuracoes.mirror: {}", store_id, what));
+}
+
+std::int64_t mirror_integer(const json::Value& mirror, const char* key,
+                            std::int64_t low, std::int64_t high,
+                            std::int64_t fallback, int store_id) {
+  const json::Value* value = mirror.find(key);
+  if (value == nullptr) return fallback;
+  const auto number =
+      value->is_number() ? util::parse_int(value->text()) : std::nullopt;
+  if (!number || *number < low || *number > high) {
+    bad_mirror(store_id, fmt::format("'{}' must be an integer from {} to {}",
+                                     key, low, high));
+  }
+  return *number;
+}
+
+std::map<std::string, FieldOwner> mirror_owners(const json::Value& mirror,
+                                                int store_id) {
+  std::map<std::string, FieldOwner> owners;
+  const json::Value* owner = mirror.find("owner");
+  if (owner == nullptr) return owners;
+  if (!owner->is_object()) {
+    bad_mirror(store_id,
+               "'owner' must be an object of field -> "
+               "\"local\" | \"crm\" | \"newest\"");
+  }
+  for (const auto& [field, value] : owner->members()) {
+    const std::string text = value.is_string() ? value.text() : "";
+    if (text == "local") {
+      owners[field] = FieldOwner::local;
+    } else if (text == "crm") {
+      owners[field] = FieldOwner::crm;
+    } else if (text == "newest") {
+      owners[field] = FieldOwner::newest;
+    } else {
+      bad_mirror(store_id,
+                 fmt::format("owner of '{}' must be \"local\", \"crm\" or "
+                             "\"newest\"",
+                             field));
+    }
+  }
+  return owners;
+}
+
+}  // namespace
+
+MirrorSettings parse_mirror_settings(const json::Value& settings,
+                                     int store_id) {
+  MirrorSettings parsed;
+  const json::Value* mirror =
+      settings.is_object() ? settings.find("mirror") : nullptr;
+  if (mirror == nullptr) return parsed;
+  if (!mirror->is_object()) bad_mirror(store_id, "must be an object");
+  if (const auto key =
+          json::unknown_key(*mirror, {"enabled", "pages_per_run",
+                                      "scan_interval_s", "trust_s", "owner"})) {
+    bad_mirror(store_id, fmt::format("unknown key '{}'", *key));
+  }
+  if (const json::Value* enabled = mirror->find("enabled")) {
+    if (!enabled->is_boolean())
+      bad_mirror(store_id, "'enabled' must be true or false");
+    parsed.enabled = enabled->as_bool();
+  }
+  parsed.pages_per_run = static_cast<int>(
+      mirror_integer(*mirror, "pages_per_run", 1, 1000, 10, store_id));
+  parsed.scan_interval = std::chrono::seconds(mirror_integer(
+      *mirror, "scan_interval_s", 60, 30 * 86400, 86400, store_id));
+  parsed.trust = std::chrono::seconds(
+      mirror_integer(*mirror, "trust_s", 0, 30 * 86400, 0, store_id));
+  parsed.owners = mirror_owners(*mirror, store_id);
   return parsed;
 }
 

@@ -6,13 +6,44 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "crm/json/json.h"
 
 namespace crm::integrations {
+
+/// Who wins a field edited on both sides since the last sync.
+enum class FieldOwner {
+  local,   ///< the local value stays (and goes to the CRM)
+  crm,     ///< the CRM's value is written locally
+  newest,  ///< the later edit: the CRM's update time against the local
+           ///< change's queue time (unknown: local)
+};
+
+/// configuracoes.mirror: the store's mirror of its CRM (issue #14).
+struct MirrorSettings {
+  /// nullopt: on for the built-in providers, off for `generic`.
+  std::optional<bool> enabled;
+  /// List pages one run's pull reads per entity; the rest resumes next run.
+  int pages_per_run = 10;
+  /// Where the API has no change filter (GestaoClick): how often a scan of
+  /// every page refreshes the mirror.
+  std::chrono::seconds scan_interval{86400};
+  /// How long after a completed scan the mirror answers lookups and serves
+  /// copies (0: never; lookups and reads go to the CRM).
+  std::chrono::seconds trust{0};
+  /// "field" or "entity.field" (entity as in crm_sync_queue: cliente...)
+  /// -> owner; "*" sets the default (newest).
+  std::map<std::string, FieldOwner> owners;
+
+  /// The owner of a field of an entity.
+  [[nodiscard]] FieldOwner owner_of(std::string_view entity,
+                                    const std::string& field) const;
+};
 
 struct StoreSettings {
   /// Total time one request may take.
@@ -28,6 +59,7 @@ struct StoreSettings {
   std::optional<int> requests_per_minute;
   /// Request starts per second; nullopt: the provider's default; 0: unpaced.
   std::optional<int> requests_per_second;
+  MirrorSettings mirror;
 };
 
 /// One key of the table: its name, the integer range it accepts, its
@@ -43,6 +75,11 @@ struct SettingKey {
 
 /// Every run setting, in the order the docs list them.
 [[nodiscard]] const std::vector<SettingKey>& setting_keys();
+
+/// Reads configuracoes.mirror (absent: the defaults). Throws FatalError
+/// naming the store and the key for an unknown key or a bad value.
+[[nodiscard]] MirrorSettings parse_mirror_settings(const json::Value& settings,
+                                                   int store_id);
 
 /// Reads the run settings out of a store's `configuracoes` (an object; other
 /// keys are left to their modules). Throws FatalError naming the store and

@@ -46,6 +46,9 @@ Profile activecampaign_profile() {
                 field("name", "lastName", T::last_name, "last_name"),
                 field("phone", "phone")});
   contact.create_path = "/contact/sync";  // upsert by e-mail: never a duplicate
+  contact.changes.param = "filters[updated_after]";
+  contact.changes.fixed_params = {{"orders[udate]", "ASC"}};
+  contact.changes.updated_path = "udate";
   profile.endpoints[Entity::customer] = contact;
 
   profile.endpoints[Entity::product] = unsupported(

@@ -11,6 +11,15 @@ namespace crm::providers {
 namespace {
 
 /// /contatos: person type from the document, deactivated by situacao I.
+/// The lists' change filter. Rows carry no update time, so the next filter
+/// value is Bling's clock (its Date header) in Brasilia time, UTC-3.
+ChangeFilter changed_since() {
+  ChangeFilter changes;
+  changes.param = "dataAlteracaoInicial";
+  changes.clock_utc_offset_minutes = -180;
+  return changes;
+}
+
 Endpoint contact_endpoint() {
   using namespace build;
   using T = FieldType;
@@ -28,6 +37,7 @@ Endpoint contact_endpoint() {
   contact.lookups = {lookup("numeroDocumento", "document", T::digits)};
   contact.deactivate = {"situacao", json::Value::string("I")};
   contact.partial_list_rows = true;  // list rows: no e-mail
+  contact.changes = changed_since();
   contact.read_only = {"id"};
   return contact;
 }
@@ -46,6 +56,7 @@ Endpoint product_endpoint() {
   product.lookups = {lookup("codigos[]", "sku")};
   product.deactivate = {"situacao", json::Value::string("I")};
   product.partial_list_rows = true;  // list rows: no cost (fornecedor)
+  product.changes = changed_since();
   // Computed by Bling, not taken on write (and a simple product has no
   // variations to send back).
   product.read_only = {"id", "imagemURL", "estoque.saldoVirtualTotal",

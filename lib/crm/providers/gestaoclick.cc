@@ -25,6 +25,8 @@ Endpoint customer_endpoint() {
                       lookup("cpf_cnpj", "document", T::cnpj),
                       lookup("email", "email")};
   customer.deactivate = {"ativo", json::Value::string("0")};
+  // No change filter is documented: the mirror is refreshed by a scan.
+  customer.changes.updated_path = "modificado_em";
   return customer;
 }
 
@@ -38,6 +40,7 @@ Endpoint product_endpoint() {
                              required(field("cost", "valor_custo"))});
   product.lookups = {lookup("codigo", "sku")};
   product.deactivate = {"ativo", json::Value::string("0")};
+  product.changes.updated_path = "modificado_em";
   return product;
 }
 

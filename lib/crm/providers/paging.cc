@@ -26,7 +26,26 @@ std::string describe_page(const Profile& profile, const Endpoint& endpoint,
   return what;
 }
 
-std::vector<RemoteRecord> read_records(const Endpoint& endpoint,
+/// A remote record with its update time and, where the profile's updates
+/// replace the record and `item` is whole, its copy.
+RemoteRecord remote_record(const Profile& profile, const Endpoint& endpoint,
+                           std::string external_id, const json::Value& item,
+                           bool whole) {
+  RemoteRecord record;
+  record.external_id = std::move(external_id);
+  record.fields = read_fields(endpoint, item, nullptr, Refs::remote_ids);
+  if (!endpoint.changes.updated_path.empty()) {
+    const json::Value* updated = item.find_path(endpoint.changes.updated_path);
+    record.updated_at = updated ? updated->scalar_text() : std::nullopt;
+  }
+  if (whole && profile.read_before_update) {
+    record.copy = json::dump(item);
+  }
+  return record;
+}
+
+std::vector<RemoteRecord> read_records(const Profile& profile,
+                                       const Endpoint& endpoint,
                                        const json::Value& list) {
   std::vector<RemoteRecord> records;
   for (const json::Value& item : list.items()) {
@@ -34,8 +53,8 @@ std::vector<RemoteRecord> read_records(const Endpoint& endpoint,
     const auto id_text = id ? id->scalar_text() : std::nullopt;
     if (!id_text || id_text->empty())
       continue;  // a record without an id cannot be linked
-    records.push_back(
-        {*id_text, read_fields(endpoint, item, nullptr, Refs::remote_ids)});
+    records.push_back(remote_record(profile, endpoint, *id_text, item,
+                                    !endpoint.partial_list_rows));
   }
   return records;
 }
@@ -93,8 +112,14 @@ std::optional<std::string> next_cursor(
 
 http::Request list_page_request(const Profile& profile,
                                 const Endpoint& endpoint,
-                                const std::optional<std::string>& cursor) {
+                                const std::optional<std::string>& cursor,
+                                const std::optional<std::string>& since) {
   std::vector<std::pair<std::string, std::string>> query;
+  if (since && !endpoint.changes.param.empty()) {
+    query.emplace_back(endpoint.changes.param, *since);
+    query.insert(query.end(), endpoint.changes.fixed_params.begin(),
+                 endpoint.changes.fixed_params.end());
+  }
   const std::string size = std::to_string(profile.page_size);
   switch (profile.paging) {
     case Paging::page:
@@ -134,7 +159,7 @@ std::variant<Page, ItemOutcome> read_list_page(
         response.status);
   }
   Page page;
-  page.records = read_records(endpoint, *list);
+  page.records = read_records(profile, endpoint, *list);
   const auto count = static_cast<long long>(list->items().size());
   page.next_cursor = next_cursor(profile, *root, count, cursor);
   return page;
@@ -157,8 +182,7 @@ std::variant<RemoteRecord, ItemOutcome> read_one_record(
                     endpoint.record_envelope),
         response.status);
   }
-  return RemoteRecord{
-      external_id, read_fields(endpoint, *record, nullptr, Refs::remote_ids)};
+  return remote_record(profile, endpoint, external_id, *record, true);
 }
 
 }  // namespace crm::providers

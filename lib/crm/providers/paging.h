@@ -14,10 +14,12 @@
 namespace crm::providers {
 
 /// The GET for one page of `endpoint`'s list (nullopt cursor: the first
-/// page), with the profile's page and size parameters.
-http::Request list_page_request(const Profile& profile,
-                                const Endpoint& endpoint,
-                                const std::optional<std::string>& cursor);
+/// page), with the profile's page and size parameters; with `since`, only
+/// the records changed since then (the endpoint's change filter).
+http::Request list_page_request(
+    const Profile& profile, const Endpoint& endpoint,
+    const std::optional<std::string>& cursor,
+    const std::optional<std::string>& since = std::nullopt);
 
 /// Reads a list response: its records that have an id, and the next cursor
 /// (nullopt on the last page). A non-2xx response is a classified failure;

@@ -12,6 +12,17 @@ namespace {
 
 /// GET /<r>/search?term=<value>&fields=<f>&exact_match=true:
 /// data.items[].item.id
+/// The v2 lists' change filter: what changed since an update time, oldest
+/// first, so a pull cut by its page limit resumes where it stopped.
+ChangeFilter changed_since() {
+  ChangeFilter changes;
+  changes.param = "updated_since";
+  changes.fixed_params = {{"sort_by", "update_time"},
+                          {"sort_direction", "asc"}};
+  changes.updated_path = "update_time";
+  return changes;
+}
+
 Lookup search(std::string path, std::string search_field, std::string field) {
   Lookup out = build::lookup("term", std::move(field), FieldType::string,
                              std::move(path));
@@ -20,6 +31,23 @@ Lookup search(std::string path, std::string search_field, std::string field) {
   out.list_path = "data.items";
   out.id_path = "item.id";
   return out;
+}
+
+/// Persons: e-mail and phone as the first of their lists.
+Endpoint person_endpoint() {
+  using namespace build;
+  Endpoint person =
+      endpoint("/persons", {required(field("name", "name")),
+                            field("email", "emails.0.value"),
+                            constant("email_primary", "emails.0.primary",
+                                     json::Value::boolean(true), "email"),
+                            field("phone", "phones.0.value"),
+                            constant("phone_primary", "phones.0.primary",
+                                     json::Value::boolean(true), "phone")});
+  person.update_method = "PATCH";
+  person.lookups = {search("/persons/search", "email", "email")};
+  person.changes = changed_since();
+  return person;
 }
 
 }  // namespace
@@ -41,17 +69,7 @@ Profile pipedrive_profile() {
   profile.default_reset = std::chrono::seconds(2);  // the burst window
   profile.error_paths = {"error", "message"};
 
-  Endpoint person =
-      endpoint("/persons", {required(field("name", "name")),
-                            field("email", "emails.0.value"),
-                            constant("email_primary", "emails.0.primary",
-                                     json::Value::boolean(true), "email"),
-                            field("phone", "phones.0.value"),
-                            constant("phone_primary", "phones.0.primary",
-                                     json::Value::boolean(true), "phone")});
-  person.update_method = "PATCH";
-  person.lookups = {search("/persons/search", "email", "email")};
-  profile.endpoints[Entity::customer] = person;
+  profile.endpoints[Entity::customer] = person_endpoint();
 
   Endpoint product = endpoint(
       "/products", {required(field("name", "name")), field("sku", "code"),
@@ -60,6 +78,7 @@ Profile pipedrive_profile() {
                              json::Value::string("BRL"), "price")});
   product.update_method = "PATCH";
   product.lookups = {search("/products/search", "code", "sku")};
+  product.changes = changed_since();
   profile.endpoints[Entity::product] = product;
 
   Endpoint deal = endpoint(

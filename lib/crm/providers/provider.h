@@ -44,6 +44,12 @@ class Exchange {
 struct RemoteRecord {
   std::string external_id;
   std::vector<std::pair<std::string, std::optional<std::string>>> fields;
+  /// The CRM's update time of the record, as it writes it (nullopt: the
+  /// API gives none).
+  std::optional<std::string> updated_at;
+  /// The whole record (JSON), for profiles whose update replaces it; set
+  /// only from a whole record (not from a partial list row).
+  std::optional<std::string> copy;
 };
 
 /// A page of a list call; `next_cursor` is nullopt on the last page.
@@ -117,6 +123,39 @@ class Provider {
   }
   /// The API's own request limits, which the store's settings may override.
   [[nodiscard]] virtual RateLimits rate_limits() const { return {}; }
+
+  /// Whether the API filters the entity's list by update time: the mirror
+  /// pulls only what changed; otherwise it scans every page.
+  [[nodiscard]] virtual bool has_change_filter(Entity) const { return false; }
+  /// Whether the entity's rows carry their update time (the next pull's
+  /// filter value); false: the CRM's clock is taken (changes_since).
+  [[nodiscard]] virtual bool rows_carry_update_time(Entity) const {
+    return true;
+  }
+  /// The logical fields the entity's lookups search by, in order ("email";
+  /// "document"; "sku"): what the mirror may match a new record on.
+  [[nodiscard]] virtual std::vector<std::string> lookup_fields(Entity) const {
+    return {};
+  }
+  /// One page of the records changed since `since` (the CRM's own time, as
+  /// changes_since() wrote it; nullopt: every record).
+  [[nodiscard]] virtual Step changes_page(
+      Entity entity, const std::optional<std::string>& since,
+      const std::optional<std::string>& cursor) const {
+    (void)since;
+    return list_page(entity, cursor);
+  }
+  /// The filter value that asks for what changes after this pull: the
+  /// latest update time among the records read, or, where rows carry none,
+  /// the CRM's clock from the pull's first response (its Date header, less
+  /// a margin); nullopt when neither is known.
+  [[nodiscard]] virtual std::optional<std::string> changes_since(
+      Entity entity, const std::optional<std::string>& latest_update,
+      const http::Response& first_response) const {
+    (void)entity;
+    (void)first_response;
+    return latest_update;
+  }
 
   /// The request for one page of `entity` (nullopt cursor: the first page),
   /// or an outcome when the provider cannot list the entity.

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "crm/providers/classify.h"
+#include "crm/providers/field_compare.h"
 #include "crm/providers/field_conversion.h"
 #include "crm/providers/request_body.h"
 #include "crm/providers/rest_http.h"
@@ -117,10 +118,70 @@ class RestExchange final : public Exchange {
       return std::move(*stop);
     m_payload = std::get<std::string>(std::move(payload));
     if (record().external_id) {
+      if (const MirrorRecord* known = mirrored(*record().external_id);
+          known && !changes(*known)) {
+        return unchanged(Operation::skip, *known);
+      }
       return start_update(*record().external_id, Operation::update,
                           std::nullopt);
     }
+    if (m_item.mirror && m_item.mirror->fresh) {
+      // The mirror holds every CRM record: its answer is the lookup's.
+      if (!m_item.mirror->record) {
+        return start_create();
+      }
+      const MirrorRecord& match = *m_item.mirror->record;
+      if (!changes(match)) {
+        return unchanged(Operation::link, match);
+      }
+      return start_update(match.external_id, Operation::link, std::nullopt);
+    }
     return next_lookup();
+  }
+
+  /// The mirror's record with this CRM id, if the mirror has it.
+  const MirrorRecord* mirrored(const std::string& external_id) const {
+    if (!m_item.mirror || !m_item.mirror->record ||
+        m_item.mirror->record->external_id != external_id) {
+      return nullptr;
+    }
+    return &*m_item.mirror->record;
+  }
+
+  /// What the CRM would report after an update with this item's values.
+  FieldMap update_fields() const {
+    auto body = build_body(m_profile, m_endpoint, m_item, std::nullopt,
+                           BodyFor::update);
+    const auto* text = std::get_if<std::string>(&body);
+    const auto parsed = text ? json::parse(*text) : std::nullopt;
+    const json::Value* fields =
+        parsed ? unwrap(*parsed, m_endpoint.request_envelope) : nullptr;
+    if (fields == nullptr) return {};
+    return to_map(read_fields(m_endpoint, *fields, nullptr, Refs::remote_ids));
+  }
+
+  /// Whether an update would change what the CRM reports for `known`.
+  bool changes(const MirrorRecord& known) const {
+    const FieldMap ours = update_fields();
+    if (ours.empty()) return true;
+    return !std::all_of(ours.begin(), ours.end(), [&](const auto& field) {
+      const auto theirs = known.fields.find(field.first);
+      return same_field(field.second, theirs == known.fields.end()
+                                          ? std::nullopt
+                                          : theirs->second);
+    });
+  }
+
+  /// Nothing to send: the CRM already has these values (0 requests).
+  ItemOutcome unchanged(Operation operation, const MirrorRecord& known) const {
+    return ItemOutcome::succeeded(
+        operation,
+        operation == Operation::link
+            ? fmt::format("linked to existing CRM record {} (mirror: same "
+                          "values, nothing sent)",
+                          known.external_id)
+            : "unchanged: the CRM has these values (mirror), nothing sent",
+        known.external_id);
   }
 
   /// A partial update that sets one flag (deactivate).
@@ -217,6 +278,9 @@ class RestExchange final : public Exchange {
     m_external_id = external_id;
     m_update_body = std::get<std::string>(std::move(payload));
     if (m_profile.read_before_update) {
+      if (const auto copy = current_copy(external_id)) {
+        return merge_over(*copy);  // the mirror's copy is current: no read
+      }
       m_state = State::read;
       m_what = describe("GET", m_endpoint.path, "/" + external_id);
       return request("GET", record_url(external_id));
@@ -232,6 +296,17 @@ class RestExchange final : public Exchange {
                    m_update_body);
   }
 
+  /// The mirror's whole copy of the CRM record, when the mirror is fresh.
+  std::optional<json::Value> current_copy(const std::string& id) const {
+    const MirrorRecord* known = mirrored(id);
+    if (known == nullptr || !known->copy || !m_item.mirror->fresh) {
+      return std::nullopt;
+    }
+    auto copy = json::parse(*known->copy);
+    if (!copy || !copy->is_object()) return std::nullopt;
+    return copy;
+  }
+
   /// The CRM's record with the mapped fields written over it.
   Step after_read(const http::Response& response) {
     auto parsed = success_json(response);
@@ -245,7 +320,11 @@ class RestExchange final : public Exchange {
                       m_endpoint.record_envelope),
           response.status);
     }
-    json::Value merged = *current;
+    return merge_over(*current);
+  }
+
+  Step merge_over(const json::Value& current) {
+    json::Value merged = current;
     // What the API computes goes back only as it takes it on write.
     for (const std::string& path : m_endpoint.read_only) {
       merged.remove_path(path);
@@ -369,6 +448,7 @@ class RestExchange final : public Exchange {
               : "updated in CRM",
           m_external_id);
       outcome.http_status = response.status;
+      remember_sent(outcome, m_update_body);
       return outcome;
     }
     auto parsed = success_json(response);
@@ -390,7 +470,34 @@ class RestExchange final : public Exchange {
     ItemOutcome outcome =
         ItemOutcome::succeeded(Operation::create, "created in CRM", *id_text);
     outcome.http_status = response.status;
+    remember_sent(outcome, m_payload);
     return outcome;
+  }
+
+  /// What the mirror keeps of a write the CRM took: the fields it now
+  /// reports (the mirror's earlier ones where this write left them out)
+  /// and, when the write replaced the whole record, that record.
+  void remember_sent(ItemOutcome& outcome, const std::string& sent) const {
+    if (!m_item.mirror || m_item.row.direction != Direction::to_crm ||
+        record().deleted) {
+      return;
+    }
+    const auto parsed = json::parse(sent);
+    const json::Value* fields =
+        parsed ? unwrap(*parsed, m_endpoint.request_envelope) : nullptr;
+    if (fields == nullptr || !fields->is_object()) return;
+    FieldMap known;
+    if (const MirrorRecord* before = mirrored(m_external_id)) {
+      known = before->fields;
+    }
+    for (auto& [name, value] :
+         read_fields(m_endpoint, *fields, nullptr, Refs::remote_ids)) {
+      known[name] = std::move(value);
+    }
+    outcome.mirror_fields = FieldValues(known.begin(), known.end());
+    if (m_profile.read_before_update && m_operation != Operation::create) {
+      outcome.mirror_copy = json::dump(*fields);
+    }
   }
 
   Step after_fetch(const http::Response& response) {

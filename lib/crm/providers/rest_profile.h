@@ -88,6 +88,21 @@ struct Lookup {
   std::vector<std::string> proof;
 };
 
+/// How the mirror asks the CRM what changed (issue #14).
+struct ChangeFilter {
+  /// The list's filter by update time ("updated_since"); empty: the API has
+  /// none, and the mirror is refreshed by a scan of every page instead.
+  std::string param;
+  /// Sent with it (sort by update time, oldest first).
+  std::vector<std::pair<std::string, std::string>> fixed_params;
+  /// Where a record has its update time (the next filter's value is the
+  /// latest one seen); empty: the rows carry none, and the CRM's clock (its
+  /// Date header) is taken instead, written "YYYY-MM-DD HH:MM:SS" at
+  /// `clock_utc_offset_minutes`.
+  std::string updated_path;
+  int clock_utc_offset_minutes = 0;
+};
+
 struct Endpoint {
   /// Empty when supported; otherwise why the provider cannot sync it.
   std::string unsupported;
@@ -111,6 +126,8 @@ struct Endpoint {
   /// Sales: how the provider checks the total (the order discount placed,
   /// installments settled before the body is built); nullopt: not checked.
   std::optional<SaleArithmetic> totals;
+  /// The mirror's pull of this entity.
+  ChangeFilter changes;
   /// on_delete "deactivate": the flag to set (sent with the full record).
   std::optional<std::pair<std::string, json::Value>> deactivate;
 };

@@ -2,9 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <utility>
 #include <vector>
 
+#include "crm/http/retry_after.h"
 #include "crm/providers/paging.h"
 #include "crm/providers/rest_exchange.h"
 #include "crm/providers/rest_http.h"
@@ -12,6 +16,10 @@
 
 namespace crm::providers {
 namespace {
+
+/// How much earlier than the CRM's clock a pull of rows without update
+/// times asks from next time (a change being written as the pull ran).
+constexpr std::chrono::seconds k_clock_margin{10};
 
 /// An exchange decided before any request.
 class FixedExchange final : public Exchange {
@@ -81,6 +89,63 @@ class RestProvider final : public Provider {
       const http::Response& response) const override {
     return read_list_page(m_profile, m_profile.endpoints.at(entity), cursor,
                           response);
+  }
+
+  bool has_change_filter(Entity entity) const override {
+    const auto it = m_profile.endpoints.find(entity);
+    return it != m_profile.endpoints.end() && it->second.unsupported.empty() &&
+           !it->second.changes.param.empty();
+  }
+
+  bool rows_carry_update_time(Entity entity) const override {
+    const auto it = m_profile.endpoints.find(entity);
+    return it != m_profile.endpoints.end() &&
+           !it->second.changes.updated_path.empty();
+  }
+
+  std::vector<std::string> lookup_fields(Entity entity) const override {
+    std::vector<std::string> fields;
+    const auto it = m_profile.endpoints.find(entity);
+    if (it == m_profile.endpoints.end()) return fields;
+    for (const Lookup& lookup : it->second.lookups) {
+      if (std::find(fields.begin(), fields.end(), lookup.field) ==
+          fields.end()) {
+        fields.push_back(lookup.field);
+      }
+    }
+    return fields;
+  }
+
+  Step changes_page(Entity entity, const std::optional<std::string>& since,
+                    const std::optional<std::string>& cursor) const override {
+    if (auto stop = unsupported(entity)) return std::move(*stop);
+    return list_page_request(m_profile, m_profile.endpoints.at(entity), cursor,
+                             since);
+  }
+
+  std::optional<std::string> changes_since(
+      Entity entity, const std::optional<std::string>& latest_update,
+      const http::Response& first_response) const override {
+    const ChangeFilter& changes = m_profile.endpoints.at(entity).changes;
+    if (!changes.updated_path.empty()) {
+      return latest_update;
+    }
+    // Rows without an update time (Bling): the CRM's clock when the pull
+    // began, a margin earlier, in its own zone. What changed in the margin
+    // comes again and is found unchanged.
+    const auto date = first_response.header("date");
+    const auto at = date ? http::parse_http_date(*date) : std::nullopt;
+    if (!at) {
+      return std::nullopt;
+    }
+    const auto local = *at - k_clock_margin +
+                       std::chrono::minutes(changes.clock_utc_offset_minutes);
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(local);
+    std::tm parts{};
+    ::gmtime_r(&seconds, &parts);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &parts);
+    return std::string(text);
   }
 
   bool partial_list_rows(Entity entity) const override {

@@ -35,7 +35,10 @@ void SyncLogWriter::write(const std::vector<LogEntry>& entries,
       params.emplace_back(entry.outcome.kind == OutcomeKind::success ? "sucesso"
                                                                      : "erro");
       params.emplace_back(util::truncate_utf8(entry.outcome.message, 4000));
-      params.emplace_back(static_cast<long long>(entry.row.id));
+      // 0: not a queue row (a change the mirror pulled from the CRM).
+      params.emplace_back(entry.row.id != 0
+                              ? db::Value(static_cast<long long>(entry.row.id))
+                              : db::Value(nullptr));
       params.emplace_back(run_id ? db::Value(*run_id) : db::Value(nullptr));
       params.emplace_back(operation.empty() ? db::Value(nullptr)
                                             : db::Value(operation));

@@ -156,6 +156,43 @@ std::optional<std::int64_t> RecordRepository::find_by(
   return rows.rows[0].integer(0);
 }
 
+std::map<std::string, std::pair<std::int64_t, std::optional<std::int64_t>>>
+RecordRepository::find_linked(const TableMapping& mapping, int store_id,
+                              const std::vector<std::string>& external_ids) {
+  constexpr std::size_t k_chunk = 500;
+  std::map<std::string, std::pair<std::int64_t, std::optional<std::int64_t>>>
+      linked;
+  const std::string updated =
+      mapping.updated_column
+          ? "UNIX_TIMESTAMP(" + db::quote_identifier(*mapping.updated_column) +
+                ")"
+          : std::string("NULL");
+  for (std::size_t start = 0; start < external_ids.size(); start += k_chunk) {
+    const std::size_t count = std::min(k_chunk, external_ids.size() - start);
+    db::Params params(external_ids.begin() + static_cast<long>(start),
+                      external_ids.begin() + static_cast<long>(start + count));
+    std::string sql =
+        fmt::format("SELECT {}, {}, {} FROM {} WHERE {} IN ({})",
+                    db::quote_identifier(mapping.external_id_column),
+                    db::quote_identifier(mapping.id_column), updated,
+                    db::quote_identifier(mapping.table),
+                    db::quote_identifier(mapping.external_id_column),
+                    db::placeholders(count));
+    if (mapping.store_column) {
+      sql += " AND " + db::quote_identifier(*mapping.store_column) + " = ?";
+      params.emplace_back(store_id);
+    }
+    for (const db::Row& row : m_connection.query(sql, params).rows) {
+      std::optional<std::int64_t> when;
+      if (row.get(2)) {
+        when = static_cast<std::int64_t>(std::stod(*row.get(2)));
+      }
+      linked.emplace(row.text(0), std::make_pair(row.integer(1), when));
+    }
+  }
+  return linked;
+}
+
 std::int64_t RecordRepository::create(
     const TableMapping& mapping, int store_id, const std::string& external_id,
     const std::vector<std::pair<std::string, std::optional<std::string>>>&

@@ -38,6 +38,14 @@ class RecordRepository {
                                                     const std::string& field,
                                                     const std::string& value);
 
+  /// The store's records linked to these CRM ids: CRM id -> (local id,
+  /// the record's last local change as Unix seconds, from the mapping's
+  /// updated_column; nullopt without one). One query per 500 ids.
+  [[nodiscard]] std::map<std::string,
+                         std::pair<std::int64_t, std::optional<std::int64_t>>>
+  find_linked(const TableMapping& mapping, int store_id,
+              const std::vector<std::string>& external_ids);
+
   /// Inserts a record with these field values and external id; returns its
   /// id. A value the table rejects throws DbError.
   std::int64_t create(

@@ -12,9 +12,16 @@ std::string format_sync_line(const SyncSummary& summary,
                              std::string_view timestamp) {
   return fmt::format(
       "{} Processados: {} | Erros: {} | Tempo: {:.2f}s | Taxa: {:.2f} req/s"
-      " | Adiados: {}{}{}",
+      " | Adiados: {}{}{}{}",
       timestamp, summary.processed, summary.errors, summary.seconds,
       rate(summary), summary.deferred,
+      summary.mirror_changes > 0 || summary.mirror_conflicts > 0
+          ? fmt::format(
+                " | Do CRM: {}{}", summary.mirror_changes,
+                summary.mirror_conflicts > 0
+                    ? fmt::format(" ({} conflitos)", summary.mirror_conflicts)
+                    : std::string())
+          : std::string(),
       summary.paused_stores > 0
           ? fmt::format(" | Lojas pausadas: {}", summary.paused_stores)
           : std::string(),
@@ -27,12 +34,13 @@ std::string sync_json(const SyncSummary& summary) {
       "\"erros\":{},"
       "\"adiados\":{},\"requisicoes\":{},\"lease_perdido\":{},\"tempo_s\":{:."
       "3f},"
-      "\"taxa\":{:.2f},\"lojas_pausadas\":{},\"dry_run\":{},\"id_execucao\":{}}"
-      "}",
+      "\"taxa\":{:.2f},\"lojas_pausadas\":{},\"dry_run\":{},\"id_execucao\":{},"
+      "\"espelho\":{{\"lidos\":{},\"alteracoes\":{},\"conflitos\":{}}}}}",
       summary.processed, summary.errors, summary.deferred, summary.requests,
       summary.lost_lease, summary.seconds, rate(summary), summary.paused_stores,
       summary.dry_run,
-      summary.run_id ? std::to_string(*summary.run_id) : "null");
+      summary.run_id ? std::to_string(*summary.run_id) : "null",
+      summary.mirror_records, summary.mirror_changes, summary.mirror_conflicts);
 }
 
 namespace {

@@ -23,6 +23,12 @@ struct SyncSummary {
   double seconds = 0;
   bool dry_run = false;
   std::optional<std::int64_t> run_id;
+  /// The mirror's pulls (issue #14): CRM records read, local records
+  /// changed from the CRM, fields edited on both sides ("Do CRM: N", shown
+  /// when not 0, with " (N conflitos)").
+  int mirror_records = 0;
+  int mirror_changes = 0;
+  int mirror_conflicts = 0;
 };
 
 /// Successful items per second, as the seed computes it (0 when no time).

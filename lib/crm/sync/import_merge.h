@@ -11,19 +11,11 @@
 #include <vector>
 
 #include "crm/core/work_item.h"
+#include "crm/providers/field_compare.h"
 
 namespace crm::sync {
 
-using FieldValues =
-    std::vector<std::pair<std::string, std::optional<std::string>>>;
-
-/// True for NULL, "" or only blanks.
-[[nodiscard]] bool is_empty_value(const std::optional<std::string>& value);
-
-/// The same value in another spelling: equal, or both only digits and
-/// number punctuation (. - / ( ) + space) with the same digits
-/// ("529.982.247-25" and "52998224725", "(21) 2222-3333" and "2122223333").
-[[nodiscard]] bool same_value(std::string_view local, std::string_view remote);
+using providers::FieldValues;
 
 /// The fields of `remote` that change `local`: an empty CRM value is never
 /// written (the local value, empty or not, stays), and a value the same as

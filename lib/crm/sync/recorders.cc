@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "crm/sync/mirror.h"
 #include "crm/util/strings.h"
 
 namespace crm::sync {
@@ -34,6 +35,9 @@ ItemOutcome DatabaseRecorder::record(const QueueRow& row, ItemOutcome outcome) {
     }
     if (outcome.operation == Operation::fetch) {
       m_records.apply_remote(mapping, row.record_id, outcome.remote_fields);
+    }
+    if (m_mirror != nullptr) {
+      remember_push(*m_mirror, row, outcome);
     }
   } catch (const db::DbError& error) {
     if (!error.is_data_error()) {

@@ -6,6 +6,7 @@
 
 #include <map>
 
+#include "crm/records/mirror_repository.h"
 #include "crm/records/record_repository.h"
 #include "crm/sync/run_setup.h"
 #include "crm/sync/scheduler.h"
@@ -19,14 +20,18 @@ namespace crm::sync {
 /// (the server gone) propagates and ends the run.
 class DatabaseRecorder final : public OutcomeRecorder {
  public:
+  /// `mirror`: where a push's result is kept for the store's mirror
+  /// (sync/mirror.h); nullptr: nowhere.
   DatabaseRecorder(records::RecordRepository& records,
-                   const std::map<int, RunStore>& stores)
-      : m_records(records), m_stores(stores) {}
+                   const std::map<int, RunStore>& stores,
+                   records::MirrorRepository* mirror = nullptr)
+      : m_records(records), m_stores(stores), m_mirror(mirror) {}
   ItemOutcome record(const QueueRow& row, ItemOutcome outcome) override;
 
  private:
   records::RecordRepository& m_records;
   const std::map<int, RunStore>& m_stores;
+  records::MirrorRepository* m_mirror;
 };
 
 /// A dry run's: writes nothing, keeps the outcome (secrets removed).

@@ -215,7 +215,7 @@ RunStore load_store(db::Connection& connection,
   }
   store.provider = providers::make_provider(integration);
   store.limits = limits_of(*store.provider, store.settings);
-  store.limits.earlier_request = token_call;
+  if (token_call) store.limits.earlier_requests.push_back(*token_call);
   std::map<Entity, records::TableMapping> read;
   for (const auto& [entity, mapping] : store.mappings) {
     read.emplace(entity, mapping_for(store, entity));
@@ -309,7 +309,7 @@ std::vector<Item> prepare_items(db::Connection& connection,
       item.work =
           WorkItem{row, record->second,
                    references_of(store, row.entity, record->second, referenced),
-                   column_names(store.mappings.at(row.entity))};
+                   column_names(store.mappings.at(row.entity)), std::nullopt};
     }
     items.push_back(std::move(item));
   }

@@ -36,10 +36,20 @@ void Scheduler::add_store(int store_id, const providers::Provider& provider,
   store.provider = &provider;
   store.limits = limits;
   store.probing = limits.probe;
-  if (limits.per_second && limits.earlier_request) {
-    store.next_slot = *limits.earlier_request + spacing(*limits.per_second);
-    store.recent_starts.push_back(*limits.earlier_request);
+  if (limits.per_second && !limits.earlier_requests.empty()) {
+    for (const TimePoint start : limits.earlier_requests) {
+      store.recent_starts.push_back(start);
+      if (static_cast<int>(store.recent_starts.size()) > *limits.per_second) {
+        store.recent_starts.pop_front();
+      }
+    }
+    store.next_slot = store.recent_starts.back() + spacing(*limits.per_second);
   }
+}
+
+std::vector<TimePoint> Scheduler::recent_starts(int store_id) const {
+  const Store& store = m_stores.at(store_id);
+  return {store.recent_starts.begin(), store.recent_starts.end()};
 }
 
 const StoreState& Scheduler::state(int store_id) const {
@@ -96,7 +106,9 @@ int Scheduler::run(std::vector<Item>& items) {
 void Scheduler::start_item(std::size_t index) {
   Item& item = (*m_items)[index];
   const Store& store = m_stores.at(item.row.store_id);
-  item.exchange = store.provider->start(item.work);
+  if (!item.preset) {
+    item.exchange = store.provider->start(item.work);
+  }
   providers::Step step = item.exchange->next(nullptr);
   if (auto* request = std::get_if<http::Request>(&step)) {
     item.pending = std::move(*request);

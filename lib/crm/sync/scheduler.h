@@ -42,9 +42,10 @@ struct StoreLimits {
   /// How long the store pauses if this run pauses it (its items are due
   /// again then, with their attempt given back).
   std::chrono::seconds pause_for{60};
-  /// A request this run sent to the store before the scheduler (the OAuth
-  /// token call): it counts in the store's per-second pacing.
-  std::optional<TimePoint> earlier_request;
+  /// Requests this run sent to the store before the scheduler (the OAuth
+  /// token call, the mirror's pull), oldest first: they count in the
+  /// store's per-second pacing.
+  std::vector<TimePoint> earlier_requests;
 };
 
 /// Request starts of a store paced at `per_second` (> 0) are this far
@@ -59,6 +60,9 @@ struct Item {
   QueueRow row;
   WorkItem work;
   std::unique_ptr<providers::Exchange> exchange;
+  /// The exchange was given with the item (a mirror pull): the scheduler
+  /// does not ask the provider for one.
+  bool preset = false;
   std::optional<http::Request> pending;
   std::optional<ItemOutcome> outcome;
   std::optional<TimePoint> started;
@@ -136,6 +140,10 @@ class Scheduler {
 
   /// The store's state after run().
   [[nodiscard]] const StoreState& state(int store_id) const;
+
+  /// The store's last request starts (as many as its per-second limit),
+  /// oldest first: for StoreLimits::earlier_requests of a later scheduler.
+  [[nodiscard]] std::vector<TimePoint> recent_starts(int store_id) const;
 
  private:
   struct Store {

@@ -16,6 +16,7 @@
 #include "crm/records/record_repository.h"
 #include "crm/runs/run_repository.h"
 #include "crm/sync/full_sync.h"
+#include "crm/sync/mirror.h"
 #include "crm/sync/recorders.h"
 #include "crm/sync/run_setup.h"
 #include "crm/sync/scheduler.h"
@@ -89,22 +90,73 @@ queue::ClaimFilter claim_filter(const Plan& plan,
 
 /// Runs the items to outcomes through one scheduler; returns the requests
 /// sent and each store's state.
+/// Requests an earlier pass sent to each store (the mirror's pulls): they
+/// count in its per-second pacing, and one that came back was its probe.
+struct EarlierPass {
+  std::map<int, std::vector<TimePoint>> starts;
+  std::map<int, StoreState> states;
+};
+
 int schedule(std::vector<Item>& items, const std::map<int, RunStore>& stores,
              http::Transport& transport, queue::Budget& budget,
              OutcomeRecorder& recorder, const Plan& plan,
-             const util::Deadline& deadline,
-             std::map<int, StoreState>& states) {
+             const util::Deadline& deadline, std::map<int, StoreState>& states,
+             EarlierPass* earlier = nullptr) {
   Scheduler scheduler(transport, budget, recorder,
                       SchedulerOptions{.concurrency = plan.concurrency,
                                        .deadline = deadline.remaining()});
   for (const auto& [id, store] : stores) {
-    scheduler.add_store(id, *store.provider, store.limits);
+    StoreLimits limits = store.limits;
+    if (earlier != nullptr && earlier->starts.contains(id)) {
+      const auto& before = earlier->starts.at(id);
+      limits.earlier_requests.insert(limits.earlier_requests.end(),
+                                     before.begin(), before.end());
+      if (earlier->states[id].answered > 0) {
+        limits.probe = false;  // the pull was the probe, and it came back
+      }
+    }
+    scheduler.add_store(id, *store.provider, limits);
   }
   const int requests = scheduler.run(items);
   for (const auto& [id, store] : stores) {
     states[id] = scheduler.state(id);
+    if (earlier != nullptr) {
+      earlier->starts[id] = scheduler.recent_starts(id);
+    }
   }
   return requests;
+}
+
+/// A pull that paused a store or spent its rate window leaves the push
+/// nothing to do there this run.
+bool stopped_by_pull(const EarlierPass& pulls, int store_id) {
+  const auto it = pulls.states.find(store_id);
+  return it != pulls.states.end() &&
+         (it->second.paused_reason || it->second.blocked_for);
+}
+
+/// Pass 1 of a real run: each store's mirror pull (sync/mirror.h), applied
+/// before anything is claimed, so that lookups and unchanged records are
+/// answered from a mirror as fresh as the CRM.
+PullResult pull_mirrors(db::Connection& connection,
+                        const std::map<int, RunStore>& stores,
+                        http::Transport& transport, queue::Budget& budget,
+                        const Plan& plan, const util::Deadline& deadline,
+                        EarlierPass& pass, report::SyncSummary& summary) {
+  MirrorPulls pulls = plan_pulls(connection, stores);
+  if (pulls.items.empty()) {
+    PullResult none;
+    none.fresh = pulls.fresh;
+    return none;
+  }
+  DryRunRecorder keep(stores);  // records nothing: applied below
+  summary.requests += schedule(pulls.items, stores, transport, budget, keep,
+                               plan, deadline, pass.states, &pass);
+  PullResult result = apply_pulls(connection, stores, pulls);
+  summary.mirror_records = result.records;
+  summary.mirror_changes = result.changes;
+  summary.mirror_conflicts = result.conflicts;
+  return result;
 }
 
 void count(report::SyncSummary& summary, const ItemOutcome& outcome) {
@@ -234,6 +286,22 @@ void record_run(db::Connection& connection, const Plan& plan,
   refresh_export_jobs(connection);
 }
 
+/// The claim, less the stores a pull paused or stopped.
+queue::Claim claim_after_pulls(queue::QueueRepository& queue, const Plan& plan,
+                               const std::map<int, RunStore>& stores,
+                               queue::Budget& budget, const EarlierPass& pulls,
+                               const queue::ClaimOptions& options,
+                               const report::Printer& printer) {
+  queue::ClaimFilter filter =
+      claim_filter(plan, stores, budget, options.run_id.value_or(0), printer);
+  std::erase_if(filter.store_ids,
+                [&](int id) { return stopped_by_pull(pulls, id); });
+  if (filter.store_ids.empty()) {
+    return {};  // an empty filter would mean every store
+  }
+  return queue.claim(filter, options);
+}
+
 /// Claims, runs and records one batch against the real CRMs.
 runs::RunFinish real_run(db::Connection& connection,
                          const RunStores& run_stores, const Plan& plan,
@@ -252,23 +320,35 @@ runs::RunFinish real_run(db::Connection& connection,
   }
   queue::QueueRepository queue(connection, plan.max_attempts);
   queue::RequestBudget budget(connection);
-  const queue::Claim claim = queue.claim(
-      claim_filter(plan, stores, budget, run_id, printer),
-      queue::ClaimOptions{.limit = plan.limit,
-                          .lease = options.deadline + k_lease_margin,
-                          .run_id = run_id});
-  std::vector<Item> items = prepare_items(connection, stores, claim.rows);
-  records::RecordRepository records(connection);
-  DatabaseRecorder recorder(records, stores);
   http::CurlTransport transport(http::TransportOptions{
       .max_body_bytes = 4 * 1024 * 1024,
       .max_host_connections = plan.concurrency,
       .user_agent = "crm-sync/" + std::string(k_version)});
+  EarlierPass pulls;
+  const PullResult pulled = pull_mirrors(connection, stores, transport, budget,
+                                         plan, deadline, pulls, summary);
+  const queue::Claim claim = claim_after_pulls(
+      queue, plan, stores, budget, pulls,
+      queue::ClaimOptions{.limit = plan.limit,
+                          .lease = options.deadline + k_lease_margin,
+                          .run_id = run_id},
+      printer);
+  std::vector<Item> items = prepare_items(connection, stores, claim.rows);
+  attach_mirror(connection, stores, pulled.fresh, items);
+  records::RecordRepository records(connection);
+  records::MirrorRepository mirror(connection);
+  DatabaseRecorder recorder(records, stores, &mirror);
   std::map<int, StoreState> states;
-  summary.requests = schedule(items, stores, transport, budget, recorder, plan,
-                              deadline, states);
+  summary.requests += schedule(items, stores, transport, budget, recorder, plan,
+                               deadline, states, &pulls);
+  for (const auto& [id, state] : pulls.states) {
+    if (stopped_by_pull(pulls, id) || state.token_rejected) {
+      states[id] = state;  // what the pull learned: pause, expired token
+    }
+  }
   record_run(connection, plan, claim, items, stores, states, run_id, summary,
              printer);
+  queue::SyncLogWriter(connection).write(pulled.log, run_id);
   summary.paused_stores +=
       record_store_pauses(connection, run_stores, states, printer);
   runs::RunFinish finish;

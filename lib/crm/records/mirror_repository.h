@@ -1,0 +1,93 @@
+// The CRM mirror's tables (issue #14): crm_espelho, one row per CRM record
+// of a mirrored entity, and crm_espelho_estado, where each store's pull of
+// each entity stands. Pure storage: what to pull and what a pulled record
+// changes is decided in sync/mirror.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crm/core/entity.h"
+#include "crm/core/work_item.h"
+#include "crm/db/connection.h"
+
+namespace crm::records {
+
+/// One mirror row: the record and its bookkeeping.
+struct MirrorRow {
+  MirrorRecord record;
+  /// The CRM's update time as it writes it; nullopt when unknown (a create
+  /// the mirror learned from its own request, rows without update times).
+  std::optional<std::string> updated_at;
+  /// "leitura" (read from the CRM) or "envio" (what crm_sync sent).
+  std::string origin = "leitura";
+  /// providers::fingerprint of the fields (shown by crm_status).
+  std::string fingerprint;
+};
+
+/// A store's pull of one entity.
+struct MirrorState {
+  /// The change filter's value for the next pull cycle; nullopt: the first
+  /// cycle reads every record.
+  std::optional<std::string> since;
+  /// The page the current cycle stopped at (resumed by the next run).
+  std::optional<std::string> page_cursor;
+  /// The cycle's next filter value so far (latest update time, or the
+  /// CRM's clock when the cycle began).
+  std::optional<std::string> latest;
+  /// Seconds since the mirror last held every record (a first cycle or a
+  /// scan completed); nullopt: never.
+  std::optional<std::int64_t> complete_age;
+  /// Seconds since a scan (no change filter) last completed.
+  std::optional<std::int64_t> scan_age;
+};
+
+/// The match keys of a record, normalized: e-mail lowercased, document
+/// digits, SKU trimmed (empty when the fields have none).
+struct MirrorKeys {
+  std::string email;
+  std::string document;
+  std::string sku;
+};
+
+/// Keys from logical fields ("email"; "document", "cpf" or "cnpj"; "sku").
+[[nodiscard]] MirrorKeys mirror_keys(
+    const std::map<std::string, std::optional<std::string>>& fields);
+
+class MirrorRepository {
+ public:
+  explicit MirrorRepository(db::Connection& connection)
+      : m_connection(connection) {}
+
+  [[nodiscard]] MirrorState state(int store_id, Entity entity);
+
+  /// Saves where the pull stands; `completed` stamps completo_em (the
+  /// mirror holds every record now), `scanned` stamps varredura_em too.
+  void save_state(int store_id, Entity entity, const MirrorState& state,
+                  bool completed, bool scanned,
+                  const std::optional<std::string>& error);
+
+  /// The rows with these CRM ids.
+  [[nodiscard]] std::map<std::string, MirrorRow> load(
+      int store_id, Entity entity, const std::vector<std::string>& ids);
+
+  /// The rows whose keys are among these (one query; empty lists match
+  /// nothing), keyed by CRM id.
+  [[nodiscard]] std::map<std::string, MirrorRow> find_by_keys(
+      int store_id, Entity entity, const std::vector<std::string>& emails,
+      const std::vector<std::string>& documents,
+      const std::vector<std::string>& skus);
+
+  /// Inserts or replaces a row; a row without a copy keeps the stored one
+  /// only when `keep_copy` (an update that did not replace the record).
+  void upsert(int store_id, Entity entity, const MirrorRow& row,
+              bool keep_copy);
+
+ private:
+  db::Connection& m_connection;
+};
+
+}  // namespace crm::records

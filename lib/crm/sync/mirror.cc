@@ -1,0 +1,534 @@
+#include "crm/sync/mirror.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "crm/providers/field_compare.h"
+#include "crm/records/record_repository.h"
+#include "crm/sync/mirror_merge.h"
+#include "crm/sync/recorders.h"
+#include "crm/util/strings.h"
+#include "crm/util/time.h"
+
+namespace crm::sync {
+namespace {
+
+using providers::FieldMap;
+
+/// GestaoClick writes its times without a zone, in Brasilia time.
+constexpr int k_zoneless_offset_minutes = -180;
+
+/// One store's pull of one entity: pages of the change list (or of the
+/// whole list, for a scan), each partial row read whole where the rows are
+/// partial and the pull is incremental, until the last page or the run's
+/// page limit. Only complete pages count: a failure or the deadline keeps
+/// what the pages before it brought, and the next run resumes after them.
+class PullExchange final : public providers::Exchange {
+ public:
+  PullExchange(const providers::Provider& provider, Entity entity,
+               std::optional<std::string> since,
+               std::optional<std::string> cursor, int max_pages)
+      : m_provider(provider),
+        m_entity(entity),
+        m_since(std::move(since)),
+        m_cursor(std::move(cursor)),
+        m_resume(m_cursor),
+        m_max_pages(max_pages) {}
+
+  providers::Step next(const http::Response* previous) override {
+    if (previous == nullptr) {
+      return m_provider.changes_page(m_entity, m_since, m_cursor);
+    }
+    if (!m_first) m_first = *previous;
+    if (m_reading) {
+      return after_read(*previous);
+    }
+    auto read = m_provider.read_page(m_entity, m_cursor, *previous);
+    if (auto* failed = std::get_if<ItemOutcome>(&read)) {
+      return std::move(*failed);
+    }
+    m_page = std::get<providers::Page>(std::move(read));
+    // Rows are partial (Bling): an incremental pull reads each changed one
+    // whole; a first full read keeps the partial rows (their keys are
+    // there) rather than one request per record of the account.
+    if (m_since && m_provider.partial_list_rows(m_entity) &&
+        !m_page.records.empty()) {
+      m_reading = true;
+      m_read = 0;
+      return m_provider.record_request(m_entity, m_page.records[0].external_id);
+    }
+    return page_done();
+  }
+
+  [[nodiscard]] const std::vector<providers::RemoteRecord>& records() const {
+    return m_records;
+  }
+  /// True when the last page was read: the pull reached its end.
+  [[nodiscard]] bool finished() const { return m_finished; }
+  /// The page the next run starts from (nullopt: the first).
+  [[nodiscard]] const std::optional<std::string>& resume() const {
+    return m_resume;
+  }
+  [[nodiscard]] const std::optional<http::Response>& first_response() const {
+    return m_first;
+  }
+
+ private:
+  providers::Step after_read(const http::Response& response) {
+    auto& row = m_page.records[m_read];
+    auto whole = m_provider.read_record(m_entity, row.external_id, response);
+    if (auto* failed = std::get_if<ItemOutcome>(&whole)) {
+      return std::move(*failed);
+    }
+    row = std::get<providers::RemoteRecord>(std::move(whole));
+    if (++m_read < m_page.records.size()) {
+      return m_provider.record_request(m_entity,
+                                       m_page.records[m_read].external_id);
+    }
+    m_reading = false;
+    return page_done();
+  }
+
+  providers::Step page_done() {
+    for (auto& record : m_page.records) m_records.push_back(std::move(record));
+    ++m_pages;
+    m_cursor = m_page.next_cursor;
+    m_resume = m_cursor;
+    if (!m_cursor) {
+      m_finished = true;
+    } else if (m_pages < m_max_pages) {
+      return m_provider.changes_page(m_entity, m_since, m_cursor);
+    }
+    return ItemOutcome::succeeded(
+        Operation::none,
+        fmt::format("mirror: {} CRM records read", m_records.size()));
+  }
+
+  const providers::Provider& m_provider;
+  Entity m_entity;
+  std::optional<std::string> m_since;
+  std::optional<std::string> m_cursor;
+  std::optional<std::string> m_resume;
+  int m_max_pages;
+  int m_pages = 0;
+  providers::Page m_page;
+  bool m_reading = false;
+  std::size_t m_read = 0;
+  bool m_finished = false;
+  std::vector<providers::RemoteRecord> m_records;
+  std::optional<http::Response> m_first;
+};
+
+/// The latest of two CRM update times in the same format.
+std::optional<std::string> latest_of(const std::optional<std::string>& a,
+                                     const std::optional<std::string>& b) {
+  if (!a) return b;
+  if (!b) return a;
+  return std::max(*a, *b);
+}
+
+std::optional<std::int64_t> crm_seconds(
+    const std::optional<std::string>& text) {
+  return text ? util::parse_crm_time(*text, k_zoneless_offset_minutes)
+              : std::nullopt;
+}
+
+std::string shown(const std::optional<std::string>& value) {
+  return value ? "'" + util::truncate_utf8(*value, 200) + "'" : "NULL";
+}
+
+/// One pull's local effects, in one transaction.
+class PullApplier {
+ public:
+  PullApplier(db::Connection& connection, const RunStore& store, int store_id,
+              Entity entity, PullResult& result)
+      : m_store(store),
+        m_store_id(store_id),
+        m_entity(entity),
+        m_mapping(store.mappings.at(entity)),
+        m_records(connection),
+        m_mirror(connection),
+        m_result(result) {
+    m_mapping.children.clear();
+  }
+
+  void apply(const std::vector<providers::RemoteRecord>& pulled) {
+    std::vector<std::string> ids;
+    for (const auto& remote : pulled) ids.push_back(remote.external_id);
+    const auto known = m_mirror.load(m_store_id, m_entity, ids);
+    const auto linked = m_records.find_linked(m_mapping, m_store_id, ids);
+    std::vector<std::int64_t> local_ids;
+    for (const auto& [id, link] : linked) local_ids.push_back(link.first);
+    const auto locals = m_records.load_many(m_mapping, m_store_id, local_ids);
+    for (const auto& remote : pulled) {
+      const auto base = known.find(remote.external_id);
+      const auto link = linked.find(remote.external_id);
+      const LocalRecord* local = nullptr;
+      if (link != linked.end()) {
+        const auto found = locals.find(link->second.first);
+        if (found != locals.end()) local = &found->second;
+      }
+      apply_one(remote, base == known.end() ? nullptr : &base->second.record,
+                local,
+                link == linked.end() ? std::nullopt : link->second.second);
+    }
+  }
+
+ private:
+  void apply_one(const providers::RemoteRecord& remote,
+                 const MirrorRecord* base, const LocalRecord* local,
+                 std::optional<std::int64_t> local_time) {
+    ++m_result.records;
+    records::MirrorRow row;
+    row.record.external_id = remote.external_id;
+    row.record.fields = providers::to_map(remote.fields);
+    row.record.copy = remote.copy;
+    row.updated_at = remote.updated_at;
+    row.fingerprint = providers::fingerprint(row.record.fields);
+    // The same as the mirror knew it (this store's own write coming back, a
+    // page read again): nothing reaches the local table.
+    const bool unchanged =
+        base && providers::same_fields(base->fields, row.record.fields);
+    if (!unchanged && base && local && !local->deleted) {
+      merge(remote, *base, *local, local_time);
+    }
+    // A copy only from a whole record read now: a partial row (a first
+    // read of Bling's lists) may hide edits to what the store does not
+    // map, so an older copy is dropped with it.
+    m_mirror.upsert(m_store_id, m_entity, row, false);
+  }
+
+  void merge(const providers::RemoteRecord& remote, const MirrorRecord& base,
+             const LocalRecord& local, std::optional<std::int64_t> local_time) {
+    providers::FieldValues changes;
+    for (const auto& [field, crm] : remote.fields) {
+      const auto current = local.fields.find(field);
+      if (current == local.fields.end()) continue;  // not mapped locally
+      FieldSides sides;
+      if (const auto known = base.fields.find(field);
+          known != base.fields.end()) {
+        sides.base = known->second;
+      }
+      sides.crm = crm;
+      sides.local = current->second;
+      sides.crm_time = crm_seconds(remote.updated_at);
+      sides.local_time = local_time;
+      const FieldChange change = decide_field(
+          sides, m_store.settings.mirror.owner_of(to_db(m_entity), field));
+      if (change.conflict) {
+        log_conflict(local, remote, field, sides, change);
+      }
+      if (change.action == FieldChange::Action::take_crm) {
+        changes.emplace_back(field, crm);
+      }
+    }
+    if (changes.empty()) return;
+    try {
+      m_records.apply_remote(m_mapping, local.id, changes);
+    } catch (const db::DbError& error) {
+      if (!error.is_data_error()) throw;
+      log(local.id, remote.external_id,
+          ItemOutcome::failed(
+              OutcomeKind::permanent,
+              fmt::format("mirror: the local table refused CRM record {}'s "
+                          "values: {}",
+                          remote.external_id, error.what())));
+      return;
+    }
+    ++m_result.changes;
+    std::string names;
+    for (const auto& [field, value] : changes) {
+      names += (names.empty() ? "" : ", ") + field;
+    }
+    log(local.id, remote.external_id,
+        ItemOutcome::succeeded(Operation::pull,
+                               "pulled from CRM (mirror): " + names,
+                               remote.external_id));
+  }
+
+  void log_conflict(const LocalRecord& local,
+                    const providers::RemoteRecord& remote,
+                    const std::string& field, const FieldSides& sides,
+                    const FieldChange& change) {
+    ++m_result.conflicts;
+    const auto column = records::column_of(m_mapping, field);
+    log(local.id, remote.external_id,
+        ItemOutcome::succeeded(
+            Operation::conflict,
+            fmt::format(
+                "conflict on '{}' ({}.{}): local {} vs CRM {} (was {}; CRM "
+                "edited {}, local {}); owner {}: {}",
+                field, m_mapping.table, column.value_or(field),
+                shown(sides.local), shown(sides.crm),
+                sides.base ? shown(*sides.base) : "unknown",
+                remote.updated_at.value_or("at an unknown time"),
+                sides.local_time ? "at a known time" : "at an unknown time",
+                owner_name(
+                    m_store.settings.mirror.owner_of(to_db(m_entity), field)),
+                change.action == FieldChange::Action::take_crm
+                    ? "took the CRM's value"
+                    : "kept the local value (it goes to the CRM)"),
+            remote.external_id));
+  }
+
+  static std::string_view owner_name(integrations::FieldOwner owner) {
+    switch (owner) {
+      case integrations::FieldOwner::local:
+        return "local";
+      case integrations::FieldOwner::crm:
+        return "crm";
+      case integrations::FieldOwner::newest:
+        return "newest";
+    }
+    return "?";
+  }
+
+  void log(std::int64_t local_id, const std::string& external_id,
+           ItemOutcome outcome) {
+    QueueRow row;
+    row.store_id = m_store_id;
+    row.entity = m_entity;
+    row.record_id = local_id;
+    row.direction = Direction::from_crm;
+    outcome.message = storable_message(m_store, std::move(outcome.message));
+    outcome.external_id = external_id;
+    m_result.log.push_back({row, std::move(outcome), 0});
+  }
+
+  const RunStore& m_store;
+  int m_store_id;
+  Entity m_entity;
+  records::TableMapping m_mapping;
+  records::RecordRepository m_records;
+  records::MirrorRepository m_mirror;
+  PullResult& m_result;
+};
+
+/// The cursor after a pull: a finished cycle starts the next one from the
+/// latest update time seen (or the CRM's clock when the cycle began); an
+/// unfinished one resumes at its page.
+records::MirrorState next_state(const RunStore& store, Entity entity,
+                                const records::MirrorState& before,
+                                const PullExchange& pull) {
+  records::MirrorState after = before;
+  const bool new_cycle = !before.page_cursor;
+  std::optional<std::string> seen;
+  for (const auto& remote : pull.records()) {
+    seen = latest_of(seen, remote.updated_at);
+  }
+  if (store.provider->rows_carry_update_time(entity)) {
+    after.latest = latest_of(new_cycle ? std::nullopt : before.latest, seen);
+  } else if (new_cycle && pull.first_response()) {
+    after.latest = store.provider->changes_since(entity, std::nullopt,
+                                                 *pull.first_response());
+  }
+  after.page_cursor = pull.resume();
+  if (pull.finished()) {
+    if (store.provider->has_change_filter(entity) && after.latest) {
+      after.since = after.latest;
+    }
+    after.latest.reset();
+  }
+  return after;
+}
+
+std::vector<std::string> unique(std::vector<std::string> values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  return values;
+}
+
+/// The match of a record without a CRM id among `candidates`, by the
+/// entity's lookup fields in order (document before e-mail, as the
+/// lookups would ask); the lowest CRM id when several share the key.
+std::optional<MirrorRecord> match_of(
+    const std::vector<std::string>& lookup_fields,
+    const records::MirrorKeys& mine,
+    const std::map<std::string, records::MirrorRow>& candidates) {
+  for (const std::string& field : lookup_fields) {
+    for (const auto& [id, row] : candidates) {
+      const records::MirrorKeys theirs =
+          records::mirror_keys(row.record.fields);
+      const bool same =
+          field == "email" ? !mine.email.empty() && mine.email == theirs.email
+          : field == "sku"
+              ? !mine.sku.empty() && mine.sku == theirs.sku
+              : !mine.document.empty() && mine.document == theirs.document;
+      if (same) return row.record;
+    }
+  }
+  return std::nullopt;
+}
+
+/// The keys a record is looked up by: only the fields its lookups use.
+records::MirrorKeys lookup_keys(const std::vector<std::string>& fields,
+                                const LocalRecord& record) {
+  records::MirrorKeys all = records::mirror_keys(record.fields);
+  records::MirrorKeys keys;
+  for (const std::string& field : fields) {
+    if (field == "email") keys.email = all.email;
+    if (field == "sku") keys.sku = all.sku;
+    if (field == "document" || field == "cpf" || field == "cnpj") {
+      keys.document = all.document;
+    }
+  }
+  return keys;
+}
+
+}  // namespace
+
+bool is_mirrored(Entity entity) {
+  return entity == Entity::customer || entity == Entity::product;
+}
+
+bool mirror_enabled(const RunStore& store) {
+  return store.settings.mirror.enabled.value_or(store.provider->name() !=
+                                                "generic");
+}
+
+MirrorPulls plan_pulls(db::Connection& connection,
+                       const std::map<int, RunStore>& stores) {
+  MirrorPulls pulls;
+  records::MirrorRepository mirror(connection);
+  for (const auto& [id, store] : stores) {
+    if (!mirror_enabled(store)) continue;
+    const auto& settings = store.settings.mirror;
+    for (const auto& [entity, mapping] : store.mappings) {
+      if (!is_mirrored(entity) || store.unavailable.contains(entity)) continue;
+      records::MirrorState state = mirror.state(id, entity);
+      const bool filter = store.provider->has_change_filter(entity);
+      if (!filter) {
+        // A scan: due when its interval passed or one is under way; fresh
+        // while trusted.
+        if (state.scan_age && settings.trust.count() > 0 &&
+            *state.scan_age <= settings.trust.count() && !state.page_cursor) {
+          pulls.fresh.insert({id, entity});
+        }
+        const bool due = !state.scan_age || state.page_cursor ||
+                         *state.scan_age >= settings.scan_interval.count();
+        if (!due) continue;
+        state.since.reset();
+      }
+      Item item;
+      item.row.store_id = id;
+      item.row.entity = entity;
+      item.row.direction = Direction::from_crm;
+      item.exchange = std::make_unique<PullExchange>(
+          *store.provider, entity, state.since, state.page_cursor,
+          settings.pages_per_run);
+      item.preset = true;
+      pulls.items.push_back(std::move(item));
+      pulls.states.push_back(std::move(state));
+    }
+  }
+  return pulls;
+}
+
+PullResult apply_pulls(db::Connection& connection,
+                       const std::map<int, RunStore>& stores,
+                       MirrorPulls& pulls) {
+  PullResult result;
+  result.fresh = pulls.fresh;
+  records::MirrorRepository mirror(connection);
+  for (std::size_t i = 0; i < pulls.items.size(); ++i) {
+    const Item& item = pulls.items[i];
+    const int store_id = item.row.store_id;
+    const Entity entity = item.row.entity;
+    const RunStore& store = stores.at(store_id);
+    const auto& pull = static_cast<const PullExchange&>(*item.exchange);
+    const records::MirrorState after =
+        next_state(store, entity, pulls.states[i], pull);
+    const bool failed =
+        item.outcome && item.outcome->kind != OutcomeKind::success;
+    db::with_transaction(connection, [&] {
+      PullApplier(connection, store, store_id, entity, result)
+          .apply(pull.records());
+      // A pull that read every page holds every record; for a change
+      // filter only once a first full read did.
+      const bool complete =
+          pull.finished() && (!store.provider->has_change_filter(entity) ||
+                              !pulls.states[i].since.has_value() ||
+                              pulls.states[i].complete_age.has_value());
+      mirror.save_state(store_id, entity, after, complete,
+                        complete && !store.provider->has_change_filter(entity),
+                        failed
+                            ? std::optional<std::string>(item.outcome->message)
+                            : std::nullopt);
+      if (complete && store.provider->has_change_filter(entity)) {
+        result.fresh.insert({store_id, entity});
+      }
+    });
+  }
+  return result;
+}
+
+void attach_mirror(db::Connection& connection,
+                   const std::map<int, RunStore>& stores,
+                   const std::set<MirrorKey>& fresh, std::vector<Item>& items) {
+  std::map<MirrorKey, std::vector<Item*>> groups;
+  for (Item& item : items) {
+    const auto store = stores.find(item.row.store_id);
+    if (item.outcome || item.row.direction != Direction::to_crm ||
+        !is_mirrored(item.row.entity) || store == stores.end() ||
+        !mirror_enabled(store->second) || !item.work.record) {
+      continue;
+    }
+    groups[{item.row.store_id, item.row.entity}].push_back(&item);
+  }
+  records::MirrorRepository mirror(connection);
+  for (const auto& [key, group] : groups) {
+    const bool is_fresh = fresh.contains(key);
+    const auto lookups =
+        stores.at(key.first).provider->lookup_fields(key.second);
+    std::vector<std::string> ids, emails, documents, skus;
+    for (const Item* item : group) {
+      const LocalRecord& record = *item->work.record;
+      if (record.external_id) {
+        ids.push_back(*record.external_id);
+      } else if (is_fresh) {
+        const auto keys = lookup_keys(lookups, record);
+        emails.push_back(keys.email);
+        documents.push_back(keys.document);
+        skus.push_back(keys.sku);
+      }
+    }
+    const auto by_id = mirror.load(key.first, key.second, unique(ids));
+    const auto by_key = mirror.find_by_keys(
+        key.first, key.second, unique(emails), unique(documents), unique(skus));
+    for (Item* item : group) {
+      MirrorView view;
+      view.fresh = is_fresh;
+      const LocalRecord& record = *item->work.record;
+      if (record.external_id) {
+        if (const auto it = by_id.find(*record.external_id);
+            it != by_id.end()) {
+          view.record = it->second.record;
+        }
+      } else if (is_fresh) {
+        view.record = match_of(lookups, lookup_keys(lookups, record), by_key);
+      }
+      item->work.mirror = std::move(view);
+    }
+  }
+}
+
+void remember_push(records::MirrorRepository& mirror, const QueueRow& row,
+                   const ItemOutcome& outcome) {
+  if (outcome.kind != OutcomeKind::success || !outcome.mirror_fields ||
+      !outcome.external_id) {
+    return;
+  }
+  records::MirrorRow mirrored;
+  mirrored.record.external_id = *outcome.external_id;
+  mirrored.record.fields = providers::to_map(*outcome.mirror_fields);
+  mirrored.record.copy = outcome.mirror_copy;
+  mirrored.origin = "envio";
+  mirrored.fingerprint = providers::fingerprint(mirrored.record.fields);
+  // A create leaves no copy (the CRM filled fields it was not sent); an
+  // update that did not replace the record keeps the one the mirror had.
+  mirror.upsert(row.store_id, row.entity, mirrored,
+                outcome.operation != Operation::create);
+}
+
+}  // namespace crm::sync
