@@ -6,13 +6,17 @@
 #include <signal.h>
 #include <sys/socket.h>
 
+#include <array>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <ctime>
 #include <deque>
 #include <fstream>
 #include <random>
+#include <regex>
 #include <thread>
 
 namespace fake {
@@ -96,14 +100,28 @@ class Server {
                   set_faults(*body);
                   res.set_content("{}", "application/json");
                 });
-    server.Get(R"(/_records/(.+))", [this](const httplib::Request& req,
-                                           httplib::Response& res) {
-      std::lock_guard lock(m_mutex);
-      Value list = Value::array();
-      for (const auto& [id, record] : m_store.records[req.matches[1]])
-        list.push_back(record);
-      res.set_content(crm::json::dump(list), "application/json");
-    });
+    server.Get(R"(/_records/(.+))",
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 std::lock_guard lock(m_mutex);
+                 const std::string resource = req.matches[1];
+                 // The tests compare what crm_sync wrote; the stamps would
+                 // change with every run, so they are shown only when asked
+                 // for.
+                 const bool stamps = req.get_param_value("stamps") == "1";
+                 const StampFields fields = m_dialect->stamp_fields(resource);
+                 Value list = Value::array();
+                 for (const auto& [id, stored] : m_store.records[resource]) {
+                   Value record = stored;
+                   if (!stamps) {
+                     if (!fields.created.empty())
+                       record.remove_path(fields.created);
+                     if (!fields.updated.empty())
+                       record.remove_path(fields.updated);
+                   }
+                   list.push_back(std::move(record));
+                 }
+                 res.set_content(crm::json::dump(list), "application/json");
+               });
     server.Post(R"(/_records/(.+))", [this](const httplib::Request& req,
                                             httplib::Response& res) {
       auto body = crm::json::parse(req.body);
@@ -112,16 +130,48 @@ class Server {
         return;
       }
       std::lock_guard lock(m_mutex);
+      const std::string resource = req.matches[1];
       Value ids = Value::array();
       for (const Value& item : body->items()) {
         Value record = item;
         const std::string new_id = std::to_string(++m_store.next_id);
         record.set("id", m_dialect->id_value(new_id));
-        m_store.records[req.matches[1]][new_id] = record;
+        m_dialect->stamp(resource, new_id, record, nullptr, m_store.now());
+        m_store.records[resource][new_id] = record;
         ids.push_back(m_dialect->id_value(new_id));
       }
       res.set_content(crm::json::dump(ids), "application/json");
     });
+    // An edit made in the CRM itself (a person in its web UI), which the
+    // sync's change filters must find: PATCH /_records/<resource>/<id>.
+    server.Patch(
+        R"(/_records/(.+)/([^/]+))",
+        [this](const httplib::Request& req, httplib::Response& res) {
+          auto body = crm::json::parse(req.body);
+          if (!body || !body->is_object()) {
+            res.status = 400;
+            res.set_content(R"({"message":"a JSON object to merge"})",
+                            "application/json");
+            return;
+          }
+          std::lock_guard lock(m_mutex);
+          const std::string resource = req.matches[1];
+          const std::string id = req.matches[2];
+          Value* record = m_store.find(resource, id);
+          if (record == nullptr) {
+            res.status = 404;
+            res.set_content(fmt::format(R"({{"message":{}}})",
+                                        crm::json::quote(fmt::format(
+                                            "no {} {}", resource, id))),
+                            "application/json");
+            return;
+          }
+          const Value before = *record;
+          crm::json::merge(*record, *body);
+          record->set("id", m_dialect->id_value(id));  // the id is not editable
+          m_dialect->stamp(resource, id, *record, &before, m_store.now());
+          res.set_content(crm::json::dump(*record), "application/json");
+        });
     // A body without Content-Length (chunked), for clients that must cap a
     // body they cannot size in advance: GET /_chunked?bytes=N
     server.Get(
@@ -148,6 +198,13 @@ class Server {
                  for (const Value& entry : m_log) list.push_back(entry);
                  res.set_content(crm::json::dump(list), "application/json");
                });
+    // Every answer, API or control, tells the fake's time, as a CRM's web
+    // server does: crm_sync reads the CRM's clock from it.
+    server.set_post_routing_handler(
+        [this](const httplib::Request&, httplib::Response& res) {
+          std::lock_guard lock(m_mutex);
+          res.set_header("Date", http_date(m_store.now()));
+        });
     m_dialect->control(server, m_mutex);
     m_dialect->routes(
         server, [this](const httplib::Request& req, httplib::Response& res) {
@@ -185,6 +242,8 @@ class Server {
     m_faults.rate = static_cast<int>(number("rate", m_faults.rate));
     m_faults.window_ms =
         static_cast<int>(number("window_ms", m_faults.window_ms));
+    m_store.clock_offset_s = static_cast<Time>(
+        number("clock_offset_s", static_cast<double>(m_store.clock_offset_s)));
     if (body.find("rate") || body.find("window_ms"))
       m_window.clear();  // a new window
     if (const Value* seed = body.find("seed"); seed && seed->is_number()) {
@@ -468,6 +527,25 @@ void Store::count_create(const std::string& resource, const std::string& key) {
     ++duplicate_creates;
 }
 
+Time Store::now() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+             .count() +
+         clock_offset_s;
+}
+
+std::string Dialect::time_text(Time time) { return rfc3339_utc(time); }
+
+void Dialect::stamp(const std::string& resource, const std::string&,
+                    Value& record, const Value* before, Time now) {
+  const StampFields fields = stamp_fields(resource);
+  if (fields.updated.empty()) return;
+  const Value* created = before ? before->find(fields.created) : nullptr;
+  record.set(fields.created,
+             created ? *created : Value::string(time_text(now)));
+  record.set(fields.updated, Value::string(time_text(now)));
+}
+
 Value* Store::find(const std::string& resource, const std::string& id) {
   auto table = records.find(resource);
   if (table == records.end()) return nullptr;
@@ -527,7 +605,7 @@ double number_at(const Value& body, const std::string& path) {
 std::pair<std::vector<Value>, long> select(
     Store& store, const std::string& resource,
     const std::vector<std::pair<std::string, std::string>>& filters,
-    long offset, long size) {
+    long offset, long size, const Keep& keep) {
   std::vector<Value> page;
   long total = 0;
   for (const auto& [id, record] : store.records[resource]) {
@@ -536,11 +614,105 @@ std::pair<std::vector<Value>, long> select(
       const Value* field = record.find_path(path);
       match = match && field && field->scalar_text() == value;
     }
-    if (!match) continue;
+    if (!match || (keep && !keep(id, record))) continue;
     if (total >= offset && total < offset + size) page.push_back(record);
     ++total;
   }
   return {std::move(page), total};
+}
+
+Value page_of(std::vector<Value> records, long offset, long size) {
+  Value page = Value::array();
+  const long end =
+      std::min(static_cast<long>(records.size()), offset + std::max(0L, size));
+  for (long i = std::max(0L, offset); i < end; ++i)
+    page.push_back(std::move(records[static_cast<std::size_t>(i)]));
+  return page;
+}
+
+bool id_less(const std::string& a, const std::string& b) {
+  return a.size() != b.size() ? a.size() < b.size() : a < b;
+}
+
+namespace {
+
+/// `time` shifted by `offset_s`, broken down (for the wall clock there).
+std::tm broken_down(Time time, int offset_s) {
+  const std::time_t shifted = static_cast<std::time_t>(time + offset_s);
+  std::tm out{};
+  gmtime_r(&shifted, &out);
+  return out;
+}
+
+std::string date_and_time(Time time, int offset_s, char separator) {
+  const std::tm t = broken_down(time, offset_s);
+  return fmt::format("{:04}-{:02}-{:02}{}{:02}:{:02}:{:02}", t.tm_year + 1900,
+                     t.tm_mon + 1, t.tm_mday, separator, t.tm_hour, t.tm_min,
+                     t.tm_sec);
+}
+
+}  // namespace
+
+std::string rfc3339_utc(Time time) { return date_and_time(time, 0, 'T') + "Z"; }
+
+std::string iso_brasilia(Time time) {
+  return date_and_time(time, k_brasilia_offset_s, 'T') + "-03:00";
+}
+
+std::string local_brasilia(Time time) {
+  return date_and_time(time, k_brasilia_offset_s, ' ');
+}
+
+std::string http_date(Time time) {
+  // Spelled out: strftime's %a and %b follow the locale, HTTP's do not.
+  static constexpr std::array<const char*, 7> k_days = {
+      "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr std::array<const char*, 12> k_months = {
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const std::tm t = broken_down(time, 0);
+  return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+                     k_days.at(t.tm_wday), t.tm_mday, k_months.at(t.tm_mon),
+                     t.tm_year + 1900, t.tm_hour, t.tm_min, t.tm_sec);
+}
+
+std::optional<WrittenTime> read_time(std::string_view text) {
+  static const std::regex k_shape(
+      R"((\d{4})-(\d{2})-(\d{2})(?:([Tt ])(\d{2}):(\d{2}):(\d{2})(\.\d+)?)"
+      R"((?:([Zz])|([+-])(\d{2}):(\d{2}))?)?)");
+  std::match_results<std::string_view::const_iterator> m;
+  if (!std::regex_match(text.begin(), text.end(), m, k_shape)) return {};
+  const auto number = [&](int group) {
+    return m[group].matched ? std::stoi(m[group].str()) : 0;
+  };
+  std::tm fields{};
+  fields.tm_year = number(1) - 1900;
+  fields.tm_mon = number(2) - 1;
+  fields.tm_mday = number(3);
+  fields.tm_hour = number(5);
+  fields.tm_min = number(6);
+  fields.tm_sec = number(7);
+  const std::tm asked = fields;
+  const std::time_t as_utc = timegm(&fields);
+  // timegm normalises 2026-02-30 to March 2nd and 25:00 to the next day:
+  // a field it had to carry was out of range.
+  if (fields.tm_year != asked.tm_year || fields.tm_mon != asked.tm_mon ||
+      fields.tm_mday != asked.tm_mday || fields.tm_hour != asked.tm_hour ||
+      fields.tm_min != asked.tm_min || fields.tm_sec != asked.tm_sec)
+    return {};
+  WrittenTime out;
+  out.fields_as_utc = as_utc;
+  out.separator = m[4].matched ? static_cast<char>(std::toupper(
+                                     static_cast<unsigned char>(m[4].str()[0])))
+                               : 0;
+  out.fraction = m[8].matched;
+  if (m[9].matched) out.offset_s = 0;
+  if (m[10].matched) {
+    if (number(11) > 23 || number(12) > 59) return {};
+    out.offset_s =
+        (m[10].str() == "-" ? -1 : 1) * (number(11) * 3600 + number(12) * 60);
+  }
+  return out;
 }
 
 int run(int argc, char** argv, const std::string& name,
