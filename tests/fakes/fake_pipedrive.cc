@@ -4,7 +4,15 @@
 // paging (limit, cursor, additional_data.next_cursor), /persons/search and
 // /products/search, x-ratelimit-* headers on every response within the
 // burst window (--rate N --window-ms 2000) and 429 with Retry-After beyond.
+// Records carry add_time and update_time ("2026-11-30T05:50:00Z"); lists take
+// updated_since (update_time >= it), updated_until (update_time < it; not on
+// products, whose spec lacks it), sort_by and sort_direction, and the cursor
+// is an offset into that filtered, sorted list.
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <set>
 
 #include "fake_server.h"
 
@@ -67,6 +75,10 @@ class Pipedrive final : public fake::Dialect {
     return Value::number_text(id);
   }
 
+  fake::StampFields stamp_fields(const std::string&) override {
+    return {"add_time", "update_time"};
+  }
+
   void api(const httplib::Request& req, httplib::Response& res,
            fake::Store& store) override {
     const std::string resource = req.matches[1];
@@ -86,26 +98,7 @@ class Pipedrive final : public fake::Dialect {
       res.set_content(error_body(status, message), "application/json");
     };
     if (id == "search") return search(req, res, store, resource);
-    if (req.method == "GET" && id.empty()) {
-      const long limit = req.has_param("limit")
-                             ? std::stol(req.get_param_value("limit"))
-                             : 100;
-      if (limit < 1 || limit > 500)
-        return fail(400, "limit must be between 1 and 500");
-      const long offset =
-          req.has_param("cursor")
-              ? std::stol(decode_cursor(req.get_param_value("cursor")))
-              : 0;
-      auto [records, total] = fake::select(store, resource, {}, offset, limit);
-      Value data = Value::array();
-      for (Value& record : records) data.push_back(std::move(record));
-      Value additional = Value::object();
-      additional.set("next_cursor",
-                     offset + limit < total
-                         ? Value::string(encode_cursor(offset + limit))
-                         : Value());
-      return reply(200, std::move(data), std::move(additional));
-    }
+    if (req.method == "GET" && id.empty()) return list(req, res, store);
     Value* existing = id.empty() ? nullptr : store.find(resource, id);
     if (!id.empty() && existing == nullptr) {
       return fail(404, fmt::format("{} not found", resource));
@@ -127,11 +120,14 @@ class Pipedrive final : public fake::Dialect {
     if (req.method == "POST") {
       const std::string new_id = std::to_string(++store.next_id);
       body->set("id", Value::number_text(new_id));
+      stamp(resource, new_id, *body, nullptr, store.now());
       store.count_create(resource, natural_key(resource, *body));
       store.records[resource][new_id] = *body;
       return reply(resource == "products" ? 201 : 200, *body);
     }
+    const Value before = *existing;
     crm::json::merge(*existing, *body);  // PATCH: partial
+    stamp(resource, id, *existing, &before, store.now());
     reply(200, *existing);
   }
 
@@ -143,6 +139,124 @@ class Pipedrive final : public fake::Dialect {
     return cursor.size() > 1 && fake::is_digits(cursor.substr(1))
                ? cursor.substr(1)
                : "0";
+  }
+
+  /// What a list call asked for beyond its page; `problem` names a
+  /// parameter Pipedrive would refuse (400).
+  struct ListQuery {
+    std::optional<fake::Time> since;  ///< update_time >= since
+    std::optional<fake::Time> until;  ///< update_time < until
+    std::string sort_by = "id";
+    bool descending = false;
+    std::string problem;
+  };
+
+  static ListQuery list_query(const httplib::Request& req,
+                              const std::string& resource) {
+    ListQuery query;
+    for (const auto& [name, bound] : {std::pair{"updated_since", &query.since},
+                                      {"updated_until", &query.until}}) {
+      if (!req.has_param(name)) continue;
+      if (resource == "products" && bound == &query.until) continue;  // not v2
+      *bound = rfc3339(req.get_param_value(name));
+      if (!*bound) {
+        query.problem = fmt::format(
+            "{} must be an RFC 3339 date-time, e.g. 2025-01-01T10:20:00Z",
+            name);
+        return query;
+      }
+    }
+    if (req.has_param("sort_by"))
+      query.sort_by = req.get_param_value("sort_by");
+    if (!sortable(resource).contains(query.sort_by))
+      query.problem = fmt::format(
+          "sort_by must be one of the fields {} sorts by", resource);
+    const std::string direction = req.get_param_value("sort_direction");
+    if (!direction.empty() && direction != "asc" && direction != "desc")
+      query.problem = "sort_direction must be asc or desc";
+    query.descending = direction == "desc";
+    return query;
+  }
+
+  void list(const httplib::Request& req, httplib::Response& res,
+            fake::Store& store) {
+    const std::string resource = req.matches[1];
+    const long limit =
+        req.has_param("limit") ? std::stol(req.get_param_value("limit")) : 100;
+    const ListQuery query = list_query(req, resource);
+    const std::string problem = limit < 1 || limit > 500
+                                    ? "limit must be between 1 and 500"
+                                    : query.problem;
+    if (!problem.empty()) {
+      res.status = 400;
+      res.set_content(error_body(400, problem), "application/json");
+      return;
+    }
+    const long offset =
+        req.has_param("cursor")
+            ? std::stol(decode_cursor(req.get_param_value("cursor")))
+            : 0;
+    const auto keep = [&](const std::string&, const Value& record) {
+      const auto updated = rfc3339(fake::text_of(record.find("update_time")));
+      return (!query.since || (updated && *updated >= *query.since)) &&
+             (!query.until || (updated && *updated < *query.until));
+    };
+    auto records = fake::select(store, resource, {}, 0,
+                                std::numeric_limits<long>::max(), keep)
+                       .first;
+    sort(records, query.sort_by, query.descending);
+    const long total = static_cast<long>(records.size());
+    Value additional = Value::object();
+    additional.set("next_cursor",
+                   offset + limit < total
+                       ? Value::string(encode_cursor(offset + limit))
+                       : Value());
+    Value out = Value::object();
+    out.set("success", Value::boolean(true));
+    out.set("data", fake::page_of(std::move(records), offset, limit));
+    out.set("additional_data", std::move(additional));
+    res.status = 200;
+    res.set_content(crm::json::dump(out), "application/json");
+  }
+
+  /// An RFC 3339 date-time as Pipedrive takes it: 'T' and a zone (Z or an
+  /// offset) required, a fraction of a second dropped.
+  static std::optional<fake::Time> rfc3339(const std::string& text) {
+    const auto written = fake::read_time(text);
+    if (!written || written->separator != 'T' || !written->offset_s) return {};
+    return written->at(0);
+  }
+
+  /// The v2 spec's sort_by values for each list.
+  static const std::set<std::string>& sortable(const std::string& resource) {
+    static const std::set<std::string> k_common = {"id", "update_time",
+                                                   "add_time"};
+    static const std::set<std::string> k_products = {"id", "update_time",
+                                                     "add_time", "name"};
+    static const std::set<std::string> k_activities = {"id", "update_time",
+                                                       "add_time", "due_date"};
+    if (resource == "products") return k_products;
+    if (resource == "activities") return k_activities;
+    return k_common;
+  }
+
+  /// Sorts by a field (ties, and the default, by id as a number). The
+  /// times are all written alike, so their text sorts as they do.
+  static void sort(std::vector<Value>& records, const std::string& field,
+                   bool descending) {
+    const auto id = [](const Value& record) {
+      return fake::text_of(record.find("id"));
+    };
+    std::sort(
+        records.begin(), records.end(), [&](const Value& a, const Value& b) {
+          if (field != "id") {
+            const std::string x = fake::text_of(a.find(field));
+            const std::string y = fake::text_of(b.find(field));
+            if (x != y) return descending ? y < x : x < y;
+          }
+          return descending && field == "id" ? fake::id_less(id(b), id(a))
+                                             : fake::id_less(id(a), id(b));
+        });
   }
 
   static std::string natural_key(const std::string& resource,
