@@ -5,7 +5,17 @@
 // values in integer cents, limit/offset paging with meta.total, 422
 // {"errors": [...]}, 404 {"message"}, 5 requests/s per account (--rate 5)
 // answered beyond with 429, Retry-After and RateLimit-* headers.
+// Records carry their creation and update times in the account's zone
+// ("2026-11-30T02:50:00-03:00"): cdate and udate on contacts and dealTasks,
+// cdate and mdate on deals (the spec's deals have no udate). /contacts and
+// /deals take filters[updated_after] (>=) and filters[updated_before] (<) on
+// that update time, written "2026-11-30T02:50:00-03:00", "...T05:50:00Z",
+// "2026-11-30 02:50:00" or "2026-11-30" (no zone: -03:00); orders[cdate]
+// (both) and orders[id] (contacts) = ASC|DESC, as the spec lists them.
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
 
 #include "fake_server.h"
 
@@ -58,6 +68,13 @@ class ActiveCampaign final : public fake::Dialect {
   void decorate(httplib::Response& res, const fake::RateState& state) override {
     res.set_header("RateLimit-Limit", std::to_string(state.limit));
     res.set_header("RateLimit-Remaining", std::to_string(state.remaining));
+  }
+
+  fake::StampFields stamp_fields(const std::string& resource) override {
+    return {"cdate", resource == "deals" ? "mdate" : "udate"};
+  }
+  std::string time_text(fake::Time time) override {
+    return fake::iso_brasilia(time);
   }
 
   void api(const httplib::Request& req, httplib::Response& res,
@@ -126,7 +143,10 @@ class ActiveCampaign final : public fake::Dialect {
         }
       }
       if (sync && same) {  // contact/sync: update the one with this e-mail
+        const Value before = *same;
         crm::json::merge(*same, record);
+        stamp(resource, fake::text_of(same->find("id")), *same, &before,
+              store.now());
         return reply(200, *same);
       }
       if (same)
@@ -164,13 +184,16 @@ class ActiveCampaign final : public fake::Dialect {
     if (create) {
       const std::string new_id = std::to_string(++store.next_id);
       record.set("id", Value::string(new_id));
+      stamp(resource, new_id, record, nullptr, store.now());
       store.count_create(resource, resource == "contacts"
                                        ? fake::text_of(record.find("email"))
                                        : fake::text_of(record.find("title")));
       store.records[resource][new_id] = record;
       return reply(201, record);
     }
+    const Value before = *existing;
     crm::json::merge(*existing, record);
+    stamp(resource, id, *existing, &before, store.now());
     reply(200, *existing);
   }
 
@@ -184,10 +207,33 @@ class ActiveCampaign final : public fake::Dialect {
     std::vector<std::pair<std::string, std::string>> filters;
     if (req.has_param("email"))
       filters.emplace_back("email", req.get_param_value("email"));
-    auto [records, total] =
-        fake::select(store, resource, filters, offset, std::min(limit, 100L));
-    Value list = Value::array();
-    for (Value& record : records) list.push_back(std::move(record));
+    std::optional<fake::Time> after, before;
+    if (resource != "dealTasks") {  // the spec has these on the two others
+      for (const auto& [name, bound] :
+           {std::pair{"filters[updated_after]", &after},
+            {"filters[updated_before]", &before}}) {
+        if (!req.has_param(name)) continue;
+        *bound = account_time(req.get_param_value(name));
+        if (!*bound) {
+          res.status = 400;
+          res.set_content("{}", "application/json");  // AC's bare 400
+          return;
+        }
+      }
+    }
+    const std::string updated = stamp_fields(resource).updated;
+    const auto keep = [&](const std::string&, const Value& record) {
+      const auto at = account_time(fake::text_of(record.find(updated)));
+      return (!after || (at && *at >= *after)) &&
+             (!before || (at && *at < *before));
+    };
+    auto records = fake::select(store, resource, filters, 0,
+                                std::numeric_limits<long>::max(), keep)
+                       .first;
+    order(req, resource, records);
+    const long total = static_cast<long>(records.size());
+    Value list =
+        fake::page_of(std::move(records), offset, std::min(limit, 100L));
     Value meta = Value::object();
     meta.set("total", Value::string(std::to_string(total)));
     Value out = Value::object();
@@ -195,6 +241,42 @@ class ActiveCampaign final : public fake::Dialect {
     out.set("meta", std::move(meta));
     res.status = 200;
     res.set_content(crm::json::dump(out), "application/json");
+  }
+
+  /// A date-time in the filters' accepted shapes; no zone: the account's.
+  static std::optional<fake::Time> account_time(const std::string& text) {
+    const auto written = fake::read_time(text);
+    if (!written) return {};
+    return written->at(fake::k_brasilia_offset_s);
+  }
+
+  /// orders[cdate] (contacts, deals) or orders[id] (contacts): ASC or DESC;
+  /// otherwise by id, as the store keeps them.
+  static void order(const httplib::Request& req, const std::string& resource,
+                    std::vector<Value>& records) {
+    std::string field;
+    if (req.has_param("orders[cdate]") && resource != "dealTasks") {
+      field = "cdate";
+    } else if (req.has_param("orders[id]") && resource == "contacts") {
+      field = "id";
+    } else {
+      return;
+    }
+    std::string direction =
+        req.get_param_value(("orders[" + field + "]").c_str());
+    std::transform(direction.begin(), direction.end(), direction.begin(),
+                   [](unsigned char c) { return std::toupper(c); });
+    const bool descending = direction == "DESC";
+    const auto key = [&](const Value& record) {
+      return fake::text_of(record.find(field));
+    };
+    std::stable_sort(
+        records.begin(), records.end(), [&](const Value& a, const Value& b) {
+          const std::string x = key(a), y = key(b);
+          if (field == "id")
+            return descending ? fake::id_less(y, x) : fake::id_less(x, y);
+          return descending ? y < x : x < y;
+        });
   }
 
   std::string m_token;
