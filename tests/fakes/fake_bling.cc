@@ -4,10 +4,18 @@
 // die when used), {data} envelopes with int64 ids, full-record PUT (204 for
 // contatos), ?pagina=&limite= paging, error.{type, message, description,
 // fields[]}, 429 bodies with error.period and no rate headers.
+// Bling's records carry no update time a client can read (its list rows are
+// partial, its GETs have none), yet its lists filter by one:
+// dataAlteracaoInicial (>=) and dataAlteracaoFinal (<=), "2026-11-30
+// 02:50:00" on Brasília's wall clock, on contatos, produtos and
+// pedidos/vendas; a malformed one, or both more than a year apart, is a 400.
+// So the fake keeps each record's last change time beside it, not in it.
 //
 //   fake_bling --client-id C --client-secret S --refresh-token R0 ...
 // Control: GET /_oauth {"refreshes", "access_token", "refresh_token"};
-//          POST /_oauth {"expire_access": true} makes the access token invalid.
+//          POST /_oauth {"expire_access": true} makes the access token invalid;
+//          GET /_changes {"<resource>": {"<id>": "2026-11-30 02:50:00"}}, the
+//          last change times the filters compare.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -73,12 +81,31 @@ class Bling final : public fake::Dialect {
                     m_access = "expired";
                   res.set_content("{}", "application/json");
                 });
+    server.Get("/_changes",
+               [this](const httplib::Request&, httplib::Response& res) {
+                 std::lock_guard lock(*m_mutex);
+                 Value out = Value::object();
+                 for (const auto& [resource, times] : m_changed) {
+                   Value by_id = Value::object();
+                   for (const auto& [id, time] : times)
+                     by_id.set(id, Value::string(fake::local_brasilia(time)));
+                   out.set(resource, std::move(by_id));
+                 }
+                 res.set_content(crm::json::dump(out), "application/json");
+               });
   }
 
   void reset() override {
     m_refresh = m_initial_refresh;
     m_access.clear();
     m_refreshes = 0;
+    m_changed.clear();
+  }
+
+  /// Bling's records stay as they are: the change time goes beside them.
+  void stamp(const std::string& resource, const std::string& id, Value&,
+             const Value*, fake::Time now) override {
+    m_changed[resource][id] = now;
   }
 
   bool authorized(const httplib::Request& req) override {
@@ -147,6 +174,7 @@ class Bling final : public fake::Dialect {
     if (req.method == "GET") return reply(200, *existing);
     if (req.method == "DELETE") {
       store.records[resource].erase(id);
+      m_changed[resource].erase(id);
       res.status = 204;
       return;
     }
@@ -178,6 +206,7 @@ class Bling final : public fake::Dialect {
     if (req.method == "POST") {
       const std::string new_id = std::to_string(++store.next_id);
       body->set("id", Value::number_text(new_id));
+      stamp(resource, new_id, *body, nullptr, store.now());
       store.count_create(resource, natural_key(resource, *body));
       store.records[resource][new_id] = *body;
       Value data = Value::object();
@@ -186,6 +215,7 @@ class Bling final : public fake::Dialect {
       return reply(201, std::move(data));
     }
     body->set("id", Value::number_text(id));
+    stamp(resource, id, *body, existing, store.now());
     *existing = *body;  // PUT: the full record
     if (resource == "contatos") {
       res.status = 204;
@@ -343,8 +373,29 @@ class Bling final : public fake::Dialect {
       if (name == "codigos[]") filters.emplace_back("codigo", value);
       if (name == "numerosLojas[]") filters.emplace_back("numeroLoja", value);
     }
+    std::optional<fake::Time> from, to;
+    for (const auto& [name, bound] : {std::pair{"dataAlteracaoInicial", &from},
+                                      {"dataAlteracaoFinal", &to}}) {
+      if (!req.has_param(name)) continue;
+      *bound = wall_clock(req.get_param_value(name));
+      if (!*bound)
+        return refuse_filter(res, name,
+                             "Data inválida: use AAAA-MM-DD HH:MM:SS");
+    }
+    if (from && to && *to - *from > k_widest_range_s)
+      return refuse_filter(res, "dataAlteracaoFinal",
+                           "O intervalo de datas não pode ser maior que 1 ano");
+    // Inclusive at both ends, to the second.
+    const auto keep = [&](const std::string& id, const Value&) {
+      const auto times = m_changed.find(resource);
+      const auto changed =
+          times == m_changed.end() ? std::nullopt : lookup(times->second, id);
+      return (!from || (changed && *changed >= *from)) &&
+             (!to || (changed && *changed <= *to));
+    };
     auto records =
-        fake::select(store, resource, filters, (page - 1) * size, size).first;
+        fake::select(store, resource, filters, (page - 1) * size, size, keep)
+            .first;
     Value data = Value::array();
     for (Value& record : records) {
       data.push_back(list_row(resource, std::move(record)));
@@ -353,6 +404,40 @@ class Bling final : public fake::Dialect {
     out.set("data", std::move(data));
     res.status = 200;
     res.set_content(crm::json::dump(out), "application/json");
+  }
+
+  /// The widest dataAlteracao range Bling takes ("1 year"; a leap one).
+  static constexpr fake::Time k_widest_range_s = 366 * 24 * 3600;
+
+  /// "2026-11-30 02:50:00" on Brasília's wall clock, the only shape taken.
+  static std::optional<fake::Time> wall_clock(const std::string& text) {
+    const auto written = fake::read_time(text);
+    if (!written || written->separator != ' ' || written->offset_s ||
+        written->fraction)
+      return {};
+    return written->at(fake::k_brasilia_offset_s);
+  }
+
+  static std::optional<fake::Time> lookup(
+      const std::map<std::string, fake::Time>& times, const std::string& id) {
+    const auto it = times.find(id);
+    if (it == times.end()) return {};
+    return it->second;
+  }
+
+  /// A list filter Bling refuses: 400 VALIDATION_ERROR naming the parameter.
+  static void refuse_filter(httplib::Response& res, const std::string& name,
+                            const std::string& message) {
+    Value field = Value::object();
+    field.set("code", Value::number(49LL));
+    field.set("msg", Value::string(message));
+    field.set("element", Value::string(name));
+    Value fields = Value::array();
+    fields.push_back(std::move(field));
+    res.status = 400;
+    res.set_content(error_json("VALIDATION_ERROR", "Filtro inválido", message,
+                               std::move(fields)),
+                    "application/json");
   }
 
   /// A record as Bling's list calls show it: only some of its fields (no
@@ -385,6 +470,8 @@ class Bling final : public fake::Dialect {
   std::string m_access;
   long m_refreshes = 0;
   std::mutex* m_mutex = nullptr;
+  /// Each record's last change (creation included), by resource and id.
+  std::map<std::string, std::map<std::string, fake::Time>> m_changed;
 };
 
 }  // namespace
