@@ -3,7 +3,9 @@
 // secret-access-token, {code, status, data} envelopes with digit-string ids,
 // ?pagina=N with meta.proxima_pagina, full-record PUT with the create's
 // required fields, validation failures as HTTP 404 with data.mensagem, 429
-// "O limite de requisicoes foi atingido" without Retry-After.
+// "O limite de requisicoes foi atingido" without Retry-After. Records carry
+// cadastrado_em and modificado_em on Brasília's wall clock ("2026-11-30
+// 02:50:00"), in lists too; the API has no filter by them (CRM_APIS.md 0).
 //
 //   fake_gestaoclick --token ACCESS --secret SECRET [--page-size N] ...
 #include <fmt/format.h>
@@ -67,6 +69,13 @@ class GestaoClick final : public fake::Dialect {
                     "application/json");
   }
 
+  fake::StampFields stamp_fields(const std::string&) override {
+    return {"cadastrado_em", "modificado_em"};
+  }
+  std::string time_text(fake::Time time) override {
+    return fake::local_brasilia(time);
+  }
+
   void api(const httplib::Request& req, httplib::Response& res,
            fake::Store& store) override {
     const std::string resource = req.matches[1];
@@ -107,6 +116,7 @@ class GestaoClick final : public fake::Dialect {
     if (req.method == "POST") {
       const std::string new_id = std::to_string(++store.next_id);
       body->set("id", Value::string(new_id));
+      stamp(resource, new_id, *body, nullptr, store.now());
       store.count_create(resource, natural_key(resource, *body));
       if (resource == "vendas")
         body->set("valor_total",
@@ -116,6 +126,7 @@ class GestaoClick final : public fake::Dialect {
     }
     // PUT replaces the record: fields left out are gone (full record).
     body->set("id", Value::string(id));
+    stamp(resource, id, *body, existing, store.now());
     *existing = *body;
     reply(200, envelope(200, "success", *existing));
   }
