@@ -10,6 +10,18 @@ namespace crm::providers {
 
 namespace {
 
+/// The contacts' change filter. No order by udate is documented: a pull
+/// cut by its page limit resumes at its offset, and the latest udate read
+/// is the next filter value.
+ChangeFilter contacts_changed() {
+  ChangeFilter changes;
+  changes.param = "filters[updated_after]";
+  changes.updated_path = "udate";
+  changes.clock_format = "%Y-%m-%dT%H:%M:%S-03:00";
+  changes.clock_utc_offset_minutes = -180;
+  return changes;
+}
+
 Endpoint resource(std::string path, std::string one, std::string many,
                   std::vector<FieldSpec> fields) {
   Endpoint out = build::endpoint(std::move(path), std::move(fields));
@@ -46,9 +58,7 @@ Profile activecampaign_profile() {
                 field("name", "lastName", T::last_name, "last_name"),
                 field("phone", "phone")});
   contact.create_path = "/contact/sync";  // upsert by e-mail: never a duplicate
-  contact.changes.param = "filters[updated_after]";
-  contact.changes.fixed_params = {{"orders[udate]", "ASC"}};
-  contact.changes.updated_path = "udate";
+  contact.changes = contacts_changed();
   profile.endpoints[Entity::customer] = contact;
 
   profile.endpoints[Entity::product] = unsupported(

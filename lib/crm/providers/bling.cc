@@ -16,6 +16,7 @@ namespace {
 ChangeFilter changed_since() {
   ChangeFilter changes;
   changes.param = "dataAlteracaoInicial";
+  changes.clock_format = "%Y-%m-%d %H:%M:%S";
   changes.clock_utc_offset_minutes = -180;
   return changes;
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <set>
@@ -63,6 +65,20 @@ bool same_day(std::string_view local, std::string_view remote) {
          local.size() > 10 && local.substr(0, 10) == remote && local[10] == ' ';
 }
 
+/// Two e-mail addresses that differ only in letter case: CRMs match them
+/// so (the mirror's keys are lowercased too).
+bool same_email(std::string_view a, std::string_view b) {
+  const auto is_email = [](std::string_view text) {
+    return text.find('@') != std::string_view::npos &&
+           text.find(' ') == std::string_view::npos;
+  };
+  return is_email(a) && a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 }  // namespace
 
 bool is_empty_value(const std::optional<std::string>& value) {
@@ -75,6 +91,9 @@ bool same_value(std::string_view local, std::string_view remote) {
   }
   if (same_day(local, remote)) {
     return true;  // a CRM that keeps the date only: the local time stays
+  }
+  if (same_email(local, remote)) {
+    return true;
   }
   const auto a = plain_decimal(local);
   const auto b = plain_decimal(remote);

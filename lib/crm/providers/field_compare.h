@@ -21,8 +21,9 @@ using FieldMap = std::map<std::string, std::optional<std::string>>;
 [[nodiscard]] bool is_empty_value(const std::optional<std::string>& value);
 
 /// The same value in another spelling: equal, equal decimals ("10.50" and
-/// "10.5"), a CRM date that is the local date-time's day, or both only
-/// digits and number punctuation (. - / ( ) + space) with the same digits
+/// "10.5"), e-mail addresses that differ in letter case, a CRM date that is the
+/// local date-time's day, or both only digits and number punctuation (. - / ( )
+/// + space) with the same digits
 /// ("529.982.247-25" and "52998224725", "(21) 2222-3333" and "2122223333").
 [[nodiscard]] bool same_value(std::string_view local, std::string_view remote);
 

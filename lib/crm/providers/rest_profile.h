@@ -97,9 +97,12 @@ struct ChangeFilter {
   std::vector<std::pair<std::string, std::string>> fixed_params;
   /// Where a record has its update time (the next filter's value is the
   /// latest one seen); empty: the rows carry none, and the CRM's clock (its
-  /// Date header) is taken instead, written "YYYY-MM-DD HH:MM:SS" at
-  /// `clock_utc_offset_minutes`.
+  /// Date header) is taken instead.
   std::string updated_path;
+  /// How the CRM's clock is written as a filter value (strftime, at
+  /// `clock_utc_offset_minutes`): for rows without update times, and for a
+  /// pull that saw no record at all.
+  std::string clock_format = "%Y-%m-%dT%H:%M:%SZ";
   int clock_utc_offset_minutes = 0;
 };
 

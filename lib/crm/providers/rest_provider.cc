@@ -127,12 +127,12 @@ class RestProvider final : public Provider {
       Entity entity, const std::optional<std::string>& latest_update,
       const http::Response& first_response) const override {
     const ChangeFilter& changes = m_profile.endpoints.at(entity).changes;
-    if (!changes.updated_path.empty()) {
+    if (!changes.updated_path.empty() && latest_update) {
       return latest_update;
     }
-    // Rows without an update time (Bling): the CRM's clock when the pull
-    // began, a margin earlier, in its own zone. What changed in the margin
-    // comes again and is found unchanged.
+    // Rows without an update time (Bling), or none seen: the CRM's clock
+    // when the pull began, a margin earlier, in its own zone. What changed
+    // in the margin comes again and is found unchanged.
     const auto date = first_response.header("date");
     const auto at = date ? http::parse_http_date(*date) : std::nullopt;
     if (!at) {
@@ -143,8 +143,8 @@ class RestProvider final : public Provider {
     const std::time_t seconds = std::chrono::system_clock::to_time_t(local);
     std::tm parts{};
     ::gmtime_r(&seconds, &parts);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &parts);
+    char text[64];
+    std::strftime(text, sizeof text, changes.clock_format.c_str(), &parts);
     return std::string(text);
   }
 

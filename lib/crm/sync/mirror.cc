@@ -325,6 +325,11 @@ records::MirrorState next_state(const RunStore& store, Entity entity,
   }
   after.page_cursor = pull.resume();
   if (pull.finished()) {
+    if (!after.latest && pull.first_response()) {
+      // No record in the whole cycle: from the CRM's clock on.
+      after.latest = store.provider->changes_since(entity, std::nullopt,
+                                                   *pull.first_response());
+    }
     if (store.provider->has_change_filter(entity) && after.latest) {
       after.since = after.latest;
     }

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# The CRM mirror on Pipedrive (issue #14), with the mirror's defaults: each
+# run pulls what changed (updated_since) before it pushes; a new record
+# costs one request (no search: the fresh mirror is the lookup); a record
+# created in the CRM a moment before the run is linked, not duplicated; a
+# re-enqueued record that did not change costs none; a phone edited in the
+# CRM reaches the local table in the next run and does not come back; edits
+# on both sides are resolved by the field's owner and logged with both
+# values; 1,000 unchanged records re-enqueued send no request; kill -9 and
+# writes answered 503 after they happened leave no duplicate.
+source "$(dirname "$0")/lib.sh"
+start_provider_fake pipedrive --token pd-tok
+sql "INSERT INTO crm_integracoes (id_loja, provider, base_url, credenciais)
+     VALUES (1, 'pipedrive', '$FAKE_URL/api/v2', '{\"api_token\": \"pd-tok\"}')"
+
+# The API requests since the last mark, one "METHOD path?query" per line.
+mark() { mark_total=$(fake_stat requests); }
+since_mark() {
+  local n=$(($(fake_stat requests) - mark_total))
+  ((n > 0)) || return 0
+  curl -sf "$FAKE_URL/_requests" | jq -r ".[-$n:][] | \"\(.method) \(.path)?\(.query)\""
+}
+# push requests since the mark: everything but the mirror's list pages
+pushes() { since_mark | grep -v '^GET /api/v2/\(persons\|products\)?' || true; }
+count() { grep -c . || true; }
+# every customer of store 1 queued for the CRM again
+enqueue_all() {
+  sql "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao)
+       SELECT 1, 'cliente', id, 'ecletech_para_crm' FROM clientes WHERE id_loja = 1
+         AND id NOT IN (SELECT id_registro FROM crm_sync_queue WHERE entidade = 'cliente' AND processado = 0)"
+}
+person() { remote persons ".[] | select(.id == $1) | $2" | tr -d '"'; }
+
+# A first run reads the (empty) CRM whole: the mirror is complete.
+mark
+run_sync
+assert_eq 0 "$rc" "first run (stderr: $err)"
+assert_eq 2 "$(sql "SELECT COUNT(*) FROM crm_espelho_estado WHERE completo_em IS NOT NULL AND cursor_pagina IS NULL")" \
+  "customers and products mirrored whole"
+assert_eq "GET /api/v2/persons?limit=100
+GET /api/v2/products?limit=100" "$(since_mark | sort)" "a first pull lists everything, no filter"
+
+# A person created in the CRM a moment before the run, and five new local
+# customers, one with that e-mail (spelled in other case).
+known=$(seed_remote persons '[{"name": "Known", "emails": [{"value": "known@x.com", "primary": true}]}]')
+sql "INSERT INTO clientes (id, id_loja, nome, email, telefone) VALUES
+       (1, 1, 'Ana', 'ana@x.com', '11 5555-0001'), (2, 1, 'Bia', 'bia@x.com', NULL),
+       (3, 1, 'Caio', 'caio@x.com', NULL), (4, 1, 'Duda', NULL, '11 5555-0004'),
+       (5, 1, 'Known', ' Known@X.com ', NULL)"
+for id in 1 2 3 4 5; do enqueue 1 cliente "$id"; done
+mark
+run_sync
+assert_match "Processados: 5 \| Erros: 0 " "$out" "five pushed"
+assert_eq "$known" "$(sql "SELECT external_id FROM clientes WHERE id = 5")" "the CRM's own record is linked"
+assert_eq 0 "$(fake_stat duplicate_creates)" "no duplicate"
+assert_eq 4 "$(pushes | grep -c '^POST /api/v2/persons?')" "four creates"
+assert_eq 4 "$(pushes | count)" "one request per new record: no search, the link sent nothing (same values)"
+assert_match "updated_since=" "$(since_mark | grep persons | head -1)" "the second pull asks for changes only"
+assert_match "linked to existing CRM record $known \(mirror: same values, nothing sent\)" \
+  "$(sql "SELECT mensagem FROM crm_sync_log WHERE id_registro = 5 AND entidade = 'cliente' ORDER BY id DESC LIMIT 1")" \
+  "the link is logged as served by the mirror"
+
+# Re-enqueued and unchanged: nothing sent, and crm-sync's own writes pulled
+# back are not changes.
+for id in 1 2 3 4 5; do enqueue 1 cliente "$id"; done
+mark
+run_sync
+assert_match "Processados: 5 \| Erros: 0 .*Adiados: 0$" "$out" "unchanged records succeed, no 'Do CRM'"
+assert_eq "" "$(pushes)" "no request for unchanged records"
+assert_eq 5 "$(sql "SELECT COUNT(*) FROM crm_sync_log WHERE operacao = 'skip' AND mensagem LIKE 'unchanged: the CRM has these values%'")" \
+  "logged as unchanged"
+
+# A phone edited in the CRM reaches the local table in the next run, and is
+# not sent back.
+ana=$(sql "SELECT external_id FROM clientes WHERE id = 1")
+curl -sf -X PATCH -d '{"phones": [{"value": "11 9999-0001", "primary": true}]}' "$FAKE_URL/_records/persons/$ana" >/dev/null
+mark
+run_sync
+assert_match "Do CRM: 1$" "$out" "one local record changed from the CRM"
+assert_eq "11 9999-0001" "$(sql "SELECT telefone FROM clientes WHERE id = 1")" "the CRM's phone is local now"
+assert_eq "pull|pulled from CRM (mirror): phone" \
+  "$(sql "SELECT CONCAT_WS('|', operacao, mensagem) FROM crm_sync_log WHERE id_registro = 1 AND direcao = 'crm_para_ecletech' ORDER BY id DESC LIMIT 1")" \
+  "logged as a pull"
+enqueue 1 cliente 1  # what a trigger on the local write would do
+mark
+run_sync
+assert_eq "" "$(pushes)" "the pulled change does not go back to the CRM"
+assert_match "^\[[^]]*\] Processados: 1 \| Erros: 0 .*Adiados: 0$" "$out" "and is not pulled again"
+
+# Both sides edited the name since the last sync. Default owner "newest":
+# the CRM's edit is later (the local one an hour ago) and wins; the queued
+# local change then has nothing to send.
+sql "UPDATE clientes SET nome = 'Ana Local', atualizado_em = NOW() - INTERVAL 1 HOUR WHERE id = 1"
+enqueue 1 cliente 1
+curl -sf -X PATCH -d '{"name": "Ana CRM"}' "$FAKE_URL/_records/persons/$ana" >/dev/null
+mark
+run_sync
+assert_match "Do CRM: 1 \(1 conflitos\)$" "$out" "one conflict"
+assert_eq "Ana CRM" "$(sql "SELECT nome FROM clientes WHERE id = 1")" "newest: the CRM's later edit won"
+assert_eq "" "$(pushes)" "nothing to send after it"
+assert_match "^conflict on 'name' \(clientes.nome\): local 'Ana Local' vs CRM 'Ana CRM' \(was 'Ana'; .*owner newest: took the CRM's value$" \
+  "$(sql "SELECT mensagem FROM crm_sync_log WHERE operacao = 'conflict' ORDER BY id DESC LIMIT 1")" \
+  "the conflict is logged with both values"
+
+# The local edit is the later one (stamped an hour ahead): it stays and
+# goes to the CRM.
+curl -sf -X PATCH -d '{"name": "Ana Antiga"}' "$FAKE_URL/_records/persons/$ana" >/dev/null
+sql "UPDATE clientes SET nome = 'Ana Loja', atualizado_em = NOW() + INTERVAL 1 HOUR WHERE id = 1"
+enqueue 1 cliente 1
+mark
+run_sync
+assert_eq "Ana Loja" "$(sql "SELECT nome FROM clientes WHERE id = 1")" "newest: the later local edit stays"
+assert_eq "Ana Loja" "$(person "$ana" .name)" "and reached the CRM"
+assert_eq "PATCH /api/v2/persons/$ana?" "$(pushes)" "one request"
+assert_match "owner newest: kept the local value \(it goes to the CRM\)$" \
+  "$(sql "SELECT mensagem FROM crm_sync_log WHERE operacao = 'conflict' ORDER BY id DESC LIMIT 1")" "logged"
+
+# Owner "crm" for the phone: the CRM's value wins whatever the times.
+sql "UPDATE crm_integracoes SET configuracoes = '{\"mirror\": {\"owner\": {\"cliente.phone\": \"crm\"}},
+       \"requests_per_minute\": 1000000}'
+     WHERE id_loja = 1;
+     UPDATE clientes SET telefone = '11 1111-1111', atualizado_em = NOW() + INTERVAL 1 HOUR WHERE id = 1"
+enqueue 1 cliente 1
+curl -sf -X PATCH -d '{"phones": [{"value": "11 2222-2222", "primary": true}]}' "$FAKE_URL/_records/persons/$ana" >/dev/null
+run_sync
+assert_eq "11 2222-2222" "$(sql "SELECT telefone FROM clientes WHERE id = 1")" "owner crm: the CRM's phone won"
+assert_match "owner crm: took the CRM's value$" \
+  "$(sql "SELECT mensagem FROM crm_sync_log WHERE operacao = 'conflict' ORDER BY id DESC LIMIT 1")" "logged"
+
+# 1,000 records synced, then re-enqueued unchanged: no request for them.
+sql "INSERT INTO clientes (id_loja, nome, email) SELECT 1, CONCAT('Lote ', seq), CONCAT('lote', seq, '@x.com')
+     FROM seq_1_to_1000"
+enqueue_all
+run_sync --limit 2000 --concurrency 16
+assert_match "Processados: 1005 \| Erros: 0 " "$out" "the 1,000 created (and the 5 above, unchanged)"
+enqueue_all
+mark
+run_sync --limit 2000 --concurrency 16
+assert_match "Processados: 1005 \| Erros: 0 " "$out" "1,005 re-enqueued records done"
+assert_eq "" "$(pushes)" "1,005 unchanged records: 0 requests"
+echo "the pull of the 1,000 records crm-sync wrote: $(since_mark | count) list pages"
+
+# Exactly once with mirror lookups: kill -9 mid-run and creates answered
+# 503 after they were stored; the next runs link what the CRM has.
+sql "INSERT INTO clientes (id_loja, nome, email) SELECT 1, CONCAT('Caos ', seq), CONCAT('caos', seq, '@x.com')
+     FROM seq_1_to_200"
+enqueue_all
+fake_faults '{"latency_ms": 20, "after_write_rate": 0.3, "seed": 7}'
+RANDOM=14
+for _ in $(seq 1 8); do
+  "$CRM_SYNC" --limit 60 --concurrency 8 >>"$scratch/killed.out" 2>&1 &
+  victim=$!
+  sleep "0.$(printf '%02d' $((5 + RANDOM % 40)))"
+  kill -KILL "$victim" 2>/dev/null || true
+  wait "$victim" 2>/dev/null || true
+done
+sql "UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE processado = 0"
+for _ in $(seq 1 30); do
+  [[ $(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 0") == 0 ]] && break
+  run_sync --limit 500 --concurrency 8
+  assert_eq 0 "$rc" "drain run (stderr: $err)"
+  sql "UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE processado = 0"
+done
+assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 0 OR erro IS NOT NULL")" "all done"
+assert_eq 0 "$(fake_stat duplicate_creates)" "no duplicate under kill -9 and after-write faults"
+assert_eq 1205 "$(sql "SELECT COUNT(DISTINCT external_id) FROM clientes WHERE external_id IS NOT NULL")" \
+  "every customer linked to its own person"
+assert_eq "$(remote persons length)" "$(sql "SELECT COUNT(*) FROM clientes")" "one person per customer"
