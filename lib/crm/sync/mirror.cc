@@ -460,7 +460,9 @@ PullResult apply_pulls(db::Connection& connection,
                         failed
                             ? std::optional<std::string>(item.outcome->message)
                             : std::nullopt);
-      if (complete && store.provider->has_change_filter(entity)) {
+      // A scan just completed is as fresh as a pull, if scans are trusted.
+      if (complete && (store.provider->has_change_filter(entity) ||
+                       store.settings.mirror.trust.count() > 0)) {
         result.fresh.insert({store_id, entity});
       }
     });
