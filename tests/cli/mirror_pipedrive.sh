@@ -127,6 +127,43 @@ assert_eq "11 2222-2222" "$(sql "SELECT telefone FROM clientes WHERE id = 1")" "
 assert_match "owner crm: took the CRM's value$" \
   "$(sql "SELECT mensagem FROM crm_sync_log WHERE operacao = 'conflict' ORDER BY id DESC LIMIT 1")" "logged"
 
+# A first read longer than its page limit resumes where it stopped, and
+# until it completes the mirror answers no lookup (store 2, 2 a page, 1 page
+# a run, over the same CRM's 5 persons).
+sql "INSERT INTO crm_integracoes (id_loja, provider, base_url, credenciais, configuracoes)
+     VALUES (2, 'pipedrive', '$FAKE_URL/api/v2', '{\"api_token\": \"pd-tok\"}',
+             '{\"page_size\": 2, \"mirror\": {\"pages_per_run\": 1}}');
+     INSERT INTO clientes (id, id_loja, nome, email) VALUES (90, 2, 'Eva', 'eva@x.com')"
+enqueue 2 cliente 90
+mark
+run_sync --loja 2
+assert_match "^GET /api/v2/persons/search\?" "$(pushes | head -1)" "an incomplete mirror: the lookup goes to the CRM"
+assert_eq "c2|" "$(sql "SELECT CONCAT_WS('|', cursor_pagina, IFNULL(completo_em, '')) FROM crm_espelho_estado
+                        WHERE id_loja = 2 AND entidade = 'cliente'")" "stopped after one page, at its cursor"
+run_sync --loja 2
+run_sync --loja 2
+assert_eq "|1" "$(sql "SELECT CONCAT_WS('|', IFNULL(cursor_pagina, ''), completo_em IS NOT NULL) FROM crm_espelho_estado
+                       WHERE id_loja = 2 AND entidade = 'cliente'")" "resumed to the end: complete"
+assert_eq 6 "$(sql "SELECT COUNT(*) FROM crm_espelho WHERE id_loja = 2 AND entidade = 'cliente'")" "every person mirrored"
+
+# A dry run neither pulls nor uses the mirror.
+sql "INSERT INTO clientes (id, id_loja, nome, email) VALUES (91, 2, 'Fabi', 'fabi@x.com')"
+enqueue 2 cliente 91
+run_sync --loja 2 --dry-run --verbose
+assert_eq "" "$(grep -o 'updated_since' <<<"$out" || true)" "no pull in a dry run"
+assert_match "would send GET .*/persons/search" "$out" "its lookup shown as a request"
+
+# A pull that finds the store's token refused pauses the store: its rows
+# are not claimed (no attempt spent), and it is probed later as usual.
+fake_faults '{"rules": [{"method": "GET", "path_contains": "/persons", "status": 401, "count": 1}]}'
+run_sync --loja 2
+assert_match "Lojas pausadas: 1" "$out" "paused by its pull"
+assert_eq "0|0" "$(sql "SELECT CONCAT_WS('|', processado, tentativas) FROM crm_sync_queue WHERE id_registro = 91")" \
+  "its row not claimed"
+fake_faults '{"rules": []}'
+sql "DELETE FROM crm_integracoes WHERE id_loja = 2; DELETE FROM crm_lojas_estado WHERE id_loja = 2;
+     DELETE FROM crm_sync_queue WHERE id_loja = 2"
+
 # 1,000 records synced, then re-enqueued unchanged: no request for them.
 sql "INSERT INTO clientes (id_loja, nome, email) SELECT 1, CONCAT('Lote ', seq), CONCAT('lote', seq, '@x.com')
      FROM seq_1_to_1000"
@@ -163,6 +200,7 @@ for _ in $(seq 1 30); do
 done
 assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 0 OR erro IS NOT NULL")" "all done"
 assert_eq 0 "$(fake_stat duplicate_creates)" "no duplicate under kill -9 and after-write faults"
-assert_eq 1205 "$(sql "SELECT COUNT(DISTINCT external_id) FROM clientes WHERE external_id IS NOT NULL")" \
-  "every customer linked to its own person"
-assert_eq "$(remote persons length)" "$(sql "SELECT COUNT(*) FROM clientes")" "one person per customer"
+assert_eq 1205 "$(sql "SELECT COUNT(DISTINCT external_id) FROM clientes WHERE id_loja = 1")" \
+  "every customer of store 1 linked to its own person"
+assert_eq "$(remote persons length)" "$(sql "SELECT COUNT(DISTINCT external_id) FROM clientes")" \
+  "one person per linked customer (store 2's one included)"
