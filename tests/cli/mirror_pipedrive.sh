@@ -127,6 +127,27 @@ assert_eq "11 2222-2222" "$(sql "SELECT telefone FROM clientes WHERE id = 1")" "
 assert_match "owner crm: took the CRM's value$" \
   "$(sql "SELECT mensagem FROM crm_sync_log WHERE operacao = 'conflict' ORDER BY id DESC LIMIT 1")" "logged"
 
+# A person deleted in Pipedrive stays in the mirror (deletes are not in the
+# change feed): the mirror's match for a new customer with that e-mail is
+# answered 404, dropped, and the next attempt creates.
+caio=$(sql "SELECT external_id FROM clientes WHERE id = 3")
+curl -sf -X DELETE -H "x-api-token: pd-tok" "$FAKE_URL/api/v2/persons/$caio" >/dev/null
+sql "UPDATE clientes SET email = NULL WHERE id = 3;
+     INSERT INTO clientes (id, id_loja, nome, email) VALUES (6, 1, 'Caio Novo', 'caio@x.com')"
+enqueue 1 cliente 6
+run_sync --loja 1
+assert_match "^0\|PATCH .*: HTTP 404: the CRM record the mirror matched is gone; dropped from the mirror" "$(row_state cliente 6)" \
+  "a 404 for the mirror's match: retried, not failed"
+assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_espelho WHERE id_externo = '$caio'")" "dropped from the mirror"
+sql "UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE processado = 0"
+run_sync --loja 1
+assert_match "^1\|$" "$(row_state cliente 6)" "created on the next attempt"
+assert_eq "Caio Novo" "$(person "$(sql "SELECT external_id FROM clientes WHERE id = 6")" .name)" "a new person"
+sql "DELETE FROM clientes WHERE id = 3"  # its person is gone
+# (the fake counts the e-mail created again as a duplicate: it is not one,
+# the first person is gone)
+assert_eq 1 "$(fake_stat duplicate_creates)" "the deleted person's e-mail, created again"
+
 # A first read longer than its page limit resumes where it stopped, and
 # until it completes the mirror answers no lookup (store 2, 2 a page, 1 page
 # a run, over the same CRM's 5 persons).
@@ -182,6 +203,7 @@ echo "the pull of the 1,000 records crm-sync wrote: $(since_mark | count) list p
 sql "INSERT INTO clientes (id_loja, nome, email) SELECT 1, CONCAT('Caos ', seq), CONCAT('caos', seq, '@x.com')
      FROM seq_1_to_200"
 enqueue_all
+duplicates_before=$(fake_stat duplicate_creates)
 fake_faults '{"latency_ms": 20, "after_write_rate": 0.3, "seed": 7}'
 RANDOM=14
 for _ in $(seq 1 8); do
@@ -199,7 +221,9 @@ for _ in $(seq 1 30); do
   sql "UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE processado = 0"
 done
 assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 0 OR erro IS NOT NULL")" "all done"
-assert_eq 0 "$(fake_stat duplicate_creates)" "no duplicate under kill -9 and after-write faults"
+assert_eq "$duplicates_before" "$(fake_stat duplicate_creates)" "no duplicate under kill -9 and after-write faults"
+echo "links of records whose create was answered 503 after it happened: $(sql "SELECT COUNT(*) FROM crm_sync_log
+  WHERE operacao = 'link' AND id_registro IN (SELECT id FROM clientes WHERE nome LIKE 'Caos %')")"
 assert_eq 1205 "$(sql "SELECT COUNT(DISTINCT external_id) FROM clientes WHERE id_loja = 1")" \
   "every customer of store 1 linked to its own person"
 assert_eq "$(remote persons length)" "$(sql "SELECT COUNT(DISTINCT external_id) FROM clientes")" \

@@ -58,6 +58,9 @@ struct ItemOutcome {
   std::optional<std::vector<std::pair<std::string, std::optional<std::string>>>>
       mirror_fields;
   std::optional<std::string> mirror_copy;
+  /// A CRM id the mirror must drop: its record is gone from the CRM (a
+  /// delete, or a mirror match the CRM answered 404 for).
+  std::optional<std::string> mirror_forget;
   /// For waiting: the local records (entity, id) that need an external id.
   std::vector<std::pair<Entity, std::int64_t>> waiting_for;
 

@@ -134,6 +134,7 @@ class RestExchange final : public Exchange {
       if (!changes(match)) {
         return unchanged(Operation::link, match);
       }
+      m_mirror_match = true;
       return start_update(match.external_id, Operation::link, std::nullopt);
     }
     return next_lookup();
@@ -339,6 +340,20 @@ class RestExchange final : public Exchange {
 
   /// The failure for a non-2xx response, in the provider's words.
   ItemOutcome failed(const http::Response& response) const {
+    if (m_mirror_match && response.status == 404 &&
+        !m_profile.not_found_has_message) {
+      // The mirror's match was deleted in the CRM: forget it, and look
+      // again next time (a lookup then creates).
+      ItemOutcome gone = ItemOutcome::failed(
+          OutcomeKind::transient,
+          fmt::format("{}: HTTP 404: the CRM record the mirror matched is "
+                      "gone; dropped from the mirror, looked up again next "
+                      "time",
+                      m_what),
+          response.status);
+      gone.mirror_forget = m_external_id;
+      return gone;
+    }
     ItemOutcome outcome =
         failure(response, m_what, error_detail(m_profile, response));
     if (const auto wait = rate_limit_wait(m_profile, response)) {
@@ -538,6 +553,7 @@ class RestExchange final : public Exchange {
         absent ? "deleted locally; already absent in CRM" : "deleted in CRM",
         record().external_id);
     outcome.http_status = response.status;
+    if (m_item.mirror) outcome.mirror_forget = record().external_id;
     return outcome;
   }
 
@@ -552,6 +568,8 @@ class RestExchange final : public Exchange {
   std::string m_what;
   std::string m_payload;      ///< the mapped body, built once in begin()
   std::string m_update_body;  ///< what the update sends
+  /// The record being linked was matched by the mirror, not by a lookup.
+  bool m_mirror_match = false;
 };
 
 }  // namespace

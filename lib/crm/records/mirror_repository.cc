@@ -181,4 +181,12 @@ void MirrorRepository::upsert(int store_id, Entity entity, const MirrorRow& row,
        keep_copy ? 1 : 0});
 }
 
+void MirrorRepository::remove(int store_id, Entity entity,
+                              const std::string& external_id) {
+  m_connection.execute(
+      "DELETE FROM crm_espelho WHERE id_loja = ? AND entidade = ? AND "
+      "id_externo = ?",
+      {store_id, to_db(entity), external_id});
+}
+
 }  // namespace crm::records

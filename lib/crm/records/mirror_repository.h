@@ -86,6 +86,9 @@ class MirrorRepository {
   void upsert(int store_id, Entity entity, const MirrorRow& row,
               bool keep_copy);
 
+  /// Drops a row (its record is gone from the CRM).
+  void remove(int store_id, Entity entity, const std::string& external_id);
+
  private:
   db::Connection& m_connection;
 };

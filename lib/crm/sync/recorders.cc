@@ -24,6 +24,9 @@ std::string storable_message(const RunStore& store, std::string text) {
 ItemOutcome DatabaseRecorder::record(const QueueRow& row, ItemOutcome outcome) {
   const RunStore& store = m_stores.at(row.store_id);
   outcome.message = storable_message(store, std::move(outcome.message));
+  if (m_mirror != nullptr && outcome.mirror_forget) {
+    m_mirror->remove(row.store_id, row.entity, *outcome.mirror_forget);
+  }
   if (outcome.kind != OutcomeKind::success) {
     return outcome;
   }

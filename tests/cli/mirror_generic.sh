@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The mirror on a generic REST API (off by default; no change filter is
+# known): turned on, it is refreshed by a scan of every list page, trusted
+# for lookups within trust_s, and unchanged records cost no request.
+source "$(dirname "$0")/lib.sh"
+start_fake
+add_integration 1 '{"mirror": {"enabled": true, "trust_s": 600}}'
+known=$(seed_remote clientes '[{"nome": "Ana", "email": "ana@x.com"}]')
+sql "INSERT INTO clientes (id, id_loja, nome, email) VALUES (1, 1, 'Ana', 'ana@x.com'), (2, 1, 'Bia', 'bia@x.com')"
+enqueue 1 cliente 1
+enqueue 1 cliente 2
+before=$(fake_stat requests)
+run_sync --loja 1
+assert_match "Processados: 2 \| Erros: 0 " "$out" "pushed"
+assert_eq "$known" "$(sql "SELECT external_id FROM clientes WHERE id = 1")" "linked from the scan"
+requests=$(curl -sf "$FAKE_URL/_requests" | jq -r ".[-$(($(fake_stat requests) - before)):][] | \"\(.method) \(.path)?\(.query)\"")
+assert_eq 0 "$(grep -c 'email=' <<<"$requests" || true)" "no lookup request"
+assert_eq 1 "$(grep -c '^POST' <<<"$requests")" "one create"
+enqueue 1 cliente 1
+enqueue 1 cliente 2
+before=$(fake_stat requests)
+run_sync --loja 1
+assert_match "Processados: 2 \| Erros: 0 " "$out" "re-enqueued"
+assert_eq "$before" "$(fake_stat requests)" "unchanged: no request (and the scan is not due again)"
