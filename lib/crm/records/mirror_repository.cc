@@ -163,22 +163,51 @@ std::map<std::string, MirrorRow> MirrorRepository::find_by_keys(
 
 void MirrorRepository::upsert(int store_id, Entity entity, const MirrorRow& row,
                               bool keep_copy) {
-  const MirrorKeys keys = mirror_keys(row.record.fields);
-  m_connection.execute(
-      "INSERT INTO crm_espelho (id_loja, entidade, id_externo, chave_email, "
-      "chave_documento, chave_sku, atualizado_crm, impressao, campos, copia, "
-      "origem) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY "
-      "UPDATE chave_email = VALUES(chave_email), chave_documento = "
-      "VALUES(chave_documento), chave_sku = VALUES(chave_sku), "
-      "atualizado_crm = COALESCE(VALUES(atualizado_crm), atualizado_crm), "
-      "impressao = VALUES(impressao), campos = VALUES(campos), copia = IF(? "
-      "AND VALUES(copia) IS NULL, copia, VALUES(copia)), origem = "
-      "VALUES(origem), visto_em = NOW()",
-      {store_id, to_db(entity), row.record.external_id,
-       or_null(keys.email.substr(0, 191)), or_null(keys.document.substr(0, 20)),
-       or_null(keys.sku.substr(0, 191)), row.updated_at, row.fingerprint,
-       fields_json(row.record.fields), row.record.copy, row.origin,
-       keep_copy ? 1 : 0});
+  upsert_many(store_id, entity, {row}, keep_copy);
+}
+
+void MirrorRepository::upsert_many(int store_id, Entity entity,
+                                   const std::vector<MirrorRow>& rows,
+                                   bool keep_copy) {
+  constexpr std::size_t k_chunk = 200;
+  constexpr std::size_t k_columns = 11;
+  const std::string one = "(" + db::placeholders(k_columns) + ")";
+  for (std::size_t start = 0; start < rows.size(); start += k_chunk) {
+    const std::size_t count = std::min(k_chunk, rows.size() - start);
+    std::string values;
+    db::Params params;
+    params.reserve(count * k_columns + 1);
+    for (std::size_t i = start; i < start + count; ++i) {
+      const MirrorRow& row = rows[i];
+      const MirrorKeys keys = mirror_keys(row.record.fields);
+      values += (values.empty() ? "" : ", ") + one;
+      for (db::Value value :
+           {db::Value(store_id), db::Value(to_db(entity)),
+            db::Value(row.record.external_id),
+            db::Value(or_null(keys.email.substr(0, 191))),
+            db::Value(or_null(keys.document.substr(0, 20))),
+            db::Value(or_null(keys.sku.substr(0, 191))),
+            db::Value(row.updated_at), db::Value(row.fingerprint),
+            db::Value(fields_json(row.record.fields)),
+            db::Value(row.record.copy), db::Value(row.origin)}) {
+        params.push_back(std::move(value));
+      }
+    }
+    params.emplace_back(keep_copy ? 1 : 0);
+    m_connection.execute(
+        "INSERT INTO crm_espelho (id_loja, entidade, id_externo, "
+        "chave_email, chave_documento, chave_sku, atualizado_crm, impressao, "
+        "campos, copia, origem) VALUES " +
+            values +
+            " ON DUPLICATE KEY UPDATE chave_email = VALUES(chave_email), "
+            "chave_documento = VALUES(chave_documento), chave_sku = "
+            "VALUES(chave_sku), atualizado_crm = "
+            "COALESCE(VALUES(atualizado_crm), atualizado_crm), impressao = "
+            "VALUES(impressao), campos = VALUES(campos), copia = IF(? AND "
+            "VALUES(copia) IS NULL, copia, VALUES(copia)), origem = "
+            "VALUES(origem), visto_em = NOW()",
+        params);
+  }
 }
 
 void MirrorRepository::remove(int store_id, Entity entity,

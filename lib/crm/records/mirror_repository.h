@@ -85,6 +85,9 @@ class MirrorRepository {
   /// only when `keep_copy` (an update that did not replace the record).
   void upsert(int store_id, Entity entity, const MirrorRow& row,
               bool keep_copy);
+  /// The same for many rows, 200 to a statement.
+  void upsert_many(int store_id, Entity entity,
+                   const std::vector<MirrorRow>& rows, bool keep_copy);
 
   /// Drops a row (its record is gone from the CRM).
   void remove(int store_id, Entity entity, const std::string& external_id);

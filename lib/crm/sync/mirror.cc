@@ -173,6 +173,10 @@ class PullApplier {
                 local,
                 link == linked.end() ? std::nullopt : link->second.second);
     }
+    // A copy only from a whole record read now: a partial row (a first
+    // read of Bling's lists) may hide edits to what the store does not
+    // map, so an older copy is dropped with it.
+    m_mirror.upsert_many(m_store_id, m_entity, m_rows, false);
   }
 
  private:
@@ -193,10 +197,7 @@ class PullApplier {
     if (!unchanged && base && local && !local->deleted) {
       merge(remote, *base, *local, local_time);
     }
-    // A copy only from a whole record read now: a partial row (a first
-    // read of Bling's lists) may hide edits to what the store does not
-    // map, so an older copy is dropped with it.
-    m_mirror.upsert(m_store_id, m_entity, row, false);
+    m_rows.push_back(std::move(row));
   }
 
   void merge(const providers::RemoteRecord& remote, const MirrorRecord& base,
@@ -302,6 +303,7 @@ class PullApplier {
   records::TableMapping m_mapping;
   records::RecordRepository m_records;
   records::MirrorRepository m_mirror;
+  std::vector<records::MirrorRow> m_rows;  ///< written at the end, in bulk
   PullResult& m_result;
 };
 
