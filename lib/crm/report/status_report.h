@@ -67,6 +67,27 @@ struct EntityBacklog {
   std::int64_t due = 0;  ///< pending and not backing off or leased
 };
 
+/// A store's mirror of one CRM entity (crm_espelho, crm_espelho_estado) and
+/// what its pulls did in the last hour (crm_sync_log), by the database clock.
+struct MirrorReport {
+  std::string entity;
+  std::int64_t records = 0;  ///< rows in crm_espelho
+  /// Seconds since the mirror last held every CRM record (completo_em) and
+  /// since a pull last reached its end (leitura_em); nullopt: never.
+  std::optional<std::int64_t> complete_age_seconds;
+  std::optional<std::int64_t> pull_age_seconds;
+  /// The change filter's value for the next pull (cursor_alteracao).
+  std::optional<std::string> cursor;
+  /// A pull stopped at its page limit and resumes there (cursor_pagina).
+  bool pull_under_way = false;
+  std::string error;  ///< the last pull's failure; empty when it succeeded
+  /// CRM changes written locally and fields edited on both sides in the
+  /// last hour, and the last conflict's message (empty when none).
+  std::int64_t pulled_1h = 0;
+  std::int64_t conflicts_1h = 0;
+  std::string last_conflict;
+};
+
 /// One store as the screen shows it: its state, backlog, recent throughput
 /// and what its drain estimate is made of.
 struct StoreReport {
@@ -111,6 +132,8 @@ struct StoreReport {
   /// has been queued; nullopt when the claim would not look at it.
   std::optional<int> next_priority;
   std::optional<std::int64_t> next_wait_seconds;
+  /// Its CRM mirror, one entry per mirrored entity (empty: no mirror).
+  std::vector<MirrorReport> mirror;
 };
 
 /// A failure reason (the `erro` text with numbers and ids replaced by N) of

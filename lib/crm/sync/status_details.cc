@@ -10,6 +10,7 @@
 #include "crm/providers/provider_factory.h"
 #include "crm/queue/fair_claim.h"
 #include "crm/queue/request_budget.h"
+#include "crm/sync/status_mirror.h"
 
 namespace crm::sync {
 namespace {
@@ -205,6 +206,9 @@ void add_store_reports(db::Connection& c, report::StatusData& data) {
   add_backlog(c, stores);
   add_throughput(c, stores, data);
   add_requests_per_item(c, stores);
+  for (auto& [id, mirror] : read_mirrors(c)) {
+    store_of(stores, id).mirror = std::move(mirror);
+  }
   for (const report::StoreOutOfService& out : data.stores_out) {
     report::StoreReport& store = store_of(stores, out.store_id);
     store.state = out.state;

@@ -7,7 +7,7 @@
 namespace crm::sync {
 
 /// Fills data.stores (state, backlog, last 10 minutes' throughput, limits,
-/// requests per item) and the queue-wide 10-minute figures. Reads
+/// requests per item, CRM mirror) and the queue-wide 10-minute figures. Reads
 /// data.stores_out, so it runs after the stores out of service are read.
 void add_store_reports(db::Connection& connection, report::StatusData& data);
 
