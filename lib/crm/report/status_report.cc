@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "crm/json/json.h"
+#include "crm/report/status_mirror.h"
 #include "crm/report/status_sections.h"
 
 namespace crm::report {
@@ -137,6 +138,7 @@ std::string format_status_text(const StatusData& data,
   out += runs_text(data);
   out += jobs_text(data);
   out += stores_text(data);
+  out += mirror_text(data);
   out += failures_text(data);
   out += stores_out_text(data);
   for (const std::string& warning : data.warnings) {
@@ -401,7 +403,7 @@ std::string format_status_json(const StatusData& data) {
 
 std::string format_status_prometheus(const StatusData& data) {
   return queue_metrics(data) + quality_metrics(data) + program_metrics(data) +
-         store_metrics(data);
+         store_metrics(data) + mirror_metrics(data);
 }
 
 std::string format_status_down_prometheus(double now_unix_seconds) {

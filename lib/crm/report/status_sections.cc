@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "crm/report/status_mirror.h"
+
 namespace crm::report {
 namespace {
 
@@ -222,6 +224,7 @@ json::Value store_json(const StoreReport& store) {
   const DrainEstimate drain = drain_estimate(store);
   item.set("minutos_para_esvaziar", optional_integer(drain.minutes));
   item.set("base_estimativa", json::Value::string(drain.basis));
+  item.set("espelho", mirror_json(store));
   return item;
 }
 
