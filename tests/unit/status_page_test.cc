@@ -36,3 +36,34 @@ TEST_CASE("the status page escapes every database text", "[unit]") {
   CHECK(page.find("&lt;script&gt;alert(1)&lt;/script&gt;") !=
         std::string::npos);
 }
+
+TEST_CASE("the status page has a mirror table only when a store has a mirror",
+          "[unit]") {
+  crm::report::StatusData data;
+  crm::report::StoreReport store;
+  store.store_id = 4;
+  data.stores.push_back(store);
+  crm::report::StatusHistory history;
+  history.hours.resize(24);
+  CHECK(format_status_page(data, history, "[now]").find("id=\"mirror\"") ==
+        std::string::npos);
+  crm::report::MirrorReport mirror;
+  mirror.entity = "cliente";
+  mirror.records = 12;
+  mirror.pull_age_seconds = 30;
+  mirror.conflicts_1h = 1;
+  mirror.last_conflict = "local '<b>' vs CRM \"x\"";
+  mirror.error = "HTTP 503 <html>";
+  data.stores[0].mirror.push_back(mirror);
+  const std::string page = format_status_page(data, history, "[now]");
+  CHECK(page.find("<h2>Espelho do CRM</h2>\n<table id=\"mirror\">") !=
+        std::string::npos);
+  CHECK(page.find("<tr data-store=\"4\" data-entity=\"cliente\"><td "
+                  "class=\"n\">4</td><td>cliente</td><td class=\"n\">12</td>"
+                  "<td>nunca</td><td>há 30 s</td><td>-</td><td>não</td>"
+                  "<td class=\"n\">0</td><td class=\"n\">1</td>"
+                  "<td class=\"bad\">HTTP 503 &lt;html&gt;</td>"
+                  "<td>local &#39;&lt;b&gt;&#39; vs CRM &quot;x&quot;</td>"
+                  "</tr>") != std::string::npos);
+  CHECK(page.find("<html>") == std::string::npos);
+}

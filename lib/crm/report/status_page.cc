@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include "crm/report/status_charts.h"
+#include "crm/report/status_mirror.h"
 #include "crm/util/strings.h"
 
 namespace crm::report {
@@ -118,6 +119,39 @@ std::string stores_table(const StatusData& data) {
     out += "</tr>\n";
   }
   return out + "</table>\n";
+}
+
+/// One row per store and mirrored entity: records, ages, cursor, the last
+/// hour's pulls and conflicts, the last pull's error, the last conflict.
+std::string mirror_table(const StatusData& data) {
+  std::string rows;
+  for (const StoreReport& store : data.stores) {
+    for (const MirrorReport& mirror : store.mirror) {
+      rows += fmt::format("<tr data-store=\"{}\" data-entity=\"{}\">",
+                          store.store_id, html_escape(mirror.entity));
+      rows += number_cell(store.store_id) + cell(mirror.entity) +
+              number_cell(mirror.records) +
+              cell(age_text(mirror.complete_age_seconds)) +
+              cell(age_text(mirror.pull_age_seconds)) +
+              cell(mirror.cursor.value_or("-")) +
+              cell(mirror.pull_under_way ? "sim" : "não") +
+              number_cell(mirror.pulled_1h) + number_cell(mirror.conflicts_1h);
+      rows += fmt::format("<td class=\"{}\">{}</td>",
+                          mirror.error.empty() ? "" : "bad",
+                          html_escape(mirror.error));
+      rows += cell(mirror.last_conflict);
+      rows += "</tr>\n";
+    }
+  }
+  if (rows.empty()) {
+    return {};
+  }
+  return "<h2>Espelho do CRM</h2>\n<table id=\"mirror\">\n" +
+         header_row({"loja", "entidade", "registros", "completo",
+                     "última leitura", "cursor", "leitura em andamento",
+                     "alterações puxadas 1h", "conflitos 1h",
+                     "erro da última leitura", "último conflito"}) +
+         rows + "</table>\n";
 }
 
 }  // namespace
@@ -266,6 +300,7 @@ std::string format_status_page(const StatusData& data,
   out += "<h2>Concluídos por hora (24 h): com sucesso e desistidos</h2>\n";
   out += throughput_chart(history);
   out += stores_table(data);
+  out += mirror_table(data);
   if (!data.failures.empty()) {
     out += "<h2>Falhas por motivo (24h desistidas, e em nova tentativa)</h2>\n";
     out += failures_chart(data) + failures_table(data);
