@@ -126,7 +126,7 @@ std::string mirror_metrics(const StatusData& data) {
       "Time since the mirror last held every CRM record (absent: never).",
       [](const MirrorReport& m) { return m.complete_age_seconds; });
   add_mirror_gauge(out, data, "crm_mirror_pull_age_seconds",
-                   "Time since a pull of the CRM last reached its end "
+                   "Time since the last pull of the CRM, complete or not "
                    "(absent: never).",
                    [](const MirrorReport& m) { return m.pull_age_seconds; });
   add_mirror_gauge(

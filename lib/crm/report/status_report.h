@@ -73,7 +73,8 @@ struct MirrorReport {
   std::string entity;
   std::int64_t records = 0;  ///< rows in crm_espelho
   /// Seconds since the mirror last held every CRM record (completo_em) and
-  /// since a pull last reached its end (leitura_em); nullopt: never.
+  /// since the last pull, whether it reached its end, stopped at its page
+  /// limit or failed (leitura_em); nullopt: never.
   std::optional<std::int64_t> complete_age_seconds;
   std::optional<std::int64_t> pull_age_seconds;
   /// The change filter's value for the next pull (cursor_alteracao).
