@@ -26,8 +26,8 @@ CREATE TABLE IF NOT EXISTS crm_espelho (
 -- Where each store's pull stands, per entity: the change-filter value of the
 -- next pull (the CRM's own update time, or its clock), the page a bounded
 -- pull stopped at (resumed by the next run), when the mirror last held
--- every record (a first scan, or a GestaoClick scan, completed) and when a
--- pull last reached its end.
+-- every record (a first scan, or a GestaoClick scan, completed) and when
+-- the last pull ran (complete or not; `erro` says why it stopped short).
 CREATE TABLE IF NOT EXISTS crm_espelho_estado (
     id_loja INT NOT NULL,
     entidade ENUM('cliente', 'produto', 'venda', 'atividade') NOT NULL,
