@@ -21,7 +21,7 @@ since_mark() {
   curl -sf "$FAKE_URL/_requests" | jq -r ".[-$n:][] | \"\(.method) \(.path)?\(.query)\""
 }
 # push requests since the mark: everything but the mirror's list pages
-pushes() { since_mark | grep -v '^GET /api/v2/\(persons\|products\)?' || true; }
+pushes() { since_mark | grep -v '^GET /api/v2/\(persons\|products\|activities\)?' || true; }
 count() { grep -c . || true; }
 # every customer of store 1 queued for the CRM again
 enqueue_all() {
@@ -35,9 +35,10 @@ person() { remote persons ".[] | select(.id == $1) | $2" | tr -d '"'; }
 mark
 run_sync
 assert_eq 0 "$rc" "first run (stderr: $err)"
-assert_eq 2 "$(sql "SELECT COUNT(*) FROM crm_espelho_estado WHERE completo_em IS NOT NULL AND cursor_pagina IS NULL")" \
-  "customers and products mirrored whole"
-assert_eq "GET /api/v2/persons?limit=100
+assert_eq 3 "$(sql "SELECT COUNT(*) FROM crm_espelho_estado WHERE completo_em IS NOT NULL AND cursor_pagina IS NULL")" \
+  "customers, products and activities mirrored whole"
+assert_eq "GET /api/v2/activities?limit=100
+GET /api/v2/persons?limit=100
 GET /api/v2/products?limit=100" "$(since_mark | sort)" "a first pull lists everything, no filter"
 
 # A person created in the CRM a moment before the run, and five new local
@@ -126,6 +127,24 @@ run_sync
 assert_eq "11 2222-2222" "$(sql "SELECT telefone FROM clientes WHERE id = 1")" "owner crm: the CRM's phone won"
 assert_match "owner crm: took the CRM's value$" \
   "$(sql "SELECT mensagem FROM crm_sync_log WHERE operacao = 'conflict' ORDER BY id DESC LIMIT 1")" "logged"
+
+# Activities are mirrored too: one marked done in Pipedrive is done locally
+# after the next run; its person (a CRM id) is compared, never pulled.
+sql "INSERT INTO atividades (id, id_loja, tipo, assunto, vencimento, concluida, id_cliente) VALUES
+       (1, 1, 'call', 'Ligar para Ana', '2026-12-01 14:00:00', 0, 1)"
+enqueue 1 atividade 1
+mark
+run_sync --loja 1
+assert_eq 1 "$(pushes | grep -c '^POST /api/v2/activities?')" "created"
+assert_eq 1 "$(pushes | grep -c .)" "in one request"
+task=$(sql "SELECT external_id FROM atividades WHERE id = 1")
+curl -sf -X PATCH -d '{"done": true}' "$FAKE_URL/_records/activities/$task" >/dev/null
+enqueue 1 atividade 1
+mark
+run_sync --loja 1
+assert_eq "1|1" "$(sql "SELECT CONCAT_WS('|', concluida, id_cliente) FROM atividades WHERE id = 1")" \
+  "done in Pipedrive, done locally; the customer untouched"
+assert_eq "" "$(pushes)" "and nothing sent back"
 
 # A person deleted in Pipedrive stays in the mirror (deletes are not in the
 # change feed): the mirror's match for a new customer with that e-mail is

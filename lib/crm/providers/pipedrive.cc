@@ -99,6 +99,7 @@ Profile pipedrive_profile() {
        field("done", "done", T::boolean),
        reference("customer_id", "person_id", Entity::customer, T::integer)});
   activity.update_method = "PATCH";
+  activity.changes = changed_since();
   profile.endpoints[Entity::activity] = activity;
   return profile;
 }

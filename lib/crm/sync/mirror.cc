@@ -206,6 +206,7 @@ class PullApplier {
     for (const auto& [field, crm] : remote.fields) {
       const auto current = local.fields.find(field);
       if (current == local.fields.end()) continue;  // not mapped locally
+      if (is_reference(field)) continue;  // a CRM id, not a local value
       FieldSides sides;
       if (const auto known = base.fields.find(field);
           known != base.fields.end()) {
@@ -297,6 +298,16 @@ class PullApplier {
     m_result.log.push_back({row, std::move(outcome), 0});
   }
 
+  /// A field holding another record's id (an activity's customer).
+  bool is_reference(const std::string& field) const {
+    const auto references = m_store.provider->references(m_entity);
+    return std::any_of(references.begin(), references.end(),
+                       [&](const providers::Reference& reference) {
+                         return reference.child.empty() &&
+                                reference.field == field;
+                       });
+  }
+
   const RunStore& m_store;
   int m_store_id;
   Entity m_entity;
@@ -385,8 +396,10 @@ records::MirrorKeys lookup_keys(const std::vector<std::string>& fields,
 
 }  // namespace
 
-bool is_mirrored(Entity entity) {
-  return entity == Entity::customer || entity == Entity::product;
+bool is_mirrored(const RunStore& store, Entity entity) {
+  return entity == Entity::customer || entity == Entity::product ||
+         (entity == Entity::activity &&
+          store.provider->has_change_filter(entity));
 }
 
 bool mirror_enabled(const RunStore& store) {
@@ -402,7 +415,9 @@ MirrorPulls plan_pulls(db::Connection& connection,
     if (!mirror_enabled(store)) continue;
     const auto& settings = store.settings.mirror;
     for (const auto& [entity, mapping] : store.mappings) {
-      if (!is_mirrored(entity) || store.unavailable.contains(entity)) continue;
+      if (!is_mirrored(store, entity) || store.unavailable.contains(entity)) {
+        continue;
+      }
       records::MirrorState state = mirror.state(id, entity);
       const bool filter = store.provider->has_change_filter(entity);
       if (!filter) {
@@ -479,7 +494,7 @@ void attach_mirror(db::Connection& connection,
   for (Item& item : items) {
     const auto store = stores.find(item.row.store_id);
     if (item.outcome || item.row.direction != Direction::to_crm ||
-        !is_mirrored(item.row.entity) || store == stores.end() ||
+        store == stores.end() || !is_mirrored(store->second, item.row.entity) ||
         !mirror_enabled(store->second) || !item.work.record) {
       continue;
     }

@@ -20,10 +20,12 @@
 
 namespace crm::sync {
 
-/// The entities a mirror keeps: customers and products. Sales and
-/// activities reference other records and carry child lists the mirror
-/// does not compare yet: they are pushed as before.
-[[nodiscard]] bool is_mirrored(Entity entity);
+/// Whether the store's mirror keeps the entity: customers and products;
+/// activities where the API filters them by update time (Pipedrive; a
+/// reference to the customer is compared by CRM id, never pulled into the
+/// local table). Sales carry child lists the mirror does not compare yet:
+/// they are pushed and looked up as before.
+[[nodiscard]] bool is_mirrored(const RunStore& store, Entity entity);
 
 /// Whether the store keeps a mirror (configuracoes.mirror.enabled; by
 /// default on for the built-in providers, off for `generic`).
