@@ -35,6 +35,28 @@ TEST_CASE("the JSON summary parses back with the same counts", "[unit]") {
   CHECK(parsed->find("dry_run")->as_bool() == false);
 }
 
+TEST_CASE("the mirror's changes and conflicts end the line when there are any",
+          "[unit]") {
+  SyncSummary summary;
+  summary.mirror_records = 40;
+  summary.mirror_changes = 3;
+  CHECK(crm::report::format_sync_line(summary, "[t]") ==
+        "[t] Processados: 0 | Erros: 0 | Tempo: 0.00s | Taxa: 0.00 req/s | "
+        "Adiados: 0 | Do CRM: 3");
+  summary.mirror_conflicts = 2;
+  summary.paused_stores = 1;
+  CHECK(crm::report::format_sync_line(summary, "[t]") ==
+        "[t] Processados: 0 | Erros: 0 | Tempo: 0.00s | Taxa: 0.00 req/s | "
+        "Adiados: 0 | Do CRM: 3 (2 conflitos) | Lojas pausadas: 1");
+  const auto parsed = crm::json::parse(crm::report::sync_json(summary));
+  REQUIRE(parsed.has_value());
+  const auto* mirror = parsed->find("espelho");
+  REQUIRE(mirror != nullptr);
+  CHECK(mirror->find("lidos")->text() == "40");
+  CHECK(mirror->find("alteracoes")->text() == "3");
+  CHECK(mirror->find("conflitos")->text() == "2");
+}
+
 TEST_CASE("item lines say what happened to each row", "[unit]") {
   crm::QueueRow row;
   row.record_id = 12;
