@@ -86,6 +86,14 @@ row_state() {
        AND id_registro = $2 ORDER BY id DESC LIMIT 1" | tr '\t' '|'
 }
 fake_stat() { curl -sf "$FAKE_URL/_stats" | jq -r ".$1"; }
+# mark; ...; since_mark : the fake's API requests since the mark, one
+# "METHOD path?query" per line (the fake keeps its last 200)
+mark() { mark_total=$(fake_stat requests); }
+since_mark() {
+  local n=$(($(fake_stat requests) - mark_total))
+  ((n > 0)) || return 0
+  curl -sf "$FAKE_URL/_requests" | jq -r ".[-$n:][] | \"\(.method) \(.path)?\(.query)\""
+}
 fake_faults() { curl -sf -X POST -d "$1" "$FAKE_URL/_faults" >/dev/null; }
 
 # add_integration STORE [configuracoes-json]

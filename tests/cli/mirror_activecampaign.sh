@@ -9,12 +9,6 @@ start_provider_fake activecampaign --token ac-tok --rate 5
 sql "INSERT INTO crm_integracoes (id_loja, provider, base_url, credenciais, configuracoes)
      VALUES (1, 'activecampaign', '$FAKE_URL/api/3', '{\"api_token\": \"ac-tok\"}', '{\"requests_per_second\": 3}')"
 
-mark() { mark_total=$(fake_stat requests); }
-since_mark() {
-  local n=$(($(fake_stat requests) - mark_total))
-  ((n > 0)) || return 0
-  curl -sf "$FAKE_URL/_requests" | jq -r ".[-$n:][] | \"\(.method) \(.path)?\(.query)\""
-}
 writes() { since_mark | grep -v '^GET /api/3/contacts?' || true; }
 run_paced() { sleep 1; run_sync --loja 1; }  # the fake's 5/s counts every run
 

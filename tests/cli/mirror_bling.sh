@@ -11,12 +11,6 @@ credentials='{"client_id": "cid", "client_secret": "csec-123", "refresh_token": 
 sql "INSERT INTO crm_integracoes (id, id_loja, provider, base_url, credenciais, configuracoes)
      VALUES (1, 1, 'bling', '$FAKE_URL/Api/v3', '$credentials', '{\"requests_per_second\": 2}')"
 
-mark() { mark_total=$(fake_stat requests); }
-since_mark() {
-  local n=$(($(fake_stat requests) - mark_total))
-  ((n > 0)) || return 0
-  curl -sf "$FAKE_URL/_requests" | jq -r ".[-$n:][] | \"\(.method) \(.path)?\(.query)\""
-}
 # Runs a second apart: the fake's 3/s counts every client, each run paces
 # only its own requests.
 run_paced() { sleep 1; run_sync --loja 1; }

@@ -14,12 +14,6 @@ sql "INSERT INTO crm_integracoes (id_loja, provider, base_url, credenciais, conf
              '{\"access_token\": \"tok-1\", \"secret_access_token\": \"sec-1\"}',
              '{\"requests_per_second\": 2, \"mirror\": {\"scan_interval_s\": 3600, \"trust_s\": 600}}')"
 
-mark() { mark_total=$(fake_stat requests); }
-since_mark() {
-  local n=$(($(fake_stat requests) - mark_total))
-  ((n > 0)) || return 0
-  curl -sf "$FAKE_URL/_requests" | jq -r ".[-$n:][] | \"\(.method) \(.path)?\(.query)\""
-}
 pushes() { since_mark | grep -v '^GET /api/\(clientes\|produtos\)?pagina=' || true; }
 # The fake enforces GestaoClick's 3 requests/s over every client, and each
 # run paces only its own requests: runs here start a second apart.

@@ -13,13 +13,6 @@ start_provider_fake pipedrive --token pd-tok
 sql "INSERT INTO crm_integracoes (id_loja, provider, base_url, credenciais)
      VALUES (1, 'pipedrive', '$FAKE_URL/api/v2', '{\"api_token\": \"pd-tok\"}')"
 
-# The API requests since the last mark, one "METHOD path?query" per line.
-mark() { mark_total=$(fake_stat requests); }
-since_mark() {
-  local n=$(($(fake_stat requests) - mark_total))
-  ((n > 0)) || return 0
-  curl -sf "$FAKE_URL/_requests" | jq -r ".[-$n:][] | \"\(.method) \(.path)?\(.query)\""
-}
 # push requests since the mark: everything but the mirror's list pages
 pushes() { since_mark | grep -v '^GET /api/v2/\(persons\|products\|activities\)?' || true; }
 count() { grep -c . || true; }
