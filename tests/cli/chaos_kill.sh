@@ -5,14 +5,7 @@ source "$(dirname "$0")/lib.sh"
 start_fake 20
 add_integration 1
 add_customers 1 1000
-RANDOM=42  # reproducible kill points
-for round in $(seq 1 20); do
-  "$CRM_SYNC" --limit 50 --concurrency 8 >>"$scratch/killed.out" 2>&1 &
-  victim=$!
-  sleep "0.$(printf '%02d' $((5 + RANDOM % 40)))"
-  kill -KILL "$victim" 2>/dev/null || true
-  wait "$victim" 2>/dev/null || true
-done
+kill_runs 20 42 --limit 50 --concurrency 8
 killed_claims=$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE claim_token IS NOT NULL")
 echo "rows left claimed by killed runs: $killed_claims; created so far: $(fake_stat creates)"
 # Let the killed runs' leases expire, then drain as cron would.

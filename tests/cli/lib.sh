@@ -142,4 +142,19 @@ run_program() {
 }
 run_sync() { run_program "$CRM_SYNC" "$@"; }
 
+# kill_runs ROUNDS SEED ARGS... : ROUNDS crm_sync runs with ARGS, each killed
+# with SIGKILL 50-440 ms after it starts (reproducible points from SEED)
+kill_runs() {
+  local rounds=$1 victim
+  RANDOM=$2
+  shift 2
+  for _ in $(seq 1 "$rounds"); do
+    "$CRM_SYNC" "$@" >>"$scratch/killed.out" 2>&1 &
+    victim=$!
+    sleep "0.$(printf '%02d' $((5 + RANDOM % 40)))"
+    kill -KILL "$victim" 2>/dev/null || true
+    wait "$victim" 2>/dev/null || true
+  done
+}
+
 summary_re='^\[[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\] Processados: ([0-9]+) \| Erros: ([0-9]+) \| Tempo: [0-9]+\.[0-9]{2}s \| Taxa: [0-9]+\.[0-9]{2} req/s \| Adiados: ([0-9]+)( \| Do CRM: [0-9]+( \([0-9]+ conflitos\))?)?$'

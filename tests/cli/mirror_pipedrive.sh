@@ -217,14 +217,7 @@ sql "INSERT INTO clientes (id_loja, nome, email) SELECT 1, CONCAT('Caos ', seq),
 enqueue_all
 duplicates_before=$(fake_stat duplicate_creates)
 fake_faults '{"latency_ms": 20, "after_write_rate": 0.3, "seed": 7}'
-RANDOM=14
-for _ in $(seq 1 8); do
-  "$CRM_SYNC" --limit 60 --concurrency 8 >>"$scratch/killed.out" 2>&1 &
-  victim=$!
-  sleep "0.$(printf '%02d' $((5 + RANDOM % 40)))"
-  kill -KILL "$victim" 2>/dev/null || true
-  wait "$victim" 2>/dev/null || true
-done
+kill_runs 8 14 --limit 60 --concurrency 8
 sql "UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE processado = 0"
 for _ in $(seq 1 30); do
   [[ $(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 0") == 0 ]] && break
