@@ -4,6 +4,8 @@
 -- and, where an update replaces the whole record (GestaoClick, Bling), the
 -- CRM's whole record to build it from. Lookups, "unchanged" and the PUT
 -- copies of crm_sync are answered from here when the mirror is fresh.
+-- origem: 'leitura' read from the CRM whole, 'parcial' from a partial list
+-- row (a field it lacks is unknown), 'envio' what crm_sync sent.
 CREATE TABLE IF NOT EXISTS crm_espelho (
     id_loja INT NOT NULL,
     entidade ENUM('cliente', 'produto', 'venda', 'atividade') NOT NULL,
@@ -15,7 +17,7 @@ CREATE TABLE IF NOT EXISTS crm_espelho (
     impressao CHAR(16) NOT NULL,
     campos JSON NOT NULL,
     copia MEDIUMTEXT NULL,
-    origem ENUM('leitura', 'envio') NOT NULL,
+    origem ENUM('leitura', 'parcial', 'envio') NOT NULL,
     visto_em TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
     PRIMARY KEY (id_loja, entidade, id_externo),
     INDEX idx_email (id_loja, entidade, chave_email),

@@ -81,6 +81,14 @@ run_sync
 assert_eq "" "$(pushes)" "the pulled change does not go back to the CRM"
 assert_match "^\[[^]]*\] Processados: 1 \| Erros: 0 .*Adiados: 0$" "$out" "and is not pulled again"
 
+# A phone filled in in the CRM where the record had none reaches the table
+# too (the mirror knew the record without one: an empty base).
+bia=$(sql "SELECT external_id FROM clientes WHERE id = 2")
+curl -sf -X PATCH -d '{"phones": [{"value": "11 9999-0002", "primary": true}]}' "$FAKE_URL/_records/persons/$bia" >/dev/null
+run_sync --loja 1
+assert_match "Do CRM: 1$" "$out" "pulled"
+assert_eq "11 9999-0002" "$(sql "SELECT telefone FROM clientes WHERE id = 2")" "a phone filled in in the CRM"
+
 # Both sides edited the name since the last sync. Default owner "newest":
 # the CRM's edit is later (the local one an hour ago) and wins; the queued
 # local change then has nothing to send.

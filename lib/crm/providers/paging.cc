@@ -41,6 +41,7 @@ RemoteRecord remote_record(const Profile& profile, const Endpoint& endpoint,
   if (whole && profile.read_before_update) {
     record.copy = json::dump(item);
   }
+  record.partial = !whole;
   return record;
 }
 

@@ -50,6 +50,9 @@ struct RemoteRecord {
   /// The whole record (JSON), for profiles whose update replaces it; set
   /// only from a whole record (not from a partial list row).
   std::optional<std::string> copy;
+  /// Read from a partial list row (Bling): a field it lacks is unknown,
+  /// not empty.
+  bool partial = false;
 };
 
 /// A page of a list call; `next_cursor` is nullopt on the last page.

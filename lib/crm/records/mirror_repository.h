@@ -22,7 +22,8 @@ struct MirrorRow {
   /// The CRM's update time as it writes it; nullopt when unknown (a create
   /// the mirror learned from its own request, rows without update times).
   std::optional<std::string> updated_at;
-  /// "leitura" (read from the CRM) or "envio" (what crm_sync sent).
+  /// "leitura" (read from the CRM), "parcial" (from a partial list row: a
+  /// field it lacks is unknown, not empty) or "envio" (what crm_sync sent).
   std::string origin = "leitura";
   /// providers::fingerprint of the fields (shown by crm_status).
   std::string fingerprint;

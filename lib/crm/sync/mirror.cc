@@ -169,8 +169,7 @@ class PullApplier {
         const auto found = locals.find(link->second.first);
         if (found != locals.end()) local = &found->second;
       }
-      apply_one(remote, base == known.end() ? nullptr : &base->second.record,
-                local,
+      apply_one(remote, base == known.end() ? nullptr : &base->second, local,
                 link == linked.end() ? std::nullopt : link->second.second);
     }
     // A copy only from a whole record read now: a partial row (a first
@@ -181,7 +180,7 @@ class PullApplier {
 
  private:
   void apply_one(const providers::RemoteRecord& remote,
-                 const MirrorRecord* base, const LocalRecord* local,
+                 const records::MirrorRow* base, const LocalRecord* local,
                  std::optional<std::int64_t> local_time) {
     ++m_result.records;
     records::MirrorRow row;
@@ -189,28 +188,34 @@ class PullApplier {
     row.record.fields = providers::to_map(remote.fields);
     row.record.copy = remote.copy;
     row.updated_at = remote.updated_at;
+    row.origin = remote.partial ? "parcial" : "leitura";
     row.fingerprint = providers::fingerprint(row.record.fields);
     // The same as the mirror knew it (this store's own write coming back, a
     // page read again): nothing reaches the local table.
     const bool unchanged =
-        base && providers::same_fields(base->fields, row.record.fields);
+        base && providers::same_fields(base->record.fields, row.record.fields);
     if (!unchanged && base && local && !local->deleted) {
       merge(remote, *base, *local, local_time);
     }
     m_rows.push_back(std::move(row));
   }
 
-  void merge(const providers::RemoteRecord& remote, const MirrorRecord& base,
-             const LocalRecord& local, std::optional<std::int64_t> local_time) {
+  void merge(const providers::RemoteRecord& remote,
+             const records::MirrorRow& base, const LocalRecord& local,
+             std::optional<std::int64_t> local_time) {
     providers::FieldValues changes;
     for (const auto& [field, crm] : remote.fields) {
       const auto current = local.fields.find(field);
       if (current == local.fields.end()) continue;  // not mapped locally
       if (is_reference(field)) continue;  // a CRM id, not a local value
       FieldSides sides;
-      if (const auto known = base.fields.find(field);
-          known != base.fields.end()) {
+      if (const auto known = base.record.fields.find(field);
+          known != base.record.fields.end()) {
         sides.base = known->second;
+      } else if (base.origin != "parcial") {
+        // The mirror knows the record whole: a field it lacks was empty
+        // (a read skips absent paths, a request leaves empty fields out).
+        sides.base = std::optional<std::string>();
       }
       sides.crm = crm;
       sides.local = current->second;
