@@ -217,7 +217,8 @@ echo
 echo "### 100 new Pipedrive customers, fake latency 100 ms, crm_sync --loja N --concurrency 16,"
 echo "###   one timed run per round, 5 rounds (new customers each), off and on alternating; on:"
 echo "###   the mirror complete first, and a run with nothing queued before each timed one (what"
-echo "###   the previous cron run did: it read back the customers the round before created)"
+echo "###   the previous cron run did: it read back the customers the round before created); both"
+echo "###   stores at requests_per_minute 1000000 (the default 600/min budget would defer the off rounds)"
 # shellcheck disable=SC2046
 f11_fake pipedrive pd-off $(f11_fake_options pipedrive)
 pd_off=$f11_url
@@ -339,12 +340,16 @@ for provider in pipedrive bling gestaoclick; do
     "${f11[fill_${provider}on]}" "$goal"
 done
 if ! le "${f11[pd_on]}" 840 || ! ge "$speedup" 12; then
+  rounds=
+  for i in 0 1 2 3 4; do rounds+=" ${on_times[i]}/${on_read[i]}"; done
   echo "what limits the 100-customer run with the mirror on: its pull (customers' and products' lists,"
   echo "  in parallel) is one 100 ms round trip that ends before any push starts, then ceil(100/16) = 7"
   echo "  waves of one 100 ms create: 800 ms of latency, leaving 40 ms of the 840 ms goal (and"
-  echo "  $((f11[seed] / 12 - 800)) ms of $((f11[seed] / 12)) ms, 1/12 of the seed loop) for process start and the run's database work;"
-  echo "  figure 1 measures that work at about 100 ms for 100 products without a pull. A run with"
-  echo "  nothing queued (the pull alone) took ${f11[pd_pull]} ms: its round trip plus $((f11[pd_pull] - 100)) ms."
+  echo "  $((f11[seed] / 12 - 800)) ms of $((f11[seed] / 12)) ms, 1/12 of the seed loop) for process start and the run's database"
+  echo "  work; figure 1 measures that work at about 100 ms for 100 products without a pull. Round by"
+  echo "  round, ms / CRM records the timed run's pull read and applied first:$rounds"
+  echo "  (updated_since is inclusive and to the second: a pull reads again the records stamped in the"
+  echo "  second of its cursor, here the previous round's creates)."
 fi
 sql "DELETE FROM crm_integracoes WHERE id_loja BETWEEN 21 AND 34;
      DELETE FROM clientes WHERE id_loja BETWEEN 21 AND 34;
