@@ -77,7 +77,7 @@ f11_run() {
 f11_split() {
   local re by_id='^GET /Api/v3/(contatos|produtos)/[0-9]+\?'
   case $1 in
-    pipedrive) re='^GET /api/v2/(persons|products)\?' ;;
+    pipedrive) re='^GET /api/v2/(persons|products|activities)\?' ;;
     gestaoclick) re='^GET /api/(clientes|produtos)\?(.*&)?pagina=' ;;
     bling) re='^GET /Api/v3/(contatos|produtos)\?(.*&)?(dataAlteracaoInicial|pagina)=' ;;
   esac
@@ -250,7 +250,7 @@ f11[pd_on]=$(printf '%s\n' "${on_times[@]}" | median)
 f11[pd_pull]=$(printf '%s\n' "${pull_times[@]}" | median)
 echo "mirror off: median ${f11[pd_off]} ms (runs: ${off_times[*]}); $off_requests requests a run (search + create)"
 echo "mirror on:  median ${f11[pd_on]} ms (runs: ${on_times[*]}); requests a run: ${on_requests[*]}" \
-     "(100 creates + the pull's 2 lists); CRM records the pull read: ${on_read[*]}"
+     "(100 creates + the pull's lists); CRM records the pull read: ${on_read[*]}"
 echo "  the run with nothing queued before each (its pull alone): median ${f11[pd_pull]} ms" \
      "(runs: ${pull_times[*]}; records read: ${pull_read[*]})"
 echo "  done: off $(sql "SELECT COUNT(*) FROM clientes WHERE id_loja = 31 AND external_id IS NOT NULL")/500," \
@@ -342,7 +342,7 @@ done
 if ! le "${f11[pd_on]}" 840 || ! ge "$speedup" 12; then
   rounds=
   for i in 0 1 2 3 4; do rounds+=" ${on_times[i]}/${on_read[i]}"; done
-  echo "what limits the 100-customer run with the mirror on: its pull (customers' and products' lists,"
+  echo "what limits the 100-customer run with the mirror on: its pull (the lists of customers, products and activities,"
   echo "  in parallel) is one 100 ms round trip that ends before any push starts, then ceil(100/16) = 7"
   echo "  waves of one 100 ms create: 800 ms of latency, leaving 40 ms of the 840 ms goal (and"
   echo "  $((f11[seed] / 12 - 800)) ms of $((f11[seed] / 12)) ms, 1/12 of the seed loop) for process start and the run's database"

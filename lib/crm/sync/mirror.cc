@@ -542,8 +542,10 @@ void attach_mirror(db::Connection& connection,
   }
 }
 
-void remember_push(records::MirrorRepository& mirror, const QueueRow& row,
-                   const ItemOutcome& outcome) {
+void PushMemory::add(const QueueRow& row, const ItemOutcome& outcome) {
+  if (outcome.mirror_forget) {
+    m_forget.emplace_back(row, *outcome.mirror_forget);
+  }
   if (outcome.kind != OutcomeKind::success || !outcome.mirror_fields ||
       !outcome.external_id) {
     return;
@@ -556,8 +558,20 @@ void remember_push(records::MirrorRepository& mirror, const QueueRow& row,
   mirrored.fingerprint = providers::fingerprint(mirrored.record.fields);
   // A create leaves no copy (the CRM filled fields it was not sent); an
   // update that did not replace the record keeps the one the mirror had.
-  mirror.upsert(row.store_id, row.entity, mirrored,
-                outcome.operation != Operation::create);
+  m_rows[Key{row.store_id, row.entity, outcome.operation != Operation::create}]
+      .push_back(std::move(mirrored));
+}
+
+void PushMemory::write(db::Connection& connection) {
+  records::MirrorRepository mirror(connection);
+  for (const auto& [key, rows] : m_rows) {
+    mirror.upsert_many(key.store_id, key.entity, rows, key.keep_copy);
+  }
+  for (const auto& [row, external_id] : m_forget) {
+    mirror.remove(row.store_id, row.entity, external_id);
+  }
+  m_rows.clear();
+  m_forget.clear();
 }
 
 }  // namespace crm::sync

@@ -71,8 +71,28 @@ void attach_mirror(db::Connection& connection,
                    const std::map<int, RunStore>& stores,
                    const std::set<MirrorKey>& fresh, std::vector<Item>& items);
 
-/// Keeps in the mirror what a successful push left in the CRM.
-void remember_push(records::MirrorRepository& mirror, const QueueRow& row,
-                   const ItemOutcome& outcome);
+/// What the run's pushes left in the CRM, for the mirror: kept as the
+/// outcomes come, written in bulk once the requests are done (the run's
+/// critical path then has one statement per item, the external id's). A
+/// killed run loses only these rows: the next push of such a record costs
+/// one request more, never a duplicate (its external id is saved at once).
+class PushMemory {
+ public:
+  /// A success that says what the CRM now has (ItemOutcome::mirror_fields),
+  /// or a CRM id to forget.
+  void add(const QueueRow& row, const ItemOutcome& outcome);
+  /// Writes and forgets what was added.
+  void write(db::Connection& connection);
+
+ private:
+  struct Key {
+    int store_id = 0;
+    Entity entity = Entity::customer;
+    bool keep_copy = false;
+    auto operator<=>(const Key&) const = default;
+  };
+  std::map<Key, std::vector<records::MirrorRow>> m_rows;
+  std::vector<std::pair<QueueRow, std::string>> m_forget;
+};
 
 }  // namespace crm::sync

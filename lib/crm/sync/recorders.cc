@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "crm/sync/mirror.h"
 #include "crm/util/strings.h"
 
 namespace crm::sync {
@@ -24,10 +23,8 @@ std::string storable_message(const RunStore& store, std::string text) {
 ItemOutcome DatabaseRecorder::record(const QueueRow& row, ItemOutcome outcome) {
   const RunStore& store = m_stores.at(row.store_id);
   outcome.message = storable_message(store, std::move(outcome.message));
-  if (m_mirror != nullptr && outcome.mirror_forget) {
-    m_mirror->remove(row.store_id, row.entity, *outcome.mirror_forget);
-  }
   if (outcome.kind != OutcomeKind::success) {
+    if (m_mirror != nullptr) m_mirror->add(row, outcome);  // a CRM id to forget
     return outcome;
   }
   try {
@@ -40,7 +37,7 @@ ItemOutcome DatabaseRecorder::record(const QueueRow& row, ItemOutcome outcome) {
       m_records.apply_remote(mapping, row.record_id, outcome.remote_fields);
     }
     if (m_mirror != nullptr) {
-      remember_push(*m_mirror, row, outcome);
+      m_mirror->add(row, outcome);
     }
   } catch (const db::DbError& error) {
     if (!error.is_data_error()) {

@@ -6,8 +6,8 @@
 
 #include <map>
 
-#include "crm/records/mirror_repository.h"
 #include "crm/records/record_repository.h"
+#include "crm/sync/mirror.h"
 #include "crm/sync/run_setup.h"
 #include "crm/sync/scheduler.h"
 
@@ -24,14 +24,14 @@ class DatabaseRecorder final : public OutcomeRecorder {
   /// (sync/mirror.h); nullptr: nowhere.
   DatabaseRecorder(records::RecordRepository& records,
                    const std::map<int, RunStore>& stores,
-                   records::MirrorRepository* mirror = nullptr)
+                   PushMemory* mirror = nullptr)
       : m_records(records), m_stores(stores), m_mirror(mirror) {}
   ItemOutcome record(const QueueRow& row, ItemOutcome outcome) override;
 
  private:
   records::RecordRepository& m_records;
   const std::map<int, RunStore>& m_stores;
-  records::MirrorRepository* m_mirror;
+  PushMemory* m_mirror;
 };
 
 /// A dry run's: writes nothing, keeps the outcome (secrets removed).

@@ -336,8 +336,8 @@ runs::RunFinish real_run(db::Connection& connection,
   std::vector<Item> items = prepare_items(connection, stores, claim.rows);
   attach_mirror(connection, stores, pulled.fresh, items);
   records::RecordRepository records(connection);
-  records::MirrorRepository mirror(connection);
-  DatabaseRecorder recorder(records, stores, &mirror);
+  PushMemory pushed;
+  DatabaseRecorder recorder(records, stores, &pushed);
   std::map<int, StoreState> states;
   summary.requests += schedule(items, stores, transport, budget, recorder, plan,
                                deadline, states, &pulls);
@@ -348,6 +348,7 @@ runs::RunFinish real_run(db::Connection& connection,
   }
   record_run(connection, plan, claim, items, stores, states, run_id, summary,
              printer);
+  pushed.write(connection);
   queue::SyncLogWriter(connection).write(pulled.log, run_id);
   summary.paused_stores +=
       record_store_pauses(connection, run_stores, states, printer);
