@@ -22,3 +22,17 @@ before=$(fake_stat requests)
 run_sync --loja 1
 assert_match "Processados: 2 \| Erros: 0 " "$out" "re-enqueued"
 assert_eq "$before" "$(fake_stat requests)" "unchanged: no request (and the scan is not due again)"
+
+
+# With more stores than a run's limit, a run pulls for the stores with due
+# rows first, then for those the longest without a pull; the next runs take
+# the others' turn.
+for store in 2 3 4; do add_integration "$store" '{"mirror": {"enabled": true}}'; done
+sql "INSERT INTO clientes (id, id_loja, nome, email) VALUES (40, 4, 'Duda', 'duda@x.com')"
+enqueue 4 cliente 40
+pulled() { sql "SELECT GROUP_CONCAT(DISTINCT id_loja ORDER BY id_loja SEPARATOR ' ') FROM crm_espelho_estado"; }
+run_sync --limit 2
+assert_eq 0 "$rc" "run (stderr: $err)"
+assert_eq "1 2 4" "$(pulled)" "store 4 (due rows) and store 2 (never pulled, first by id) this run"
+run_sync --limit 2
+assert_eq "1 2 3 4" "$(pulled)" "store 3's turn in the next run"

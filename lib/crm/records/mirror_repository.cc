@@ -90,22 +90,42 @@ MirrorKeys mirror_keys(
   return keys;
 }
 
-MirrorState MirrorRepository::state(int store_id, Entity entity) {
-  const db::Rows rows = m_connection.query(
-      "SELECT cursor_alteracao, cursor_pagina, maior_alteracao, "
-      "TIMESTAMPDIFF(SECOND, completo_em, NOW()), "
-      "TIMESTAMPDIFF(SECOND, varredura_em, NOW()) FROM crm_espelho_estado "
-      "WHERE id_loja = ? AND entidade = ?",
-      {store_id, to_db(entity)});
+namespace {
+
+constexpr const char* k_state_columns =
+    "id_loja, entidade, cursor_alteracao, cursor_pagina, maior_alteracao, "
+    "TIMESTAMPDIFF(SECOND, completo_em, NOW()), "
+    "TIMESTAMPDIFF(SECOND, varredura_em, NOW()), "
+    "TIMESTAMPDIFF(SECOND, leitura_em, NOW())";
+
+MirrorState state_of(const db::Row& row) {
   MirrorState state;
-  if (rows.empty()) return state;
-  const db::Row& row = rows.rows[0];
-  state.since = row.get(0);
-  state.page_cursor = row.get(1);
-  state.latest = row.get(2);
-  if (!row.is_null(3)) state.complete_age = row.integer(3);
-  if (!row.is_null(4)) state.scan_age = row.integer(4);
+  state.since = row.get(2);
+  state.page_cursor = row.get(3);
+  state.latest = row.get(4);
+  if (!row.is_null(5)) state.complete_age = row.integer(5);
+  if (!row.is_null(6)) state.scan_age = row.integer(6);
+  if (!row.is_null(7)) state.pull_age = row.integer(7);
   return state;
+}
+
+}  // namespace
+
+std::map<std::pair<int, Entity>, MirrorState> MirrorRepository::states(
+    const std::vector<int>& store_ids) {
+  std::map<std::pair<int, Entity>, MirrorState> states;
+  if (store_ids.empty()) return states;
+  db::Params params(store_ids.begin(), store_ids.end());
+  const db::Rows rows = m_connection.query(
+      fmt::format("SELECT {} FROM crm_espelho_estado WHERE id_loja IN ({})",
+                  k_state_columns, db::placeholders(store_ids.size())),
+      params);
+  for (const db::Row& row : rows.rows) {
+    if (const auto entity = parse_entity(row.text(1))) {
+      states[{static_cast<int>(row.integer(0)), *entity}] = state_of(row);
+    }
+  }
+  return states;
 }
 
 void MirrorRepository::save_state(int store_id, Entity entity,

@@ -44,6 +44,8 @@ struct MirrorState {
   std::optional<std::int64_t> complete_age;
   /// Seconds since a scan (no change filter) last completed.
   std::optional<std::int64_t> scan_age;
+  /// Seconds since the last pull, complete or not; nullopt: never.
+  std::optional<std::int64_t> pull_age;
 };
 
 /// The match keys of a record, normalized: e-mail lowercased, document
@@ -63,7 +65,9 @@ class MirrorRepository {
   explicit MirrorRepository(db::Connection& connection)
       : m_connection(connection) {}
 
-  [[nodiscard]] MirrorState state(int store_id, Entity entity);
+  /// Every state of these stores, in one query.
+  [[nodiscard]] std::map<std::pair<int, Entity>, MirrorState> states(
+      const std::vector<int>& store_ids);
 
   /// Saves where the pull stands; `completed` stamps completo_em (the
   /// mirror holds every record now), `scanned` stamps varredura_em too.

@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
+#include <tuple>
 
 #include "crm/providers/field_compare.h"
+#include "crm/queue/fair_claim.h"
 #include "crm/records/record_repository.h"
 #include "crm/sync/mirror_merge.h"
 #include "crm/sync/recorders.h"
@@ -412,38 +415,84 @@ bool mirror_enabled(const RunStore& store) {
                                                 "generic");
 }
 
-MirrorPulls plan_pulls(db::Connection& connection,
-                       const std::map<int, RunStore>& stores) {
-  MirrorPulls pulls;
-  records::MirrorRepository mirror(connection);
+namespace {
+
+/// Where the API has no change filter, the pull is a scan: due when its
+/// interval passed or one is under way, and the mirror is fresh without it
+/// while the last scan is trusted. False when no pull is due.
+bool plan_scan(const RunStore& store, Entity entity,
+               records::MirrorState& state, MirrorPulls& pulls) {
+  if (store.provider->has_change_filter(entity)) return true;
+  const auto& settings = store.settings.mirror;
+  if (state.scan_age && settings.trust.count() > 0 &&
+      *state.scan_age <= settings.trust.count() && !state.page_cursor) {
+    pulls.fresh.insert({store.integration.store_id, entity});
+  }
+  state.since.reset();
+  return !state.scan_age || state.page_cursor ||
+         *state.scan_age >= settings.scan_interval.count();
+}
+
+/// The stores to pull for, at most `max_stores`: those with due rows first
+/// (their pushes want a fresh mirror), then the longest since their last
+/// pull (never pulled first), so consecutive runs cover every store.
+std::vector<int> pull_order(
+    db::Connection& connection, const std::map<int, RunStore>& stores,
+    const std::map<std::pair<int, Entity>, records::MirrorState>& states,
+    std::size_t max_stores) {
+  std::set<int> due;
+  for (const db::Row& row :
+       connection.query_unprepared(queue::due_stores_sql()).rows) {
+    due.insert(static_cast<int>(row.integer(0)));
+  }
+  // Sort key: (not due, seconds since the last pull, negated: the oldest
+  // first; never pulled counts as the oldest).
+  std::vector<std::tuple<bool, std::int64_t, int>> order;
   for (const auto& [id, store] : stores) {
     if (!mirror_enabled(store)) continue;
-    const auto& settings = store.settings.mirror;
+    std::int64_t age = std::numeric_limits<std::int64_t>::max();
+    for (const auto& [key, state] : states) {
+      if (key.first == id && state.pull_age) {
+        age = std::min(age, *state.pull_age);
+      }
+    }
+    order.emplace_back(!due.contains(id), -age, id);
+  }
+  std::sort(order.begin(), order.end());
+  std::vector<int> chosen;
+  for (const auto& entry : order) {
+    if (chosen.size() >= max_stores) break;
+    chosen.push_back(std::get<2>(entry));
+  }
+  return chosen;
+}
+
+}  // namespace
+
+MirrorPulls plan_pulls(db::Connection& connection,
+                       const std::map<int, RunStore>& stores,
+                       std::size_t max_stores) {
+  MirrorPulls pulls;
+  std::vector<int> ids;
+  for (const auto& [id, store] : stores) ids.push_back(id);
+  const auto states = records::MirrorRepository(connection).states(ids);
+  for (const int id : pull_order(connection, stores, states, max_stores)) {
+    const RunStore& store = stores.at(id);
     for (const auto& [entity, mapping] : store.mappings) {
       if (!is_mirrored(store, entity) || store.unavailable.contains(entity)) {
         continue;
       }
-      records::MirrorState state = mirror.state(id, entity);
-      const bool filter = store.provider->has_change_filter(entity);
-      if (!filter) {
-        // A scan: due when its interval passed or one is under way; fresh
-        // while trusted.
-        if (state.scan_age && settings.trust.count() > 0 &&
-            *state.scan_age <= settings.trust.count() && !state.page_cursor) {
-          pulls.fresh.insert({id, entity});
-        }
-        const bool due = !state.scan_age || state.page_cursor ||
-                         *state.scan_age >= settings.scan_interval.count();
-        if (!due) continue;
-        state.since.reset();
-      }
+      const auto found = states.find({id, entity});
+      records::MirrorState state =
+          found == states.end() ? records::MirrorState{} : found->second;
+      if (!plan_scan(store, entity, state, pulls)) continue;
       Item item;
       item.row.store_id = id;
       item.row.entity = entity;
       item.row.direction = Direction::from_crm;
       item.exchange = std::make_unique<PullExchange>(
           *store.provider, entity, state.since, state.page_cursor,
-          settings.pages_per_run);
+          store.settings.mirror.pages_per_run);
       item.preset = true;
       pulls.items.push_back(std::move(item));
       pulls.states.push_back(std::move(state));

@@ -36,7 +36,9 @@ using MirrorKey = std::pair<int, Entity>;
 
 /// The pulls this run makes: one scheduler item per (store, entity) whose
 /// pull is due (every run with a change filter; a scan when its interval
-/// passed or one is under way).
+/// passed or one is under way), for at most `max_stores` stores: those with
+/// due rows first, then the longest since their last pull, so that with
+/// more stores than that, consecutive runs take turns.
 struct MirrorPulls {
   std::vector<Item> items;
   std::vector<records::MirrorState> states;  ///< per item
@@ -45,7 +47,8 @@ struct MirrorPulls {
 };
 
 [[nodiscard]] MirrorPulls plan_pulls(db::Connection& connection,
-                                     const std::map<int, RunStore>& stores);
+                                     const std::map<int, RunStore>& stores,
+                                     std::size_t max_stores);
 
 /// What the pulls did.
 struct PullResult {

@@ -143,7 +143,8 @@ PullResult pull_mirrors(db::Connection& connection,
                         http::Transport& transport, queue::Budget& budget,
                         const Plan& plan, const util::Deadline& deadline,
                         EarlierPass& pass, report::SyncSummary& summary) {
-  MirrorPulls pulls = plan_pulls(connection, stores);
+  MirrorPulls pulls =
+      plan_pulls(connection, stores, static_cast<std::size_t>(plan.limit));
   if (pulls.items.empty()) {
     PullResult none;
     none.fresh = pulls.fresh;
