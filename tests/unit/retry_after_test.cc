@@ -18,3 +18,16 @@ TEST_CASE("Retry-After accepts seconds and HTTP dates", "[unit]") {
   CHECK_FALSE(parse_retry_after("").has_value());
   CHECK_FALSE(parse_retry_after("-3x").has_value());
 }
+
+TEST_CASE("an HTTP date is a time point only for years a clock can hold",
+          "[unit]") {
+  using crm::http::parse_http_date;
+  const auto at = parse_http_date("Mon, 30 Nov 2026 05:50:00 GMT");
+  REQUIRE(at);
+  CHECK(std::chrono::system_clock::to_time_t(*at) == 1796017800);
+  // Found by fuzz_retry_after: year 0997 overflowed the nanosecond clock.
+  CHECK_FALSE(parse_http_date("Sun, 06 Nov 0997 08:49:37 GMT"));
+  CHECK_FALSE(parse_retry_after("Sun, 06 Nov 0997 08:49:37 GMT"));
+  CHECK_FALSE(parse_http_date("Sun, 06 Nov 9997 08:49:37 GMT"));
+  CHECK_FALSE(parse_http_date("30/11/2026"));
+}

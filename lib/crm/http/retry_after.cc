@@ -31,7 +31,10 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(
   const std::string copy(util::trim(value));
   const char* end =
       ::strptime(copy.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &parts);
-  if (end == nullptr || *end != '\0') {
+  // Years a time point in nanoseconds can hold (1678-2262), with margin:
+  // "Sun, 06 Nov 0997 ..." must not overflow the conversion.
+  if (end == nullptr || *end != '\0' || parts.tm_year < 70 ||
+      parts.tm_year > 300) {
     return std::nullopt;
   }
   return std::chrono::system_clock::from_time_t(::timegm(&parts));

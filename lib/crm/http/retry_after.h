@@ -14,7 +14,7 @@ std::optional<std::chrono::seconds> parse_retry_after(
                                 std::chrono::system_clock::now());
 
 /// An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", a Date header) as a
-/// time point; nullopt if it is not one.
+/// time point; nullopt if it is not one, or its year is not 1970-2200.
 std::optional<std::chrono::system_clock::time_point> parse_http_date(
     std::string_view value);
 

@@ -190,13 +190,13 @@ void MirrorRepository::upsert_many(int store_id, Entity entity,
                                    const std::vector<MirrorRow>& rows,
                                    bool keep_copy) {
   constexpr std::size_t k_chunk = 200;
-  constexpr std::size_t k_columns = 11;
-  const std::string one = "(" + db::placeholders(k_columns) + ")";
+  constexpr std::size_t k_row_values = 11;
+  const std::string one = "(" + db::placeholders(k_row_values) + ")";
   for (std::size_t start = 0; start < rows.size(); start += k_chunk) {
     const std::size_t count = std::min(k_chunk, rows.size() - start);
     std::string values;
     db::Params params;
-    params.reserve(count * k_columns + 1);
+    params.reserve(count * k_row_values + 1);
     for (std::size_t i = start; i < start + count; ++i) {
       const MirrorRow& row = rows[i];
       const MirrorKeys keys = mirror_keys(row.record.fields);
