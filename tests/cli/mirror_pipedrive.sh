@@ -218,26 +218,66 @@ assert_match "Processados: 1005 \| Erros: 0 " "$out" "1,005 re-enqueued records 
 assert_eq "" "$(pushes)" "1,005 unchanged records: 0 requests"
 echo "the pull of the 1,000 records crm-sync wrote: $(since_mark | count) list pages"
 
-# Exactly once with mirror lookups: kill -9 mid-run and creates answered
-# 503 after they were stored; the next runs link what the CRM has.
+# Exactly once with mirror lookups: kill -9 mid-run, then the fault mix;
+# creates answered 503 after they were stored are linked by later runs.
+# (the pull first caught up with the 1,005 records above, so that the
+# killed runs get to their pushes)
+enqueue_new() {  # name prefix: queue the customers named so
+  sql "INSERT INTO crm_sync_queue (id_loja, entidade, id_registro, direcao)
+       SELECT 1, 'cliente', id, 'ecletech_para_crm' FROM clientes WHERE nome LIKE '$1 %'"
+}
+run_sync
+run_sync
 sql "INSERT INTO clientes (id_loja, nome, email) SELECT 1, CONCAT('Caos ', seq), CONCAT('caos', seq, '@x.com')
      FROM seq_1_to_200"
-enqueue_all
+enqueue_new Caos
 duplicates_before=$(fake_stat duplicate_creates)
 fake_faults '{"latency_ms": 20, "after_write_rate": 0.3, "seed": 7}'
 kill_runs 8 14 --limit 60 --concurrency 8
-sql "UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE processado = 0"
+# Then the fault mix, four runs at a time: 5xx, timeouts, HTML, garbage,
+# null and wrongly shaped answers, 429s, creates answered 503 after they
+# were stored. A pull that fails leaves the mirror stale: those runs look
+# up in the CRM (where a null or an object is never "no match").
+sql "INSERT INTO clientes (id_loja, nome, email) SELECT 1, CONCAT('Mix ', seq), CONCAT('mix', seq, '@x.com')
+     FROM seq_1_to_150"
+enqueue_new Mix
+sql "UPDATE crm_integracoes SET configuracoes = JSON_SET(configuracoes, '$.timeout_ms', 400) WHERE id_loja = 1"
+fake_faults '{"latency_ms": 10, "error_rate": 0.05, "timeout_rate": 0.03, "hang_ms": 1500, "malformed_rate": 0.05,
+              "html_rate": 0.05, "null_lookup_rate": 0.1, "shape_rate": 0.05, "after_write_rate": 0.1, "seed": 11,
+              "rules": [{"method": "POST", "status": 429, "count": 10, "headers": {"Retry-After": "1"}}]}'
+for _ in $(seq 1 6); do
+  pids=()
+  for worker in 1 2 3 4; do
+    "$CRM_SYNC" --deadline 3 --limit 40 >>"$scratch/mix.out" 2>&1 &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || fail "a run under the fault mix exited non-zero"; done
+  sql "UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE processado = 0 AND claim_token IS NULL;
+       UPDATE crm_lojas_estado SET proxima_sonda = NOW()"
+done
+echo "fault mix: $(grep -c 'Processados' "$scratch/mix.out") runs, $(grep -o 'Erros: [0-9]*' "$scratch/mix.out" |
+  awk '{s += $2} END {print s}') item errors, $(sql "SELECT COUNT(*) FROM clientes WHERE nome LIKE 'Mix %'
+  AND external_id IS NOT NULL") of 150 new customers done in it"
+fake_faults '{"latency_ms": 0, "error_rate": 0, "timeout_rate": 0, "malformed_rate": 0, "html_rate": 0,
+              "null_lookup_rate": 0, "shape_rate": 0, "after_write_rate": 0, "rules": []}'
+sql "UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE processado = 0;
+     UPDATE crm_lojas_estado SET proxima_sonda = NOW();
+     UPDATE crm_sync_queue SET processado = 0, erro = NULL, tentativas = 0, disponivel_em = NOW()
+       WHERE processado = 1 AND erro IS NOT NULL"
 for _ in $(seq 1 30); do
   [[ $(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 0") == 0 ]] && break
   run_sync --limit 500 --concurrency 8
   assert_eq 0 "$rc" "drain run (stderr: $err)"
-  sql "UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE processado = 0"
+  sql "UPDATE crm_sync_queue SET disponivel_em = NOW() WHERE processado = 0;
+       UPDATE crm_lojas_estado SET proxima_sonda = NOW()"
 done
 assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_sync_queue WHERE processado = 0 OR erro IS NOT NULL")" "all done"
-assert_eq "$duplicates_before" "$(fake_stat duplicate_creates)" "no duplicate under kill -9 and after-write faults"
-echo "links of records whose create was answered 503 after it happened: $(sql "SELECT COUNT(*) FROM crm_sync_log
-  WHERE operacao = 'link' AND id_registro IN (SELECT id FROM clientes WHERE nome LIKE 'Caos %')")"
-assert_eq 1205 "$(sql "SELECT COUNT(DISTINCT external_id) FROM clientes WHERE id_loja = 1")" \
+assert_eq "$duplicates_before" "$(fake_stat duplicate_creates)" "no duplicate under kill -9 and the fault mix"
+links=$(sql "SELECT COUNT(DISTINCT id_registro) FROM crm_sync_log WHERE operacao = 'link'
+              AND id_registro IN (SELECT id FROM clientes WHERE nome LIKE 'Caos %' OR nome LIKE 'Mix %')")
+echo "creates the CRM had stored, linked by later runs: $links"
+assert_match "^[1-9]" "$links" "the mirror linked creates the CRM had stored (the path under test ran)"
+assert_eq 1355 "$(sql "SELECT COUNT(DISTINCT external_id) FROM clientes WHERE id_loja = 1")" \
   "every customer of store 1 linked to its own person"
 assert_eq "$(remote persons length)" "$(sql "SELECT COUNT(DISTINCT external_id) FROM clientes")" \
   "one person per linked customer (store 2's one included)"
