@@ -202,6 +202,11 @@ assert_match "Lojas pausadas: 1" "$out" "paused by its pull"
 assert_eq "0|0" "$(sql "SELECT CONCAT_WS('|', processado, tentativas) FROM crm_sync_queue WHERE id_registro = 91")" \
   "its row not claimed"
 fake_faults '{"rules": []}'
+# Its probe due and nothing queued: the pull is the probe, and resumes it.
+sql "UPDATE crm_lojas_estado SET proxima_sonda = NOW() WHERE id_loja = 2; DELETE FROM crm_sync_queue WHERE id_loja = 2"
+run_sync --loja 2
+assert_eq 0 "$(sql "SELECT COUNT(*) FROM crm_lojas_estado WHERE id_loja = 2 AND estado = 'pausada'")" \
+  "the pull was the probe: the store is resumed with nothing queued"
 sql "DELETE FROM crm_integracoes WHERE id_loja = 2; DELETE FROM crm_lojas_estado WHERE id_loja = 2;
      DELETE FROM crm_sync_queue WHERE id_loja = 2"
 

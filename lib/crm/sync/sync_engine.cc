@@ -287,6 +287,20 @@ void record_run(db::Connection& connection, const Plan& plan,
   refresh_export_jobs(connection);
 }
 
+/// What the pulls learned about each store joins what the pushes did: a
+/// pause or an expired token replaces it, a pull that came back counts as
+/// an answer (the store's probe).
+void merge_pull_states(const EarlierPass& pulls,
+                       std::map<int, StoreState>& states) {
+  for (const auto& [id, state] : pulls.states) {
+    if (stopped_by_pull(pulls, id) || state.token_rejected) {
+      states[id] = state;
+    } else {
+      states[id].answered += state.answered;
+    }
+  }
+}
+
 /// The claim, less the stores a pull paused or stopped.
 queue::Claim claim_after_pulls(queue::QueueRepository& queue, const Plan& plan,
                                const std::map<int, RunStore>& stores,
@@ -342,11 +356,7 @@ runs::RunFinish real_run(db::Connection& connection,
   std::map<int, StoreState> states;
   summary.requests += schedule(items, stores, transport, budget, recorder, plan,
                                deadline, states, &pulls);
-  for (const auto& [id, state] : pulls.states) {
-    if (stopped_by_pull(pulls, id) || state.token_rejected) {
-      states[id] = state;  // what the pull learned: pause, expired token
-    }
-  }
+  merge_pull_states(pulls, states);
   record_run(connection, plan, claim, items, stores, states, run_id, summary,
              printer);
   pushed.write(connection);
