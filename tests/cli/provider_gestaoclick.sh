@@ -145,13 +145,24 @@ assert_match "Processados: 2 \| Erros: 0 " "$out" "fetch run"
 assert_eq "Caneta|2.50|1.00" "$(sql "SELECT CONCAT_WS('|', nome, preco, custo) FROM produtos WHERE id = 1")" "product fetched"
 assert_eq "3|2026-11-20 00:00:00" "$(sql "SELECT CONCAT_WS('|', status, data_venda) FROM vendas WHERE id = 1")" "sale fetched"
 
-# 429 (no Retry-After): deferred, no attempt spent, due again later.
-fake_faults '{"rules": [{"method": "POST", "status": 429, "body": "{\"code\":429,\"status\":\"error\",\"data\":{\"mensagem\":\"O limite de requisicoes foi atingido\"}}", "count": 1}]}'
+# 429 (no Retry-After): the per-second window another client used; the
+# store waits a second within the run and the request goes again.
+limit_body='{\"code\":429,\"status\":\"error\",\"data\":{\"mensagem\":\"O limite de requisicoes foi atingido\"}}'
+fake_faults "{\"rules\": [{\"method\": \"POST\", \"status\": 429, \"body\": \"$limit_body\", \"count\": 1}]}"
 sql "INSERT INTO clientes (id, id_loja, nome, email) VALUES (5, 1, 'Eva', 'eva@x.com')"
 enqueue 1 cliente 5
 run_sync --loja 1
+assert_match "Processados: 1 \| Erros: 0 .*Adiados: 0$" "$out" "one 429: waited out within the run"
+# Still refused after three waits (a daily limit): deferred, no attempt spent.
+fake_faults "{\"rules\": [{\"method\": \"POST\", \"status\": 429, \"body\": \"$limit_body\", \"count\": -1}]}"
+sql "INSERT INTO clientes (id, id_loja, nome, email) VALUES (60, 1, 'Fabi', 'fabi@x.com')"
+enqueue 1 cliente 60
+run_sync --loja 1
 assert_match "Processados: 0 \| Erros: 0 .*Adiados: 1$" "$out" "429 run"
-assert_eq "0|0" "$(sql "SELECT CONCAT_WS('|', processado, tentativas) FROM crm_sync_queue WHERE entidade = 'cliente' AND id_registro = 5")" "no attempt spent"
+assert_eq "0|0" "$(sql "SELECT CONCAT_WS('|', processado, tentativas) FROM crm_sync_queue WHERE entidade = 'cliente' AND id_registro = 60")" "no attempt spent"
+assert_match "^5[0-9]|^6[0-1]" "$(sql "SELECT TIMESTAMPDIFF(SECOND, NOW(), disponivel_em) FROM crm_sync_queue
+                                    WHERE entidade = 'cliente' AND id_registro = 60")" "due again in about 60 s"
+fake_faults '{"rules": []}'
 
 # Import follows meta.proxima_pagina (2 records a page here).
 seed_remote produtos '[{"nome": "Lapis", "codigo_interno": "LAP-1", "valor_venda": "1.00", "valor_custo": "0.50"},

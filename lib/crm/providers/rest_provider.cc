@@ -171,7 +171,16 @@ class RestProvider final : public Provider {
 
   std::optional<std::chrono::seconds> rate_limited_for(
       const http::Response& response) const override {
-    return rate_limit_wait(m_profile, response);
+    const auto wait = rate_limit_wait(m_profile, response);
+    // A 429 that says nothing from an API limited per second (GestaoClick:
+    // another process or host took the second) is waited out within the
+    // run as that second; the item's own deferral stays the longer default,
+    // for a daily limit.
+    if (wait && !response.header("retry-after") && !m_profile.period_in_body &&
+        m_profile.requests_per_second) {
+      return std::chrono::seconds(1);
+    }
+    return wait;
   }
 
   std::optional<std::chrono::seconds> budget_exhausted(
