@@ -340,8 +340,7 @@ class RestExchange final : public Exchange {
 
   /// The failure for a non-2xx response, in the provider's words.
   ItemOutcome failed(const http::Response& response) const {
-    if (m_mirror_match && response.status == 404 &&
-        !m_profile.not_found_has_message) {
+    if (m_mirror_match && absent(response)) {
       // The mirror's match was deleted in the CRM: forget it, and look
       // again next time (a lookup then creates).
       ItemOutcome gone = ItemOutcome::failed(
@@ -534,23 +533,26 @@ class RestExchange final : public Exchange {
     return outcome;
   }
 
+  /// A 404 that means the record is gone. GestaoClick answers validation
+  /// errors with 404 too: there, only a 404 without a message.
+  bool absent(const http::Response& response) const {
+    if (response.status != 404) return false;
+    if (!m_profile.not_found_has_message) return true;
+    const auto parsed = json::parse(response.body);
+    const json::Value* message =
+        parsed ? parsed->find_path("data.mensagem") : nullptr;
+    return message == nullptr || !message->is_string() ||
+           message->text().empty();
+  }
+
   Step after_remove(const http::Response& response) {
-    bool absent = response.status == 404;
-    if (absent && m_profile.not_found_has_message) {
-      // GestaoClick answers validation errors with 404 too: only a 404
-      // without a message means the record is gone.
-      const auto parsed = json::parse(response.body);
-      const json::Value* message =
-          parsed ? parsed->find_path("data.mensagem") : nullptr;
-      absent = message == nullptr || !message->is_string() ||
-               message->text().empty();
-    }
-    if (classify(response) != OutcomeKind::success && !absent) {
+    const bool gone = absent(response);
+    if (classify(response) != OutcomeKind::success && !gone) {
       return failed(response);
     }
     ItemOutcome outcome = ItemOutcome::succeeded(
         Operation::remove,
-        absent ? "deleted locally; already absent in CRM" : "deleted in CRM",
+        gone ? "deleted locally; already absent in CRM" : "deleted in CRM",
         record().external_id);
     outcome.http_status = response.status;
     if (m_item.mirror) outcome.mirror_forget = record().external_id;
