@@ -64,6 +64,12 @@ assert_eq "" "$(pushes)" "no request for unchanged records"
 assert_eq 5 "$(sql "SELECT COUNT(*) FROM crm_sync_log WHERE operacao = 'skip' AND mensagem LIKE 'unchanged: the CRM has these values%'")" \
   "logged as unchanged"
 
+# crm_status --record shows what the mirror knows of the record.
+run_program "$CRM_STATUS" --record cliente 1 --loja 1
+assert_match "Espelho do CRM \((leitura|envio), visto [0-9-]+ [0-9:]+.*\): \{.*\"email\":\"ana@x.com\"" "$out" "--record: the mirror's row"
+run_program "$CRM_STATUS" --record cliente 1 --loja 1 --json
+assert_eq "ana@x.com|false" "$(jq -r '"\(.espelho.campos.email)|\(.espelho.com_copia)"' <<<"$out")" "--record --json: espelho"
+
 # A phone edited in the CRM reaches the local table in the next run, and is
 # not sent back.
 ana=$(sql "SELECT external_id FROM clientes WHERE id = 1")

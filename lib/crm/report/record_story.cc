@@ -176,6 +176,15 @@ std::string format_record_text(const RecordStory& story,
   for (const StoryQueueRow& row : story.queue) out += queue_row_text(row);
   out += fmt::format("\nLog ({}):\n", story.log.size());
   for (const StoryLogRow& row : story.log) out += log_row_text(row);
+  if (story.mirror) {
+    out += fmt::format("\nEspelho do CRM ({}, visto {}{}{}): {}\n",
+                       story.mirror->origin, story.mirror->seen,
+                       story.mirror->updated_at.empty()
+                           ? ""
+                           : "; alterado no CRM " + story.mirror->updated_at,
+                       story.mirror->has_copy ? "; com cópia" : "",
+                       story.mirror->fields);
+  }
   out += "\n";
   for (const std::string& direction : story_directions(story)) {
     out += fmt::format("Próxima execução ({}): {}\n", direction,
@@ -249,6 +258,17 @@ std::string format_record_json(const RecordStory& story) {
   out.set("external_id", text_or_null(story.external_id));
   out.set("fila", queue_json(story));
   out.set("log", log_json(story));
+  json::Value mirror;
+  if (story.mirror) {
+    mirror = json::Value::object();
+    mirror.set("origem", json::Value::string(story.mirror->origin));
+    mirror.set("visto_em", json::Value::string(story.mirror->seen));
+    mirror.set("alterado_no_crm", text_or_null(story.mirror->updated_at));
+    const auto fields = json::parse(story.mirror->fields);
+    mirror.set("campos", fields ? *fields : json::Value());
+    mirror.set("com_copia", json::Value::boolean(story.mirror->has_copy));
+  }
+  out.set("espelho", std::move(mirror));
   json::Value next = json::Value::array();
   for (const std::string& direction : story_directions(story)) {
     json::Value item = json::Value::object();

@@ -37,6 +37,15 @@ struct StoryLogRow {
   std::string message;
 };
 
+/// The store's mirror row of the record's CRM id (crm_espelho).
+struct StoryMirror {
+  std::string origin;      ///< leitura | parcial | envio
+  std::string seen;        ///< "YYYY-MM-DD HH:MM:SS" of the last write
+  std::string updated_at;  ///< the CRM's update time; empty: unknown
+  std::string fields;      ///< the CRM's mapped fields, as JSON
+  bool has_copy = false;   ///< a whole copy a PUT is built from
+};
+
 struct RecordStory {
   std::string entity;  ///< cliente | produto | venda | atividade
   std::int64_t record_id = 0;
@@ -54,6 +63,8 @@ struct RecordStory {
   std::vector<StoryQueueRow> queue;  ///< oldest first
   std::vector<StoryLogRow> log;      ///< oldest first
   int max_attempts = 10;
+  /// What the mirror knows of the record's CRM id; nullopt: nothing.
+  std::optional<StoryMirror> mirror;
 };
 
 /// What the next crm_sync run does with the record in `direction`, in one

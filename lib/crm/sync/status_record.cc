@@ -142,6 +142,21 @@ void read_local(db::Connection& c, Entity entity, report::RecordStory& story) {
   story.external_id = record.external_id.value_or("");
 }
 
+/// The mirror's row of the record's CRM id.
+void read_mirror(db::Connection& c, report::RecordStory& story) {
+  if (story.external_id.empty()) return;
+  for (const db::Row& row :
+       c.query("SELECT origem, DATE_FORMAT(visto_em, '%Y-%m-%d %H:%i:%s'), "
+               "IFNULL(atualizado_crm, ''), campos, copia IS NOT NULL FROM "
+               "crm_espelho WHERE id_loja = ? AND entidade = ? AND "
+               "id_externo = ?",
+               {story.store_id, story.entity, story.external_id})
+           .rows) {
+    story.mirror = report::StoryMirror{row.text(0), row.text(1), row.text(2),
+                                       row.text(3), row.integer(4) != 0};
+  }
+}
+
 }  // namespace
 
 report::RecordStory read_record_story(db::Connection& c,
@@ -160,6 +175,7 @@ report::RecordStory read_record_story(db::Connection& c,
         read_queue(c, story.entity, story);
         read_log(c, story.entity, story);
         read_local(c, query.entity, story);
+        read_mirror(c, story);
       },
       db::Isolation::repeatable_read);
   return story;
