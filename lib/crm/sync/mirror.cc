@@ -36,7 +36,6 @@ class PullExchange final : public providers::Exchange {
         m_entity(entity),
         m_since(std::move(since)),
         m_cursor(std::move(cursor)),
-        m_resume(m_cursor),
         m_max_pages(max_pages) {}
 
   providers::Step next(const http::Response* previous) override {
@@ -69,9 +68,10 @@ class PullExchange final : public providers::Exchange {
   }
   /// True when the last page was read: the pull reached its end.
   [[nodiscard]] bool finished() const { return m_finished; }
-  /// The page the next run starts from (nullopt: the first).
+  /// The page the next run starts from (nullopt: the first): the cursor
+  /// moves only once a page is complete.
   [[nodiscard]] const std::optional<std::string>& resume() const {
-    return m_resume;
+    return m_cursor;
   }
   [[nodiscard]] const std::optional<http::Response>& first_response() const {
     return m_first;
@@ -97,7 +97,6 @@ class PullExchange final : public providers::Exchange {
     for (auto& record : m_page.records) m_records.push_back(std::move(record));
     ++m_pages;
     m_cursor = m_page.next_cursor;
-    m_resume = m_cursor;
     if (!m_cursor) {
       m_finished = true;
     } else if (m_pages < m_max_pages) {
@@ -112,7 +111,6 @@ class PullExchange final : public providers::Exchange {
   Entity m_entity;
   std::optional<std::string> m_since;
   std::optional<std::string> m_cursor;
-  std::optional<std::string> m_resume;
   int m_max_pages;
   int m_pages = 0;
   providers::Page m_page;
