@@ -131,7 +131,7 @@ class Provider {
   /// pulls only what changed; otherwise it scans every page.
   [[nodiscard]] virtual bool has_change_filter(Entity) const { return false; }
   /// Whether the entity's rows carry their update time (the next pull's
-  /// filter value); false: the CRM's clock is taken (changes_since).
+  /// filter value); false: the CRM's clock is taken (clock_since).
   [[nodiscard]] virtual bool rows_carry_update_time(Entity) const {
     return true;
   }
@@ -140,24 +140,23 @@ class Provider {
   [[nodiscard]] virtual std::vector<std::string> lookup_fields(Entity) const {
     return {};
   }
-  /// One page of the records changed since `since` (the CRM's own time, as
-  /// changes_since() wrote it; nullopt: every record).
+  /// One page of the records changed since `since` (the CRM's own time: an
+  /// update time read, or clock_since(); nullopt: every record).
   [[nodiscard]] virtual Step changes_page(
       Entity entity, const std::optional<std::string>& since,
       const std::optional<std::string>& cursor) const {
     (void)since;
     return list_page(entity, cursor);
   }
-  /// The filter value that asks for what changes after this pull: the
-  /// latest update time among the records read, or, where rows carry none,
-  /// the CRM's clock from the pull's first response (its Date header, less
-  /// a margin); nullopt when neither is known.
-  [[nodiscard]] virtual std::optional<std::string> changes_since(
-      Entity entity, const std::optional<std::string>& latest_update,
-      const http::Response& first_response) const {
+  /// The filter value that asks for what changes after a pull, from the
+  /// CRM's clock: the pull's first response's Date header, less a margin,
+  /// written as the filter takes it (for rows without update times, and a
+  /// pull that read no record); nullopt without a Date header.
+  [[nodiscard]] virtual std::optional<std::string> clock_since(
+      Entity entity, const http::Response& first_response) const {
     (void)entity;
     (void)first_response;
-    return latest_update;
+    return std::nullopt;
   }
 
   /// The request for one page of `entity` (nullopt cursor: the first page),

@@ -123,16 +123,11 @@ class RestProvider final : public Provider {
                              since);
   }
 
-  std::optional<std::string> changes_since(
-      Entity entity, const std::optional<std::string>& latest_update,
-      const http::Response& first_response) const override {
+  std::optional<std::string> clock_since(
+      Entity entity, const http::Response& first_response) const override {
     const ChangeFilter& changes = m_profile.endpoints.at(entity).changes;
-    if (!changes.updated_path.empty() && latest_update) {
-      return latest_update;
-    }
-    // Rows without an update time (Bling), or none seen: the CRM's clock
-    // when the pull began, a margin earlier, in its own zone. What changed
-    // in the margin comes again and is found unchanged.
+    // The CRM's clock when the pull began, a margin earlier, in its own
+    // zone. What changed in the margin comes again and is found unchanged.
     const auto date = first_response.header("date");
     const auto at = date ? http::parse_http_date(*date) : std::nullopt;
     if (!at) {

@@ -332,22 +332,23 @@ records::MirrorState next_state(const RunStore& store, Entity entity,
                                 const PullExchange& pull) {
   records::MirrorState after = before;
   const bool new_cycle = !before.page_cursor;
+  const std::optional<std::string> clock =
+      pull.first_response()
+          ? store.provider->clock_since(entity, *pull.first_response())
+          : std::nullopt;
   std::optional<std::string> seen;
   for (const auto& remote : pull.records()) {
     seen = latest_of(seen, remote.updated_at);
   }
   if (store.provider->rows_carry_update_time(entity)) {
     after.latest = latest_of(new_cycle ? std::nullopt : before.latest, seen);
-  } else if (new_cycle && pull.first_response()) {
-    after.latest = store.provider->changes_since(entity, std::nullopt,
-                                                 *pull.first_response());
+  } else if (new_cycle) {
+    after.latest = clock;
   }
   after.page_cursor = pull.resume();
   if (pull.finished()) {
-    if (!after.latest && pull.first_response()) {
-      // No record in the whole cycle: from the CRM's clock on.
-      after.latest = store.provider->changes_since(entity, std::nullopt,
-                                                   *pull.first_response());
+    if (!after.latest) {
+      after.latest = clock;  // no record in the whole cycle: the CRM's clock
     }
     if (store.provider->has_change_filter(entity) && after.latest) {
       after.since = after.latest;
