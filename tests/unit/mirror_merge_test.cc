@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "crm/providers/field_compare.h"
+#include "crm/records/mirror_repository.h"
 #include "crm/util/time.h"
 
 using crm::integrations::FieldOwner;
@@ -74,8 +75,8 @@ TEST_CASE("mirror: values compare as the CRM spells them back", "[unit]") {
   CHECK_FALSE(same_field("10.50", "10.51"));
   CHECK_FALSE(same_field("Ana", "ana"));  // only e-mails ignore case
   CHECK_FALSE(same_field("x", std::nullopt));
-  CHECK(crm::providers::fingerprint({{"a", "1"}, {"b", std::nullopt}}) ==
-        crm::providers::fingerprint({{"a", " 1 "}}));
+  CHECK(crm::records::fingerprint({{"a", "1"}, {"b", std::nullopt}}) ==
+        crm::records::fingerprint({{"a", " 1 "}}));
 }
 
 TEST_CASE("mirror: a CRM's update time in each provider's spelling", "[unit]") {

@@ -1,11 +1,8 @@
 #include "crm/providers/field_compare.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <cstdint>
 #include <set>
 
 #include "crm/util/strings.h"
@@ -131,24 +128,6 @@ FieldMap to_map(const FieldValues& values) {
   FieldMap map;
   for (const auto& [name, value] : values) map.emplace(name, value);
   return map;
-}
-
-std::string fingerprint(const FieldMap& fields) {
-  std::uint64_t hash = 14695981039346656037ULL;
-  const auto mix = [&](std::string_view text) {
-    for (const char c : text) {
-      hash ^= static_cast<unsigned char>(c);
-      hash *= 1099511628211ULL;
-    }
-  };
-  for (const auto& [name, value] : fields) {  // std::map: sorted
-    if (is_empty_value(value)) continue;
-    mix(name);
-    mix("=");
-    mix(util::trim(*value));
-    mix("\n");
-  }
-  return fmt::format("{:016x}", hash);
 }
 
 }  // namespace crm::providers

@@ -38,9 +38,4 @@ using FieldMap = std::map<std::string, std::optional<std::string>>;
 /// The pairs as a map (the first of a repeated name wins).
 [[nodiscard]] FieldMap to_map(const FieldValues& values);
 
-/// A short, stable digest of the fields (16 hex digits, FNV-1a over the
-/// trimmed, sorted name=value pairs; empty values left out): shown in
-/// crm_status and stored with each mirror record.
-[[nodiscard]] std::string fingerprint(const FieldMap& fields);
-
 }  // namespace crm::providers

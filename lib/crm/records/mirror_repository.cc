@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <string_view>
 
 #include "crm/json/json.h"
 #include "crm/util/strings.h"
@@ -75,6 +77,26 @@ std::optional<std::string> or_null(const std::string& text) {
 }
 
 }  // namespace
+
+std::string fingerprint(
+    const std::map<std::string, std::optional<std::string>>& fields) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  const auto mix = [&](std::string_view text) {
+    for (const char c : text) {
+      hash ^= static_cast<unsigned char>(c);
+      hash *= 1099511628211ULL;
+    }
+  };
+  for (const auto& [name, value] : fields) {  // std::map: sorted
+    const std::string_view text = value ? util::trim(*value) : "";
+    if (text.empty()) continue;
+    mix(name);
+    mix("=");
+    mix(text);
+    mix("\n");
+  }
+  return fmt::format("{:016x}", hash);
+}
 
 MirrorKeys mirror_keys(
     const std::map<std::string, std::optional<std::string>>& fields) {
@@ -207,7 +229,8 @@ void MirrorRepository::upsert_many(int store_id, Entity entity,
             db::Value(or_null(keys.email.substr(0, 191))),
             db::Value(or_null(keys.document.substr(0, 20))),
             db::Value(or_null(keys.sku.substr(0, 191))),
-            db::Value(row.updated_at), db::Value(row.fingerprint),
+            db::Value(row.updated_at),
+            db::Value(fingerprint(row.record.fields)),
             db::Value(fields_json(row.record.fields)),
             db::Value(row.record.copy), db::Value(row.origin)}) {
         params.push_back(std::move(value));

@@ -25,8 +25,6 @@ struct MirrorRow {
   /// "leitura" (read from the CRM), "parcial" (from a partial list row: a
   /// field it lacks is unknown, not empty) or "envio" (what crm_sync sent).
   std::string origin = "leitura";
-  /// providers::fingerprint of the fields (shown by crm_status).
-  std::string fingerprint;
 };
 
 /// A store's pull of one entity.
@@ -55,6 +53,12 @@ struct MirrorKeys {
   std::string document;
   std::string sku;
 };
+
+/// A short, stable digest of the fields (16 hex digits, FNV-1a over the
+/// trimmed, sorted name=value pairs; empty values left out), stored with
+/// each mirror row (`impressao`).
+[[nodiscard]] std::string fingerprint(
+    const std::map<std::string, std::optional<std::string>>& fields);
 
 /// Keys from logical fields ("email"; "document", "cpf" or "cnpj"; "sku").
 [[nodiscard]] MirrorKeys mirror_keys(

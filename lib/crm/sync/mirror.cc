@@ -190,7 +190,6 @@ class PullApplier {
     row.record.copy = remote.copy;
     row.updated_at = remote.updated_at;
     row.origin = remote.partial ? "parcial" : "leitura";
-    row.fingerprint = providers::fingerprint(row.record.fields);
     // The same as the mirror knew it (this store's own write coming back, a
     // page read again): nothing reaches the local table.
     const bool unchanged =
@@ -603,7 +602,6 @@ void PushMemory::add(const QueueRow& row, const ItemOutcome& outcome) {
   mirrored.record.fields = providers::to_map(*outcome.mirror_fields);
   mirrored.record.copy = outcome.mirror_copy;
   mirrored.origin = "envio";
-  mirrored.fingerprint = providers::fingerprint(mirrored.record.fields);
   // A create leaves no copy (the CRM filled fields it was not sent); an
   // update that did not replace the record keeps the one the mirror had.
   m_rows[Key{row.store_id, row.entity, outcome.operation != Operation::create}]
