@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+#include <utility>
+
 #include "crm/core/errors.h"
 #include "crm/util/strings.h"
 
@@ -95,6 +99,23 @@ StoreSettings parse_store_settings(const json::Value& settings, int store_id) {
   return parsed;
 }
 
+namespace {
+
+/// The owners' names in configuracoes.mirror.owner and in log messages.
+constexpr std::array<std::pair<FieldOwner, std::string_view>, 3> k_owner_names =
+    {{{FieldOwner::local, "local"},
+      {FieldOwner::crm, "crm"},
+      {FieldOwner::newest, "newest"}}};
+
+}  // namespace
+
+std::string_view to_string(FieldOwner owner) {
+  for (const auto& [value, name] : k_owner_names) {
+    if (value == owner) return name;
+  }
+  return "?";
+}
+
 FieldOwner MirrorSettings::owner_of(std::string_view entity,
                                     const std::string& field) const {
   for (const std::string& key :
@@ -138,19 +159,17 @@ std::map<std::string, FieldOwner> mirror_owners(const json::Value& mirror,
                "\"local\" | \"crm\" | \"newest\"");
   }
   for (const auto& [field, value] : owner->members()) {
-    const std::string text = value.is_string() ? value.text() : "";
-    if (text == "local") {
-      owners[field] = FieldOwner::local;
-    } else if (text == "crm") {
-      owners[field] = FieldOwner::crm;
-    } else if (text == "newest") {
-      owners[field] = FieldOwner::newest;
-    } else {
+    const auto parsed = std::find_if(
+        k_owner_names.begin(), k_owner_names.end(), [&](const auto& name) {
+          return value.is_string() && value.text() == name.second;
+        });
+    if (parsed == k_owner_names.end()) {
       bad_mirror(store_id,
                  fmt::format("owner of '{}' must be \"local\", \"crm\" or "
                              "\"newest\"",
                              field));
     }
+    owners[field] = parsed->first;
   }
   return owners;
 }

@@ -24,6 +24,9 @@ enum class FieldOwner {
            ///< change's queue time (unknown: local)
 };
 
+/// "local", "crm" or "newest", as configuracoes.mirror.owner spells it.
+[[nodiscard]] std::string_view to_string(FieldOwner owner);
+
 /// configuracoes.mirror: the store's mirror of its CRM (issue #14).
 struct MirrorSettings {
   /// nullopt: on for the built-in providers, off for `generic`.

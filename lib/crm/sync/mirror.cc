@@ -152,6 +152,10 @@ class PullApplier {
         m_mirror(connection),
         m_result(result) {
     m_mapping.children.clear();
+    for (const providers::Reference& reference :
+         store.provider->references(entity)) {
+      if (reference.child.empty()) m_references.insert(reference.field);
+    }
   }
 
   void apply(const std::vector<providers::RemoteRecord>& pulled) {
@@ -204,10 +208,11 @@ class PullApplier {
              const records::MirrorRow& base, const LocalRecord& local,
              std::optional<std::int64_t> local_time) {
     providers::FieldValues changes;
+    const auto crm_time = crm_seconds(remote.updated_at);
     for (const auto& [field, crm] : remote.fields) {
       const auto current = local.fields.find(field);
       if (current == local.fields.end()) continue;  // not mapped locally
-      if (is_reference(field)) continue;  // a CRM id, not a local value
+      if (m_references.contains(field)) continue;   // a CRM id, not local
       FieldSides sides;
       if (const auto known = base.record.fields.find(field);
           known != base.record.fields.end()) {
@@ -219,12 +224,13 @@ class PullApplier {
       }
       sides.crm = crm;
       sides.local = current->second;
-      sides.crm_time = crm_seconds(remote.updated_at);
+      sides.crm_time = crm_time;
       sides.local_time = local_time;
-      const FieldChange change = decide_field(
-          sides, m_store.settings.mirror.owner_of(to_db(m_entity), field));
+      const integrations::FieldOwner owner =
+          m_store.settings.mirror.owner_of(to_db(m_entity), field);
+      const FieldChange change = decide_field(sides, owner);
       if (change.conflict) {
-        log_conflict(local, remote, field, sides, change);
+        log_conflict(local, remote, field, sides, owner, change);
       }
       if (change.action == FieldChange::Action::take_crm) {
         changes.emplace_back(field, crm);
@@ -257,7 +263,7 @@ class PullApplier {
   void log_conflict(const LocalRecord& local,
                     const providers::RemoteRecord& remote,
                     const std::string& field, const FieldSides& sides,
-                    const FieldChange& change) {
+                    integrations::FieldOwner owner, const FieldChange& change) {
     ++m_result.conflicts;
     const auto column = records::column_of(m_mapping, field);
     log(local.id, remote.external_id,
@@ -271,24 +277,11 @@ class PullApplier {
                 sides.base ? shown(*sides.base) : "unknown",
                 remote.updated_at.value_or("at an unknown time"),
                 sides.local_time ? "at a known time" : "at an unknown time",
-                owner_name(
-                    m_store.settings.mirror.owner_of(to_db(m_entity), field)),
+                integrations::to_string(owner),
                 change.action == FieldChange::Action::take_crm
                     ? "took the CRM's value"
                     : "kept the local value (it goes to the CRM)"),
             remote.external_id));
-  }
-
-  static std::string_view owner_name(integrations::FieldOwner owner) {
-    switch (owner) {
-      case integrations::FieldOwner::local:
-        return "local";
-      case integrations::FieldOwner::crm:
-        return "crm";
-      case integrations::FieldOwner::newest:
-        return "newest";
-    }
-    return "?";
   }
 
   void log(std::int64_t local_id, const std::string& external_id,
@@ -303,22 +296,14 @@ class PullApplier {
     m_result.log.push_back({row, std::move(outcome), 0});
   }
 
-  /// A field holding another record's id (an activity's customer).
-  bool is_reference(const std::string& field) const {
-    const auto references = m_store.provider->references(m_entity);
-    return std::any_of(references.begin(), references.end(),
-                       [&](const providers::Reference& reference) {
-                         return reference.child.empty() &&
-                                reference.field == field;
-                       });
-  }
-
   const RunStore& m_store;
   int m_store_id;
   Entity m_entity;
   records::TableMapping m_mapping;
   records::RecordRepository m_records;
   records::MirrorRepository m_mirror;
+  /// Fields holding another record's id (an activity's customer).
+  std::set<std::string> m_references;
   std::vector<records::MirrorRow> m_rows;  ///< written at the end, in bulk
   PullResult& m_result;
 };
