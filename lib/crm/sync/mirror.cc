@@ -428,18 +428,25 @@ std::vector<int> pull_order(
        connection.query_unprepared(queue::due_stores_sql()).rows) {
     due.insert(static_cast<int>(row.integer(0)));
   }
+  // Each store's last pull, over its entities (never pulled: the oldest).
+  std::map<int, std::int64_t> ages;
+  for (const auto& [key, state] : states) {
+    if (state.pull_age) {
+      const auto [it, added] = ages.emplace(key.first, *state.pull_age);
+      if (!added) it->second = std::min(it->second, *state.pull_age);
+    }
+  }
   // Sort key: (not due, seconds since the last pull, negated: the oldest
-  // first; never pulled counts as the oldest).
+  // first).
   std::vector<std::tuple<bool, std::int64_t, int>> order;
   for (const auto& [id, store] : stores) {
     if (!mirror_enabled(store)) continue;
-    std::int64_t age = std::numeric_limits<std::int64_t>::max();
-    for (const auto& [key, state] : states) {
-      if (key.first == id && state.pull_age) {
-        age = std::min(age, *state.pull_age);
-      }
-    }
-    order.emplace_back(!due.contains(id), -age, id);
+    const auto age = ages.find(id);
+    order.emplace_back(!due.contains(id),
+                       age == ages.end()
+                           ? -std::numeric_limits<std::int64_t>::max()
+                           : -age->second,
+                       id);
   }
   std::sort(order.begin(), order.end());
   std::vector<int> chosen;
