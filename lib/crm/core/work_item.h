@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -47,6 +48,13 @@ struct LocalRecord {
   /// what references it can never go out.
   std::optional<std::string> given_up;
 };
+
+/// A logical field holding a CPF or CNPJ: "document", or "cpf" and "cnpj"
+/// of an application with one column for each. Kept formatted on one side
+/// and as digits on the other, it is compared by its digits.
+[[nodiscard]] inline bool is_document_field(std::string_view field) {
+  return field == "document" || field == "cpf" || field == "cnpj";
+}
 
 /// A referenced local record: (entity, local id).
 using RecordKey = std::pair<Entity, std::int64_t>;

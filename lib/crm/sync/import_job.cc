@@ -61,7 +61,7 @@ http::Response fetch(const http::Request& request,
 std::vector<std::string> spellings_of(const std::string& field,
                                       const std::string& value) {
   std::vector<std::string> spellings{value};
-  if (field == "document" || field == "cpf" || field == "cnpj") {
+  if (is_document_field(field)) {
     const std::string digits = util::digits_only(value);
     for (const std::string& other : {digits, util::format_document(digits)}) {
       if (!other.empty() && other != value) spellings.push_back(other);

@@ -348,41 +348,44 @@ std::vector<std::string> unique(std::vector<std::string> values) {
   return values;
 }
 
-/// The match of a record without a CRM id among `candidates`, by the
-/// entity's lookup fields in order (document before e-mail, as the
-/// lookups would ask); the lowest CRM id when several share the key.
+/// The key a lookup field matches on in the mirror (e-mail, SKU, the
+/// document's digits); nullptr for a field the mirror keeps no key of.
+template <typename Keys>
+auto key_of(Keys& keys, const std::string& field) -> decltype(&keys.email) {
+  if (field == "email") return &keys.email;
+  if (field == "sku") return &keys.sku;
+  if (is_document_field(field)) return &keys.document;
+  return nullptr;
+}
+
+/// A record's keys, only those its lookups search by.
+records::MirrorKeys lookup_keys(const std::vector<std::string>& fields,
+                                const LocalRecord& record) {
+  const records::MirrorKeys all = records::mirror_keys(record.fields);
+  records::MirrorKeys keys;
+  for (const std::string& field : fields) {
+    if (std::string* key = key_of(keys, field)) *key = *key_of(all, field);
+  }
+  return keys;
+}
+
+/// The match of a record without a CRM id among the candidates (each with
+/// its keys), by the entity's lookup fields in order (document before
+/// e-mail, as the lookups would ask); the lowest CRM id when several share
+/// the key.
 std::optional<MirrorRecord> match_of(
     const std::vector<std::string>& lookup_fields,
     const records::MirrorKeys& mine,
-    const std::map<std::string, records::MirrorRow>& candidates) {
+    const std::vector<std::pair<records::MirrorKeys, const MirrorRecord*>>&
+        candidates) {
   for (const std::string& field : lookup_fields) {
-    for (const auto& [id, row] : candidates) {
-      const records::MirrorKeys theirs =
-          records::mirror_keys(row.record.fields);
-      const bool same =
-          field == "email" ? !mine.email.empty() && mine.email == theirs.email
-          : field == "sku"
-              ? !mine.sku.empty() && mine.sku == theirs.sku
-              : !mine.document.empty() && mine.document == theirs.document;
-      if (same) return row.record;
+    const std::string* key = key_of(mine, field);
+    if (key == nullptr || key->empty()) continue;
+    for (const auto& [theirs, record] : candidates) {
+      if (*key_of(theirs, field) == *key) return *record;
     }
   }
   return std::nullopt;
-}
-
-/// The keys a record is looked up by: only the fields its lookups use.
-records::MirrorKeys lookup_keys(const std::vector<std::string>& fields,
-                                const LocalRecord& record) {
-  records::MirrorKeys all = records::mirror_keys(record.fields);
-  records::MirrorKeys keys;
-  for (const std::string& field : fields) {
-    if (field == "email") keys.email = all.email;
-    if (field == "sku") keys.sku = all.sku;
-    if (field == "document" || field == "cpf" || field == "cnpj") {
-      keys.document = all.document;
-    }
-  }
-  return keys;
 }
 
 }  // namespace
@@ -550,33 +553,39 @@ void attach_mirror(db::Connection& connection,
     const auto lookups =
         stores.at(key.first).provider->lookup_fields(key.second);
     std::vector<std::string> ids, emails, documents, skus;
-    for (const Item* item : group) {
-      const LocalRecord& record = *item->work.record;
+    std::vector<records::MirrorKeys> keys(group.size());
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      const LocalRecord& record = *group[i]->work.record;
       if (record.external_id) {
         ids.push_back(*record.external_id);
       } else if (is_fresh) {
-        const auto keys = lookup_keys(lookups, record);
-        emails.push_back(keys.email);
-        documents.push_back(keys.document);
-        skus.push_back(keys.sku);
+        keys[i] = lookup_keys(lookups, record);
+        emails.push_back(keys[i].email);
+        documents.push_back(keys[i].document);
+        skus.push_back(keys[i].sku);
       }
     }
     const auto by_id = mirror.load(key.first, key.second, unique(ids));
     const auto by_key = mirror.find_by_keys(
         key.first, key.second, unique(emails), unique(documents), unique(skus));
-    for (Item* item : group) {
+    std::vector<std::pair<records::MirrorKeys, const MirrorRecord*>> candidates;
+    for (const auto& [id, row] : by_key) {
+      candidates.emplace_back(records::mirror_keys(row.record.fields),
+                              &row.record);
+    }
+    for (std::size_t i = 0; i < group.size(); ++i) {
       MirrorView view;
       view.fresh = is_fresh;
-      const LocalRecord& record = *item->work.record;
+      const LocalRecord& record = *group[i]->work.record;
       if (record.external_id) {
         if (const auto it = by_id.find(*record.external_id);
             it != by_id.end()) {
           view.record = it->second.record;
         }
       } else if (is_fresh) {
-        view.record = match_of(lookups, lookup_keys(lookups, record), by_key);
+        view.record = match_of(lookups, keys[i], candidates);
       }
-      item->work.mirror = std::move(view);
+      group[i]->work.mirror = std::move(view);
     }
   }
 }
