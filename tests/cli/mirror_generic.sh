@@ -24,6 +24,20 @@ assert_match "Processados: 2 \| Erros: 0 " "$out" "re-enqueued"
 assert_eq "$before" "$(fake_stat requests)" "unchanged: no request (and the scan is not due again)"
 
 
+# A store that looks customers up by phone: the mirror keeps no key for it,
+# so a fresh mirror's "no match" is not a clear one and the CRM is asked
+# (the person with this phone is linked, not created again).
+sql "UPDATE crm_integracoes SET configuracoes = '{\"mirror\": {\"enabled\": true, \"trust_s\": 600},
+       \"entities\": {\"cliente\": {\"lookup\": {\"param\": \"telefone\", \"field\": \"phone\"}}}}'
+     WHERE id_loja = 1"
+by_phone=$(seed_remote clientes '[{"nome": "Caio", "email": "caio.crm@x.com", "telefone": "5550003"}]')
+sql "INSERT INTO clientes (id, id_loja, nome, email, telefone) VALUES (3, 1, 'Caio', 'caio@x.com', '5550003')"
+enqueue 1 cliente 3
+run_sync --loja 1
+assert_match "Processados: 1 \| Erros: 0 " "$out" "pushed"
+assert_eq "$by_phone" "$(sql "SELECT external_id FROM clientes WHERE id = 3")" "linked through the CRM's lookup by phone"
+assert_eq 1 "$(remote clientes '[.[] | select(.telefone == "5550003")] | length')" "no second record with that phone"
+
 # With more stores than a run's limit, a run pulls for the stores with due
 # rows first, then for those the longest without a pull; the next runs take
 # the others' turn.

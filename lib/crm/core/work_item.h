@@ -75,7 +75,9 @@ struct MirrorView {
   /// The mirror held every CRM record of the entity when this run started
   /// pushing (a pull reached its end in this run, or a scan is recent
   /// enough): a record it does not have is a clear "no match", and its
-  /// copies are current.
+  /// copies are current. For a record without a CRM id, also that the
+  /// mirror keeps a key for every field the entity's lookups search by
+  /// (else the lookups go to the CRM).
   bool fresh = false;
   /// The record by its external id, or (no external id yet, fresh mirror)
   /// the CRM record whose match key (e-mail, document, SKU) is this one's.

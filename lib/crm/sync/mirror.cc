@@ -534,6 +534,62 @@ PullResult apply_pulls(db::Connection& connection,
   return result;
 }
 
+namespace {
+
+/// The mirror's view of each item of one store and entity: two queries,
+/// by CRM id and by match key.
+void attach_group(records::MirrorRepository& mirror, const RunStore& store,
+                  const MirrorKey& key, bool is_fresh,
+                  const std::vector<Item*>& group) {
+  const auto lookups = store.provider->lookup_fields(key.second);
+  // The mirror answers a lookup only if it keeps a key for every field the
+  // lookups search by (a store may look up by a phone or a code): otherwise
+  // its "no match" is not a clear one, and the CRM is asked.
+  const bool answers_lookups =
+      is_fresh &&
+      std::all_of(lookups.begin(), lookups.end(), [](const std::string& f) {
+        const records::MirrorKeys none;
+        return key_of(none, f) != nullptr;
+      });
+  std::vector<std::string> ids, emails, documents, skus;
+  std::vector<records::MirrorKeys> keys(group.size());
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    const LocalRecord& record = *group[i]->work.record;
+    if (record.external_id) {
+      ids.push_back(*record.external_id);
+    } else if (answers_lookups) {
+      keys[i] = lookup_keys(lookups, record);
+      emails.push_back(keys[i].email);
+      documents.push_back(keys[i].document);
+      skus.push_back(keys[i].sku);
+    }
+  }
+  const auto by_id = mirror.load(key.first, key.second, unique(ids));
+  const auto by_key = mirror.find_by_keys(key.first, key.second, unique(emails),
+                                          unique(documents), unique(skus));
+  std::vector<std::pair<records::MirrorKeys, const MirrorRecord*>> candidates;
+  for (const auto& [id, row] : by_key) {
+    candidates.emplace_back(records::mirror_keys(row.record.fields),
+                            &row.record);
+  }
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    MirrorView view;
+    const LocalRecord& record = *group[i]->work.record;
+    if (record.external_id) {
+      view.fresh = is_fresh;
+      if (const auto it = by_id.find(*record.external_id); it != by_id.end()) {
+        view.record = it->second.record;
+      }
+    } else if (answers_lookups) {
+      view.fresh = true;
+      view.record = match_of(lookups, keys[i], candidates);
+    }
+    group[i]->work.mirror = std::move(view);
+  }
+}
+
+}  // namespace
+
 void attach_mirror(db::Connection& connection,
                    const std::map<int, RunStore>& stores,
                    const std::set<MirrorKey>& fresh, std::vector<Item>& items) {
@@ -549,44 +605,7 @@ void attach_mirror(db::Connection& connection,
   }
   records::MirrorRepository mirror(connection);
   for (const auto& [key, group] : groups) {
-    const bool is_fresh = fresh.contains(key);
-    const auto lookups =
-        stores.at(key.first).provider->lookup_fields(key.second);
-    std::vector<std::string> ids, emails, documents, skus;
-    std::vector<records::MirrorKeys> keys(group.size());
-    for (std::size_t i = 0; i < group.size(); ++i) {
-      const LocalRecord& record = *group[i]->work.record;
-      if (record.external_id) {
-        ids.push_back(*record.external_id);
-      } else if (is_fresh) {
-        keys[i] = lookup_keys(lookups, record);
-        emails.push_back(keys[i].email);
-        documents.push_back(keys[i].document);
-        skus.push_back(keys[i].sku);
-      }
-    }
-    const auto by_id = mirror.load(key.first, key.second, unique(ids));
-    const auto by_key = mirror.find_by_keys(
-        key.first, key.second, unique(emails), unique(documents), unique(skus));
-    std::vector<std::pair<records::MirrorKeys, const MirrorRecord*>> candidates;
-    for (const auto& [id, row] : by_key) {
-      candidates.emplace_back(records::mirror_keys(row.record.fields),
-                              &row.record);
-    }
-    for (std::size_t i = 0; i < group.size(); ++i) {
-      MirrorView view;
-      view.fresh = is_fresh;
-      const LocalRecord& record = *group[i]->work.record;
-      if (record.external_id) {
-        if (const auto it = by_id.find(*record.external_id);
-            it != by_id.end()) {
-          view.record = it->second.record;
-        }
-      } else if (is_fresh) {
-        view.record = match_of(lookups, keys[i], candidates);
-      }
-      group[i]->work.mirror = std::move(view);
-    }
+    attach_group(mirror, stores.at(key.first), key, fresh.contains(key), group);
   }
 }
 
