@@ -38,12 +38,18 @@ void Scheduler::add_store(int store_id, const providers::Provider& provider,
   store.probing = limits.probe;
   if (limits.per_second && !limits.earlier_requests.empty()) {
     for (const TimePoint start : limits.earlier_requests) {
-      store.recent_starts.push_back(start);
-      if (static_cast<int>(store.recent_starts.size()) > *limits.per_second) {
-        store.recent_starts.pop_front();
-      }
+      remember_start(store, start);
     }
     store.next_slot = store.recent_starts.back() + spacing(*limits.per_second);
+  }
+}
+
+/// Keeps the store's last `per_second` request starts: the CRM's window.
+void Scheduler::remember_start(Store& store, TimePoint at) {
+  store.recent_starts.push_back(at);
+  if (store.recent_starts.size() >
+      static_cast<std::size_t>(*store.limits.per_second)) {
+    store.recent_starts.pop_front();
   }
 }
 
@@ -311,11 +317,7 @@ void Scheduler::send(std::size_t index, Store& store) {
   item.pending.reset();
   item.sent = request;
   if (store.limits.per_second) {
-    store.recent_starts.push_back(now);
-    if (store.recent_starts.size() >
-        static_cast<std::size_t>(*store.limits.per_second)) {
-      store.recent_starts.pop_front();
-    }
+    remember_start(store, now);
   }
   request.connect_timeout = std::min(store.limits.connect_timeout, remaining());
   request.timeout = std::min(store.limits.timeout, remaining());

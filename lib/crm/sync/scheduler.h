@@ -164,6 +164,7 @@ class Scheduler {
   enum class Admission { send, pace, hold, blocked, too_late };
 
   void start_item(std::size_t index);
+  void remember_start(Store& store, TimePoint at);
   bool wait_until(Store& store, TimePoint resume);
   void wait_for_window(Store& store, std::chrono::seconds reset);
   bool retry_after_429(std::size_t index, Store& store,

@@ -88,8 +88,6 @@ queue::ClaimFilter claim_filter(const Plan& plan,
   return filter;
 }
 
-/// Runs the items to outcomes through one scheduler; returns the requests
-/// sent and each store's state.
 /// Requests an earlier pass sent to each store (the mirror's pulls): they
 /// count in its per-second pacing, and one that came back was its probe.
 struct EarlierPass {
@@ -97,6 +95,9 @@ struct EarlierPass {
   std::map<int, StoreState> states;
 };
 
+/// Runs the items to outcomes through one scheduler; returns the requests
+/// sent and each store's state. With `earlier`, the stores start from what
+/// that pass sent and answered, and this pass's starts are kept in it.
 int schedule(std::vector<Item>& items, const std::map<int, RunStore>& stores,
              http::Transport& transport, queue::Budget& budget,
              OutcomeRecorder& recorder, const Plan& plan,
@@ -111,7 +112,8 @@ int schedule(std::vector<Item>& items, const std::map<int, RunStore>& stores,
       const auto& before = earlier->starts.at(id);
       limits.earlier_requests.insert(limits.earlier_requests.end(),
                                      before.begin(), before.end());
-      if (earlier->states[id].answered > 0) {
+      if (const auto state = earlier->states.find(id);
+          state != earlier->states.end() && state->second.answered > 0) {
         limits.probe = false;  // the pull was the probe, and it came back
       }
     }
