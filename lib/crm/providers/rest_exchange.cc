@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 #include <variant>
 
@@ -149,11 +150,19 @@ class RestExchange final : public Exchange {
     return &*m_item.mirror->record;
   }
 
+  /// The body of an update with this item's values, built once (the
+  /// mirror compares it, the update sends it).
+  const std::variant<std::string, ItemOutcome>& update_payload() {
+    if (!m_update_payload) {
+      m_update_payload = build_body(m_profile, m_endpoint, m_item, std::nullopt,
+                                    BodyFor::update);
+    }
+    return *m_update_payload;
+  }
+
   /// What the CRM would report after an update with this item's values.
-  FieldMap update_fields() const {
-    auto body = build_body(m_profile, m_endpoint, m_item, std::nullopt,
-                           BodyFor::update);
-    const auto* text = std::get_if<std::string>(&body);
+  FieldMap update_fields() {
+    const auto* text = std::get_if<std::string>(&update_payload());
     const auto parsed = text ? json::parse(*text) : std::nullopt;
     const json::Value* fields =
         parsed ? unwrap(*parsed, m_endpoint.request_envelope) : nullptr;
@@ -162,7 +171,7 @@ class RestExchange final : public Exchange {
   }
 
   /// Whether an update would change what the CRM reports for `known`.
-  bool changes(const MirrorRecord& known) const {
+  bool changes(const MirrorRecord& known) {
     const FieldMap ours = update_fields();
     if (ours.empty()) return true;
     return !std::all_of(ours.begin(), ours.end(), [&](const auto& field) {
@@ -268,8 +277,7 @@ class RestExchange final : public Exchange {
   Step start_update(const std::string& external_id, Operation operation,
                     const std::optional<ExtraField>& extra) {
     auto payload =
-        !extra ? build_body(m_profile, m_endpoint, m_item, std::nullopt,
-                            BodyFor::update)
+        !extra ? update_payload()
         : m_profile.full_record_updates
             ? build_body(m_profile, m_endpoint, m_item, extra, BodyFor::update)
             : flag_only(*extra);
@@ -570,6 +578,8 @@ class RestExchange final : public Exchange {
   std::string m_what;
   std::string m_payload;      ///< the mapped body, built once in begin()
   std::string m_update_body;  ///< what the update sends
+  /// update_payload(), once built.
+  std::optional<std::variant<std::string, ItemOutcome>> m_update_payload;
   /// The record being linked was matched by the mirror, not by a lookup.
   bool m_mirror_match = false;
 };
