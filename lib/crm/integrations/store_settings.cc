@@ -159,9 +159,10 @@ std::map<std::string, FieldOwner> mirror_owners(const json::Value& mirror,
                "\"local\" | \"crm\" | \"newest\"");
   }
   for (const auto& [field, value] : owner->members()) {
+    const json::Value& given = value;  // (a lambda cannot capture a binding)
     const auto parsed = std::find_if(
         k_owner_names.begin(), k_owner_names.end(), [&](const auto& name) {
-          return value.is_string() && value.text() == name.second;
+          return given.is_string() && given.text() == name.second;
         });
     if (parsed == k_owner_names.end()) {
       bad_mirror(store_id,

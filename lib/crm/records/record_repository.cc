@@ -159,7 +159,6 @@ std::optional<std::int64_t> RecordRepository::find_by(
 std::map<std::string, std::pair<std::int64_t, std::optional<std::int64_t>>>
 RecordRepository::find_linked(const TableMapping& mapping, int store_id,
                               const std::vector<std::string>& external_ids) {
-  constexpr std::size_t k_chunk = 500;
   std::map<std::string, std::pair<std::int64_t, std::optional<std::int64_t>>>
       linked;
   const std::string updated =
